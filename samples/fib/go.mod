@@ -1,0 +1,3 @@
+module gowasm.example/fib
+
+go 1.21

@@ -1,0 +1,3 @@
+module gowasm.example/forever
+
+go 1.21

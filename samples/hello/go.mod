@@ -1,0 +1,3 @@
+module gowasm.example/hello
+
+go 1.21

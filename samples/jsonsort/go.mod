@@ -1,0 +1,3 @@
+module gowasm.example/jsonsort
+
+go 1.21

@@ -1,0 +1,3 @@
+module gowasm.example/panic
+
+go 1.21

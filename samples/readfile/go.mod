@@ -1,0 +1,3 @@
+module gowasm.example/readfile
+
+go 1.21

@@ -1,0 +1,181 @@
+//! Build a Go main package to wasm with TinyGo or the Go toolchain.
+
+mod diagnostics;
+mod toolchain;
+
+pub use diagnostics::{Diagnostic, parse_diagnostics};
+pub use toolchain::{Compiler, Toolchain, find_toolchain};
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildRequest {
+    /// The folder holding the main package (with a go.mod at or above it).
+    pub dir: PathBuf,
+    /// Force a compiler; by default TinyGo when on PATH, else Go.
+    pub compiler: Option<Compiler>,
+    /// `-target` for TinyGo (default `wasm`), or `wasip1`/`js` for Go (default `wasip1`).
+    pub target: Option<String>,
+    /// Where to write the module; default: gowasm's build folder in the user's cache dir.
+    pub output: Option<PathBuf>,
+    /// Extra flags passed to the compiler before the package (e.g. TinyGo's `-opt z`).
+    pub flags: Vec<String>,
+}
+
+/// The result of a build that ran (successfully or not).
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildOutcome {
+    pub toolchain: Toolchain,
+    pub target: String,
+    /// The command line actually run, for showing to the user.
+    pub command: Vec<String>,
+    pub output: PathBuf,
+    #[serde(with = "crate::duration_ms")]
+    pub duration: Duration,
+    pub success: bool,
+    /// The compiler's own messages, as printed.
+    pub log: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a build could not even start.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{0} is not a folder")]
+    NotADir(PathBuf),
+    #[error(
+        "{0} has no go.mod (and neither has any folder above it): run `go mod init NAME` there"
+    )]
+    NoGoMod(PathBuf),
+    #[error("{0}")]
+    Toolchain(#[from] toolchain::ToolchainError),
+    #[error("target {target} is not supported by {compiler}: use {supported}")]
+    BadTarget {
+        target: String,
+        compiler: &'static str,
+        supported: &'static str,
+    },
+    #[error("could not run {program}: {source}")]
+    Spawn {
+        program: String,
+        source: std::io::Error,
+    },
+    #[error("could not create the build folder {path}: {source}")]
+    OutputDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The build folder for a project: `<cache>/gowasm/build/<name>-<hash of its path>/`.
+pub fn default_output(dir: &Path, cache_root: &Path) -> PathBuf {
+    let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let name = project_name(&abs);
+    let hash = crate::hash::hex_digest(abs.to_string_lossy().as_bytes());
+    cache_root
+        .join("build")
+        .join(format!("{name}-{}", &hash[..12]))
+        .join(format!("{name}.wasm"))
+}
+
+/// The project's name: its folder's name.
+pub fn project_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "main".to_string())
+}
+
+/// Builds the package in `req.dir`; compile errors are a `BuildOutcome` with `success: false`.
+pub fn build(req: &BuildRequest, cache_root: &Path) -> Result<BuildOutcome, BuildError> {
+    if !req.dir.is_dir() {
+        return Err(BuildError::NotADir(req.dir.clone()));
+    }
+    let abs_dir = std::fs::canonicalize(&req.dir).unwrap_or_else(|_| req.dir.clone());
+    if !abs_dir.ancestors().any(|d| d.join("go.mod").is_file()) {
+        return Err(BuildError::NoGoMod(req.dir.clone()));
+    }
+    let toolchain = find_toolchain(req.compiler)?;
+    let target = resolve_target(toolchain.compiler, req.target.as_deref())?;
+    let output = match &req.output {
+        Some(o) => std::path::absolute(o).unwrap_or_else(|_| o.clone()),
+        None => default_output(&abs_dir, cache_root),
+    };
+    if let Some(parent) = output.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| BuildError::OutputDir {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    let mut args: Vec<String> = vec!["build".into()];
+    let mut cmd = Command::new(&toolchain.path);
+    let mut shown = vec![];
+    match toolchain.compiler {
+        Compiler::Go => {
+            cmd.env("GOOS", &target).env("GOARCH", "wasm");
+            shown.extend([format!("GOOS={target}"), "GOARCH=wasm".into(), "go".into()]);
+        }
+        Compiler::TinyGo => {
+            shown.push("tinygo".into());
+            args.extend(["-target".into(), target.clone()]);
+        }
+    }
+    args.extend(req.flags.iter().cloned());
+    args.extend([
+        "-o".into(),
+        output.to_string_lossy().into_owned(),
+        ".".into(),
+    ]);
+    cmd.args(&args).current_dir(&abs_dir);
+    shown.extend(args);
+
+    // A failed build must not leave a stale module that looks like its result.
+    let _ = std::fs::remove_file(&output);
+    let started = Instant::now();
+    let out = cmd.output().map_err(|source| BuildError::Spawn {
+        program: toolchain.path.display().to_string(),
+        source,
+    })?;
+    let duration = started.elapsed();
+    let mut log = String::from_utf8_lossy(&out.stderr).into_owned();
+    log.push_str(&String::from_utf8_lossy(&out.stdout));
+    let success = out.status.success() && output.is_file();
+    Ok(BuildOutcome {
+        diagnostics: parse_diagnostics(&log, &abs_dir),
+        toolchain,
+        target,
+        command: shown,
+        output,
+        duration,
+        success,
+        log,
+    })
+}
+
+fn resolve_target(compiler: Compiler, target: Option<&str>) -> Result<String, BuildError> {
+    let (default, supported): (&str, &[&str]) = match compiler {
+        Compiler::Go => ("wasip1", &["wasip1", "js"]),
+        Compiler::TinyGo => (
+            "wasm",
+            &["wasm", "wasip1", "wasi", "wasip2", "wasm-unknown"],
+        ),
+    };
+    let target = target.unwrap_or(default);
+    if supported.contains(&target) {
+        Ok(target.to_string())
+    } else {
+        Err(BuildError::BadTarget {
+            target: target.to_string(),
+            compiler: compiler.name(),
+            supported: match compiler {
+                Compiler::Go => "wasip1 (or js)",
+                Compiler::TinyGo => "wasm, wasip1, wasi, wasip2 or wasm-unknown",
+            },
+        })
+    }
+}

@@ -1,0 +1,76 @@
+//! The command line: one file per subcommand, each an `Args` struct with `run(self) -> ExitCode`.
+
+mod build;
+mod format;
+mod inspect;
+mod run;
+mod source;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// gowasm's own exit codes; a guest's exit code is passed through as is.
+pub mod exit {
+    /// Bad input: usage, missing or invalid file, refused module, failed build.
+    pub const BAD_INPUT: u8 = 2;
+    /// The guest ran past `--timeout`.
+    pub const TIMED_OUT: u8 = 124;
+    /// gowasm itself failed (the worker process died, could not start).
+    pub const INTERNAL: u8 = 125;
+    /// The guest trapped (as wasmtime reports it: 128 + SIGABRT).
+    pub const TRAP: u8 = 134;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gowasm",
+    version,
+    about = "Build Go programs to WebAssembly, run them interpreted or AOT-compiled, and inspect them",
+    after_help = "Exit codes: the guest's own; 2 bad input or failed build; 124 timed out; 125 gowasm failed; 134 trap."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a .wasm file, or build a Go project folder and run it
+    Run(run::RunArgs),
+    /// Build a Go project folder to wasm
+    Build(build::BuildArgs),
+    /// Show a module's sections, imports, exports, limits and largest functions
+    Inspect(inspect::InspectArgs),
+    /// Internal: run one job in a worker process
+    #[command(name = "__worker", hide = true)]
+    Worker { job: String },
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(a) => a.run(),
+        Command::Build(a) => a.run(),
+        Command::Inspect(a) => a.run(),
+        Command::Worker { job } => ExitCode::from(crate::engine::worker::worker_main(&job) as u8),
+    }
+}
+
+/// Prints gowasm's one-line error (and an optional hint) and returns the bad-input exit code.
+pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("gowasm: error: {message}");
+    ExitCode::from(exit::BAD_INPUT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_cli() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

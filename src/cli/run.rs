@@ -1,0 +1,260 @@
+//! `gowasm run`: build if needed, run in one mode or all, pass output through, report timings.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use super::exit;
+use super::format::{summary_line, timings_table};
+use super::source::{self, BuildOptions, SourceError};
+use crate::build::BuildOutcome;
+use crate::compare::{Comparison, compare};
+use crate::engine::worker::{self, Job, WorkerError};
+use crate::engine::{DirMapping, Mode, Outcome, RunConfig, RunReport, Stream, parse_size};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeChoice {
+    Interp,
+    Baseline,
+    Aot,
+    /// Each mode in turn, compared side by side
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A .wasm file or a Go project folder (or give it as the first argument after --)
+    pub input: Option<PathBuf>,
+    /// Arguments for the guest program
+    #[arg(last = true)]
+    pub args: Vec<String>,
+    #[arg(long, short, value_enum, default_value = "aot")]
+    pub mode: ModeChoice,
+    /// Preopen a host folder: HOST (same path in the guest) or HOST::GUEST
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    pub dirs: Vec<DirMapping>,
+    /// Preopen a host folder read-only
+    #[arg(long = "dir-ro", value_name = "HOST[::GUEST]")]
+    pub dirs_ro: Vec<DirMapping>,
+    /// Set an environment variable for the guest (nothing is inherited otherwise)
+    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = parse_env)]
+    pub env: Vec<(String, String)>,
+    /// Pass the whole host environment to the guest
+    #[arg(long)]
+    pub inherit_env: bool,
+    /// Give the guest no stdin (it reads end-of-file) instead of gowasm's
+    #[arg(long)]
+    pub no_stdin: bool,
+    /// Stop the guest after this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Cap on the guest's linear memory, e.g. 512M, 1G
+    #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_size)]
+    pub max_memory: u64,
+    /// Do not read or write the AOT artifact cache
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Print one JSON document (guest output included) instead of passing output through
+    #[arg(long)]
+    pub json: bool,
+    /// Do not print timings to stderr
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub build: BuildOptions,
+}
+
+fn parse_env(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("{s:?}: expected K=V")),
+    }
+}
+
+/// One mode's run with its captured output (for `--json` and `--mode all`).
+#[derive(Debug, Serialize)]
+struct ModeRun {
+    #[serde(flatten)]
+    report: RunReport,
+    exit_code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// The `--json` document of `gowasm run`.
+#[derive(Debug, Serialize)]
+struct RunDocument<'a> {
+    module: &'a PathBuf,
+    build: Option<&'a BuildOutcome>,
+    runs: Vec<ModeRun>,
+    comparison: Option<Comparison>,
+}
+
+impl RunArgs {
+    pub fn run(mut self) -> ExitCode {
+        // `go test -exec "gowasm run --dir /::/ --"` puts the module after `--`.
+        let input = match self.input.take() {
+            Some(i) => i,
+            None if !self.args.is_empty() => PathBuf::from(self.args.remove(0)),
+            None => return super::fail("nothing to run: give a .wasm file or a Go project folder"),
+        };
+        let resolved = match source::resolve(&input, &self.build) {
+            Ok(r) => r,
+            Err(SourceError::BuildFailed(outcome)) => {
+                source::report_build_failure(&outcome);
+                return ExitCode::from(exit::BAD_INPUT);
+            }
+            Err(e) => return super::fail(e),
+        };
+        let config = match self.config(&resolved.module) {
+            Ok(c) => c,
+            Err(e) => return super::fail(e),
+        };
+        let exe = match std::env::current_exe() {
+            Ok(e) => e,
+            Err(e) => return super::fail(format!("cannot find gowasm's own executable: {e}")),
+        };
+        let modes: Vec<Mode> = match self.mode {
+            ModeChoice::Interp => vec![Mode::Interp],
+            ModeChoice::Baseline => vec![Mode::Baseline],
+            ModeChoice::Aot => vec![Mode::Aot],
+            ModeChoice::All => Mode::ALL.to_vec(),
+        };
+        let timeout = self.timeout.map(Duration::from_secs_f64);
+        let mut runs = vec![];
+        for (i, mode) in modes.iter().enumerate() {
+            let job = Job {
+                module: resolved.module.clone(),
+                mode: *mode,
+                config: config.clone(),
+            };
+            // Output passes straight through for a single run, and for the first of several.
+            let pass_through = !self.json && i == 0;
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            let result = worker::run(&exe, &job, timeout, None, |stream, bytes| {
+                match (pass_through, stream) {
+                    (true, Stream::Stdout) => write_through(&mut std::io::stdout(), bytes),
+                    (true, Stream::Stderr) => write_through(&mut std::io::stderr(), bytes),
+                    (false, Stream::Stdout) => stdout.extend_from_slice(bytes),
+                    (false, Stream::Stderr) => stderr.extend_from_slice(bytes),
+                }
+            });
+            let report = match result {
+                Ok(r) => r,
+                Err(WorkerError::Engine(message)) => return super::fail(message),
+                Err(e @ WorkerError::Spawn { .. }) => {
+                    eprintln!("gowasm: error: {e}");
+                    return ExitCode::from(exit::INTERNAL);
+                }
+            };
+            for w in &report.warnings {
+                eprintln!("gowasm: warning: {w}");
+            }
+            if !self.json && !self.quiet && modes.len() == 1 {
+                if let Outcome::Trapped(trap) = &report.outcome {
+                    eprintln!("{}", trap.render());
+                }
+                eprintln!("{}", summary_line(&report));
+            }
+            runs.push(ModeRun {
+                exit_code: exit_code_of(&report),
+                report,
+                stdout: String::from_utf8_lossy(&stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            });
+        }
+        let comparison = (runs.len() > 1)
+            .then(|| compare(&runs.iter().map(|r| r.report.clone()).collect::<Vec<_>>()));
+        let code = runs.first().map_or(0, |r| r.exit_code);
+        if self.json {
+            let doc = RunDocument {
+                module: &resolved.module,
+                build: resolved.build.as_ref(),
+                runs,
+                comparison,
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).expect("serializable")
+            );
+        } else if let Some(c) = &comparison {
+            let reports: Vec<&RunReport> = runs.iter().map(|r| &r.report).collect();
+            eprint!("{}", timings_table(&reports, c));
+            for r in &runs[1..] {
+                if r.exit_code != runs[0].exit_code {
+                    eprintln!(
+                        "gowasm: warning: {} ended with {} but {} with {}",
+                        r.report.mode.name(),
+                        r.report.describe(),
+                        runs[0].report.mode.name(),
+                        runs[0].report.describe()
+                    );
+                }
+            }
+        }
+        ExitCode::from(code.clamp(0, 255) as u8)
+    }
+
+    fn config(&self, module: &std::path::Path) -> Result<RunConfig, String> {
+        let mut dirs = self.dirs.clone();
+        dirs.extend(self.dirs_ro.iter().cloned().map(|mut d| {
+            d.read_only = true;
+            d
+        }));
+        for d in &dirs {
+            if !d.host.is_dir() {
+                return Err(format!(
+                    "--dir {}: not a folder on this machine",
+                    d.host.display()
+                ));
+            }
+        }
+        let mut env: Vec<(String, String)> = if self.inherit_env {
+            std::env::vars().collect()
+        } else {
+            vec![]
+        };
+        env.extend(self.env.iter().cloned());
+        // Like Go's own wasip1 runner: with the host's root mapped, the guest starts where we are,
+        // so `go test -exec` finds a package's testdata.
+        let root_mapped = dirs
+            .iter()
+            .any(|d| d.guest == "/" && d.host == std::path::Path::new("/"));
+        if root_mapped
+            && !env.iter().any(|(k, _)| k == "PWD")
+            && let Ok(cwd) = std::env::current_dir()
+        {
+            env.push(("PWD".into(), cwd.to_string_lossy().into_owned()));
+        }
+        Ok(RunConfig {
+            program: module
+                .file_name()
+                .map_or("main.wasm".into(), |n| n.to_string_lossy().into_owned()),
+            args: self.args.clone(),
+            env,
+            dirs,
+            inherit_stdin: !self.no_stdin && !self.json,
+            max_memory: self.max_memory,
+            cache_dir: (!self.no_cache).then(crate::cache_root),
+        })
+    }
+}
+
+fn write_through(out: &mut impl Write, bytes: &[u8]) {
+    // A closed pipe (`| head`) must not kill gowasm mid-report.
+    let _ = out.write_all(bytes).and_then(|_| out.flush());
+}
+
+/// gowasm's exit code for a run: the guest's own, or one of [`exit`]'s.
+fn exit_code_of(r: &RunReport) -> i32 {
+    match &r.outcome {
+        Outcome::Exited { code } => *code,
+        Outcome::Trapped(_) => exit::TRAP.into(),
+        Outcome::TimedOut { .. } => exit::TIMED_OUT.into(),
+        Outcome::Cancelled | Outcome::Crashed { .. } => exit::INTERNAL.into(),
+    }
+}

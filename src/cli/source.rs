@@ -1,0 +1,86 @@
+//! `FILE.wasm|DIR`: a module to read, or a Go project to build first.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::build::{self, BuildOutcome, BuildRequest, Compiler};
+
+/// How to build when the input is a folder.
+#[derive(Debug, Clone, Args, Default)]
+pub struct BuildOptions {
+    /// Compiler to use (default: tinygo when on PATH, else go)
+    #[arg(long, value_enum)]
+    pub toolchain: Option<Compiler>,
+    /// Build target: tinygo `wasm` (default), `wasip1`, `wasi`; go `wasip1` (default)
+    #[arg(long)]
+    pub target: Option<String>,
+}
+
+impl BuildOptions {
+    pub fn request(&self, dir: &Path) -> BuildRequest {
+        BuildRequest {
+            dir: dir.to_path_buf(),
+            compiler: self.toolchain,
+            target: self.target.clone(),
+            output: None,
+            flags: vec![],
+        }
+    }
+}
+
+/// The module to work on, and the build that made it when the input was a folder.
+pub struct Resolved {
+    pub module: PathBuf,
+    pub build: Option<BuildOutcome>,
+}
+
+/// Why the input gave no module; `Display` is the one line shown to the user.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{0}: no such file or folder")]
+    Missing(PathBuf),
+    #[error("{0}")]
+    Build(#[from] build::BuildError),
+    #[error("the build failed")]
+    BuildFailed(Box<BuildOutcome>),
+}
+
+/// Builds `input` when it is a folder; a file is used as it is.
+pub fn resolve(input: &Path, options: &BuildOptions) -> Result<Resolved, SourceError> {
+    if input.is_dir() {
+        let outcome = build::build(&options.request(input), &crate::cache_root())?;
+        if !outcome.success {
+            return Err(SourceError::BuildFailed(Box::new(outcome)));
+        }
+        return Ok(Resolved {
+            module: outcome.output.clone(),
+            build: Some(outcome),
+        });
+    }
+    if !input.exists() {
+        return Err(SourceError::Missing(input.to_path_buf()));
+    }
+    Ok(Resolved {
+        module: input.to_path_buf(),
+        build: None,
+    })
+}
+
+/// Prints a failed build the way the compiler printed it, plus gowasm's summary line.
+pub fn report_build_failure(outcome: &BuildOutcome) {
+    eprint!("{}", outcome.log);
+    if !outcome.log.ends_with('\n') && !outcome.log.is_empty() {
+        eprintln!();
+    }
+    eprintln!(
+        "gowasm: error: build failed ({} error{}): {}",
+        outcome.diagnostics.len(),
+        if outcome.diagnostics.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        outcome.command.join(" ")
+    );
+}

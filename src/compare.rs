@@ -1,0 +1,109 @@
+//! Comparing modes from their run reports: speedups and when AOT's compile pays off.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::engine::{Mode, RunReport};
+
+/// The side-by-side verdict on interp vs baseline vs aot.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Comparison {
+    /// Run-phase speedup of each compiled mode over interp (`interp run / mode run`).
+    pub speedups: Vec<(Mode, f64)>,
+    /// Runs after which AOT (compiled once, then loaded from the cache) costs less in total than
+    /// interpreting every time; `None` when it never does.
+    pub aot_break_even_runs: Option<u64>,
+    /// AOT's compile from scratch, which the break-even is computed from.
+    #[serde(with = "crate::duration_ms::option")]
+    pub aot_cold_compile: Option<Duration>,
+}
+
+/// What one run of a mode costs end to end, excluding loading the file (the same for all modes).
+fn per_run(r: &RunReport) -> Duration {
+    r.timings.compile + r.timings.instantiate + r.timings.run
+}
+
+pub fn compare(reports: &[RunReport]) -> Comparison {
+    let find = |m: Mode| reports.iter().find(|r| r.mode == m);
+    let interp = find(Mode::Interp);
+    let speedups = match interp {
+        Some(i) => reports
+            .iter()
+            .filter(|r| r.mode != Mode::Interp)
+            .map(|r| (r.mode, ratio(i.timings.run, r.timings.run)))
+            .collect(),
+        None => vec![],
+    };
+    let aot = find(Mode::Aot);
+    let aot_cold_compile = aot.and_then(|a| a.timings.cold_compile);
+    let aot_break_even_runs = match (interp, aot, aot_cold_compile) {
+        (Some(i), Some(a), Some(cold)) => {
+            // A warm aot run loads the artifact instead of compiling.
+            let warm = a.timings.compile.min(cold) + a.timings.instantiate + a.timings.run;
+            break_even(
+                per_run(i),
+                cold + a.timings.instantiate + a.timings.run,
+                warm,
+            )
+        }
+        _ => None,
+    };
+    Comparison {
+        speedups,
+        aot_break_even_runs,
+        aot_cold_compile,
+    }
+}
+
+fn ratio(base: Duration, other: Duration) -> f64 {
+    let o = other.as_secs_f64();
+    if o <= 0.0 {
+        return f64::INFINITY;
+    }
+    base.as_secs_f64() / o
+}
+
+/// Smallest N with `first + (N-1)·warm <= N·interp`, i.e. N ≥ (first − warm) / (interp − warm).
+pub fn break_even(interp: Duration, first: Duration, warm: Duration) -> Option<u64> {
+    if first <= interp {
+        return Some(1);
+    }
+    if warm >= interp {
+        return None;
+    }
+    let extra = (first - warm).as_secs_f64();
+    let saving = (interp - warm).as_secs_f64();
+    Some((extra / saving).ceil().max(1.0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn break_even_counts_runs() {
+        // interp 100 ms a run; aot 1000 ms the first time, 10 ms after: 1000-10 / 90 → 11 runs.
+        assert_eq!(break_even(ms(100), ms(1000), ms(10)), Some(11));
+        assert_eq!(break_even(ms(100), ms(50), ms(10)), Some(1));
+        assert_eq!(break_even(ms(10), ms(1000), ms(20)), None);
+    }
+
+    #[test]
+    fn speedups_are_run_phase_ratios() {
+        let mut i = RunReport::new(Mode::Interp);
+        i.timings.run = ms(900);
+        let mut a = RunReport::new(Mode::Aot);
+        a.timings.run = ms(100);
+        a.timings.compile = ms(3);
+        a.timings.cold_compile = Some(ms(1500));
+        let c = compare(&[i, a]);
+        assert_eq!(c.speedups, vec![(Mode::Aot, 9.0)]);
+        // first: 1500+100 = 1600, warm: 103, interp: 900 → (1600-103)/(900-103) = 1.88 → 2
+        assert_eq!(c.aot_break_even_runs, Some(2));
+    }
+}

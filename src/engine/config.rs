@@ -1,0 +1,140 @@
+//! What a run is given: mode, arguments, environment, directories, limits.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// How the module is executed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The wasmi interpreter: no compile step, slowest execution.
+    Interp,
+    /// wasmer's Singlepass compiler: fast compile, slower code.
+    Baseline,
+    /// wasmer's Cranelift compiler, artifact cached on disk.
+    Aot,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Interp, Mode::Baseline, Mode::Aot];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Interp => "interp",
+            Mode::Baseline => "baseline",
+            Mode::Aot => "aot",
+        }
+    }
+}
+
+/// Native stack given to wasm code, as Go's own wasip1 runner does (`wasmtime --max-wasm-stack 8388608`);
+/// Go recurses deeply and traps far earlier than natively with engines' defaults.
+pub const MAX_WASM_STACK: usize = 8 << 20;
+
+/// Everything a run needs besides the module.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunConfig {
+    /// `argv[0]` as the guest sees it.
+    pub program: String,
+    pub args: Vec<String>,
+    /// The guest's whole environment: nothing is inherited unless put here.
+    pub env: Vec<(String, String)>,
+    pub dirs: Vec<DirMapping>,
+    /// Give the guest the host's stdin; otherwise it reads end-of-file.
+    pub inherit_stdin: bool,
+    /// Cap on linear memory in bytes.
+    pub max_memory: u64,
+    /// Where AOT artifacts live; `None` disables the cache.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            program: "main.wasm".into(),
+            args: vec![],
+            env: vec![],
+            dirs: vec![],
+            inherit_stdin: false,
+            max_memory: 2 << 30,
+            cache_dir: None,
+        }
+    }
+}
+
+/// A host directory the guest may open, at a guest path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirMapping {
+    pub host: PathBuf,
+    pub guest: String,
+    pub read_only: bool,
+}
+
+impl FromStr for DirMapping {
+    type Err = String;
+
+    /// `HOST` (seen as the same path in the guest) or `HOST::GUEST`, as wasmtime spells it.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (host, guest) = match s.split_once("::") {
+            Some((h, g)) => (h, g),
+            None => (s, s),
+        };
+        if host.is_empty() || guest.is_empty() {
+            return Err(format!("{s:?}: expected HOST or HOST::GUEST"));
+        }
+        Ok(DirMapping {
+            host: PathBuf::from(host),
+            guest: guest.to_string(),
+            read_only: false,
+        })
+    }
+}
+
+/// Parses a size such as `512M`, `1GiB`, `2g` or `1048576` into bytes.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a size such as 512M or 1G"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("{s:?}: unknown unit (use K, M or G)")),
+    };
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("{s:?}: too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dir_mappings_follow_wasmtime_syntax() {
+        let d: DirMapping = "/tmp/x::/data".parse().unwrap();
+        assert_eq!(
+            (d.host.to_str().unwrap(), d.guest.as_str()),
+            ("/tmp/x", "/data")
+        );
+        let d: DirMapping = "/::/".parse().unwrap();
+        assert_eq!((d.host.to_str().unwrap(), d.guest.as_str()), ("/", "/"));
+        let d: DirMapping = "data".parse().unwrap();
+        assert_eq!(d.guest, "data");
+        assert!("::/x".parse::<DirMapping>().is_err());
+    }
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("1G").unwrap(), 1 << 30);
+        assert_eq!(parse_size("512MiB").unwrap(), 512 << 20);
+        assert_eq!(parse_size("4096").unwrap(), 4096);
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("1T").is_err());
+    }
+}

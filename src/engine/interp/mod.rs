@@ -1,0 +1,248 @@
+//! Interpreted mode: the wasmi interpreter with wasmi_wasi (wasi-common) for WASI preview 1.
+
+mod readonly_dir;
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Instant;
+
+use wasmi::TrapCode;
+use wasmi::{Caller, Config, Engine, Linker, Module, Store};
+use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
+use wasmi_wasi::{WasiCtx, WasiCtxBuilder, ambient_authority};
+
+use super::shims::{SCHEDULER_EXPORT, TinyGoTimers};
+use super::{
+    EngineError, LoadedModule, MAX_WASM_STACK, Mode, OutputSink, RunConfig, RunReport, Stream,
+    Trap, report::Outcome,
+};
+
+/// Call depth the interpreter allows; Go needs far more than wasmi's default of 1000.
+const MAX_RECURSION_DEPTH: usize = 200_000;
+
+struct HostState {
+    wasi: WasiCtx,
+    limits: MemoryCap,
+    timers: TinyGoTimers,
+}
+
+/// Caps linear memory and remembers whether the guest ran into the cap.
+struct MemoryCap {
+    max: usize,
+    hit: bool,
+}
+
+impl wasmi::ResourceLimiter for MemoryCap {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> Result<bool, wasmi_core::LimiterError> {
+        if desired > self.max {
+            self.hit = true;
+            return Ok(false);
+        }
+        Ok(maximum.is_none_or(|m| desired <= m))
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> Result<bool, wasmi_core::LimiterError> {
+        Ok(desired <= 10_000_000 && maximum.is_none_or(|m| desired <= m))
+    }
+
+    fn instances(&self) -> usize {
+        10
+    }
+    fn tables(&self) -> usize {
+        10
+    }
+    fn memories(&self) -> usize {
+        10
+    }
+}
+
+/// Forwards what the guest writes to the sink, chunk by chunk.
+struct SinkWriter {
+    sink: Arc<dyn OutputSink>,
+    stream: Stream,
+}
+
+impl Write for SinkWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.sink.output(self.stream, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub fn run(
+    module: &LoadedModule,
+    config: &RunConfig,
+    sink: Arc<dyn OutputSink>,
+) -> Result<RunReport, EngineError> {
+    let mut report = RunReport::new(Mode::Interp);
+    let started = Instant::now();
+    let mut engine_config = Config::default();
+    engine_config
+        .set_max_recursion_depth(MAX_RECURSION_DEPTH)
+        // The value stack, in bytes: proportional to the native stack other modes get.
+        .set_max_stack_height(MAX_WASM_STACK * 64);
+    let engine = Engine::new(&engine_config);
+    let wasm =
+        Module::new(&engine, &module.bytes[..]).map_err(|e| EngineError::Invalid(e.to_string()))?;
+    report.timings.compile = started.elapsed();
+
+    let started = Instant::now();
+    let wasi = wasi_context(config, &sink)?;
+    let mut store = Store::new(
+        &engine,
+        HostState {
+            wasi,
+            limits: MemoryCap {
+                max: usize::try_from(config.max_memory).unwrap_or(usize::MAX),
+                hit: false,
+            },
+            timers: TinyGoTimers::default(),
+        },
+    );
+    store.limiter(|state| &mut state.limits);
+    let mut linker = <Linker<HostState>>::new(&engine);
+    wasmi_wasi::add_to_linker(&mut linker, |s: &mut HostState| &mut s.wasi)
+        .map_err(|e| EngineError::Setup(e.to_string()))?;
+    if let Some(host) = module.needs.tinygo_shims {
+        linker
+            .func_wrap(host, "runtime.ticks", |c: Caller<'_, HostState>| {
+                c.data().timers.ticks()
+            })
+            .and_then(|l| {
+                l.func_wrap(
+                    host,
+                    "runtime.sleepTicks",
+                    |mut c: Caller<'_, HostState>, ms: f64| c.data_mut().timers.sleep_ticks(ms),
+                )
+            })
+            .map_err(|e| EngineError::Setup(e.to_string()))?;
+    }
+    let instance = match linker.instantiate_and_start(&mut store, &wasm) {
+        Ok(i) => i,
+        Err(e) => {
+            report.timings.instantiate = started.elapsed();
+            report.outcome = outcome_of(&e);
+            return Ok(report);
+        }
+    };
+    let start = instance
+        .get_typed_func::<(), ()>(&store, "_start")
+        .map_err(|e| EngineError::Setup(format!("_start: {e}")))?;
+    report.timings.instantiate = started.elapsed();
+
+    sink.running();
+    let started = Instant::now();
+    let mut result = start.call(&mut store, ());
+    if result.is_ok()
+        && module.needs.tinygo_shims.is_some()
+        && let Ok(scheduler) = instance.get_typed_func::<(), ()>(&store, SCHEDULER_EXPORT)
+    {
+        while result.is_ok() && store.data_mut().timers.wait_for_pending() {
+            result = scheduler.call(&mut store, ());
+        }
+    }
+    report.timings.run = started.elapsed();
+    report.outcome = match result {
+        Ok(()) => Outcome::Exited { code: 0 },
+        Err(e) => outcome_of(&e),
+    };
+    if let Some(memory) = instance.get_memory(&store, "memory") {
+        report.memory_bytes = memory.data_size(&store) as u64;
+    }
+    if store.data().limits.hit {
+        report.memory_limit_hit = Some(config.max_memory);
+    }
+    Ok(report)
+}
+
+fn wasi_context(config: &RunConfig, sink: &Arc<dyn OutputSink>) -> Result<WasiCtx, EngineError> {
+    let mut b = WasiCtxBuilder::new();
+    let setup = |e: &dyn std::fmt::Display| EngineError::Setup(e.to_string());
+    b.arg(&config.program).map_err(|e| setup(&e))?;
+    for a in &config.args {
+        b.arg(a).map_err(|e| setup(&e))?;
+    }
+    for (k, v) in &config.env {
+        b.env(k, v).map_err(|e| setup(&e))?;
+    }
+    if config.inherit_stdin {
+        b.inherit_stdin();
+    } else {
+        b.stdin(Box::new(ReadPipe::from(Vec::new())));
+    }
+    b.stdout(Box::new(WritePipe::new(SinkWriter {
+        sink: sink.clone(),
+        stream: Stream::Stdout,
+    })));
+    b.stderr(Box::new(WritePipe::new(SinkWriter {
+        sink: sink.clone(),
+        stream: Stream::Stderr,
+    })));
+    let ctx = b.build();
+    for d in &config.dirs {
+        let dir_error = |message: String| EngineError::Dir {
+            path: d.host.display().to_string(),
+            message,
+        };
+        let dir = wasmi_wasi::Dir::open_ambient_dir(&d.host, ambient_authority())
+            .map_err(|e| dir_error(e.to_string()))?;
+        let dir: Box<dyn wasmi_wasi::WasiDir> =
+            Box::new(wasmi_wasi::sync::dir::Dir::from_cap_std(dir));
+        let dir: Box<dyn wasmi_wasi::WasiDir> = if d.read_only {
+            Box::new(readonly_dir::ReadOnlyDir(dir))
+        } else {
+            dir
+        };
+        ctx.push_preopened_dir(dir, &d.guest)
+            .map_err(|e| dir_error(e.to_string()))?;
+    }
+    Ok(ctx)
+}
+
+fn outcome_of(e: &wasmi::Error) -> Outcome {
+    if let Some(code) = e.i32_exit_status() {
+        return Outcome::Exited { code };
+    }
+    let kind = match e.as_trap_code() {
+        Some(code) => trap_kind(code).to_string(),
+        None => e.to_string(),
+    };
+    Outcome::Trapped(Trap {
+        kind,
+        message: e.to_string(),
+        frames: vec![],
+        note: Some(
+            "the wasmi interpreter records no call stack; run with --mode baseline or aot for a backtrace"
+                .to_string(),
+        ),
+    })
+}
+
+/// The same short names for every engine's trap codes.
+fn trap_kind(code: TrapCode) -> &'static str {
+    match code {
+        TrapCode::UnreachableCodeReached => "unreachable",
+        TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+        TrapCode::TableOutOfBounds => "undefined element: out of bounds table access",
+        TrapCode::IndirectCallToNull => "uninitialized element",
+        TrapCode::IntegerDivisionByZero => "integer divide by zero",
+        TrapCode::IntegerOverflow => "integer overflow",
+        TrapCode::BadConversionToInteger => "invalid conversion to integer",
+        TrapCode::StackOverflow => "stack overflow",
+        TrapCode::BadSignature => "indirect call type mismatch",
+        _ => "trap",
+    }
+}

@@ -1,0 +1,292 @@
+//! Compiled modes on wasmer: `baseline` (Singlepass) and `aot` (Cranelift, artifact cached on disk),
+//! with wasmer-wasix for WASI preview 1.
+
+mod fs;
+mod stdio;
+mod tunables;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use wasmer::sys::{Cranelift, CraneliftOptLevel, EngineBuilder, NativeEngineExt, Singlepass};
+use wasmer::{Engine, FunctionEnv, FunctionEnvMut, Instance, Module, RuntimeError, Store};
+use wasmer_wasix::runtime::task_manager::tokio::TokioTaskManager;
+use wasmer_wasix::virtual_fs::NullFile;
+use wasmer_wasix::{PluggableRuntime, WasiEnv, WasiError};
+
+use super::cache::{ArtifactCache, Lookup};
+use super::report::{CacheUse, Frame, Outcome, Trap};
+use super::shims::{SCHEDULER_EXPORT, TinyGoTimers};
+use super::{
+    EngineError, LoadedModule, MAX_WASM_STACK, Mode, OutputSink, RunConfig, RunReport, Stream,
+};
+
+/// Bumped whenever gowasm changes how it configures wasmer, so old artifacts are not reused.
+const GOWASM_ENGINE_REVISION: u32 = 1;
+
+/// An engine for `mode` with gowasm's tunables; `hit` records a refused memory.grow.
+fn make_engine(mode: Mode, config: &RunConfig, hit: Arc<AtomicBool>) -> Engine {
+    let mut engine: Engine = match mode {
+        Mode::Aot => {
+            let mut c = Cranelift::new();
+            c.opt_level(CraneliftOptLevel::Speed);
+            EngineBuilder::new(c).into()
+        }
+        _ => EngineBuilder::new(Singlepass::new()).into(),
+    };
+    engine.set_tunables(tunables::CappedTunables::new(
+        config.max_memory,
+        MAX_WASM_STACK,
+        hit,
+    ));
+    engine
+}
+
+/// Identifies everything that makes an artifact loadable: wasmer version, compiler and its
+/// settings, target and CPU features, and gowasm's own configuration.
+pub fn engine_identity(engine: &Engine) -> String {
+    let target = engine.target();
+    format!(
+        "wasmer-{}|{}|{}|{:?}|gowasm-engine-{}",
+        wasmer::sys::vm::VERSION,
+        engine.deterministic_id(),
+        target.triple(),
+        target.cpu_features(),
+        GOWASM_ENGINE_REVISION
+    )
+}
+
+/// Compiles, or loads from the cache for `aot`; records what happened in `report`.
+fn compile(
+    engine: &Engine,
+    module: &LoadedModule,
+    mode: Mode,
+    config: &RunConfig,
+    report: &mut RunReport,
+) -> Result<Module, EngineError> {
+    let started = Instant::now();
+    let cache = match (mode, &config.cache_dir) {
+        (Mode::Aot, Some(root)) => Some(ArtifactCache::new(root)),
+        _ => None,
+    };
+    let Some(cache) = cache else {
+        let m =
+            Module::new(engine, &module.bytes).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        report.timings.compile = started.elapsed();
+        return Ok(m);
+    };
+    let module_hash = crate::hash::hex_digest(&module.bytes);
+    let engine_id = engine_identity(engine);
+    report.timings.cache = match cache.load(&module_hash, &engine_id) {
+        Lookup::Hit {
+            payload,
+            compiled_in,
+        } => {
+            report.timings.cold_compile = Some(compiled_in);
+            // SAFETY: the artifact passed gowasm's checksum and engine-identity check, so it is
+            // exactly what wasmer serialized for this engine configuration.
+            match unsafe { Module::deserialize(engine, payload) } {
+                Ok(m) => {
+                    report.timings.compile = started.elapsed();
+                    report.timings.cache = CacheUse::Hit;
+                    return Ok(m);
+                }
+                Err(e) => CacheUse::Rejected(format!("wasmer could not load it: {e}")),
+            }
+        }
+        Lookup::Miss => CacheUse::Miss,
+        Lookup::Rejected(reason) => CacheUse::Rejected(reason),
+    };
+    if let CacheUse::Rejected(reason) = &report.timings.cache {
+        report
+            .warnings
+            .push(format!("discarded cached artifact ({reason}); recompiling"));
+    }
+    let compiling = Instant::now();
+    let m = Module::new(engine, &module.bytes).map_err(|e| EngineError::Invalid(e.to_string()))?;
+    let compiled_in = compiling.elapsed();
+    report.timings.cold_compile = Some(compiled_in);
+    match m.serialize() {
+        Ok(bytes) => {
+            if let Err(e) = cache.store(&module_hash, &engine_id, &bytes, compiled_in) {
+                report
+                    .warnings
+                    .push(format!("could not cache the artifact: {e}"));
+            }
+        }
+        Err(e) => report
+            .warnings
+            .push(format!("could not serialize the artifact: {e}")),
+    }
+    report.timings.compile = started.elapsed();
+    Ok(m)
+}
+
+pub fn run(
+    module: &LoadedModule,
+    mode: Mode,
+    config: &RunConfig,
+    sink: Arc<dyn OutputSink>,
+) -> Result<RunReport, EngineError> {
+    let mut report = RunReport::new(mode);
+    let memory_hit = Arc::new(AtomicBool::new(false));
+    let engine = make_engine(mode, config, memory_hit.clone());
+    let wasm = compile(&engine, module, mode, config, &mut report)?;
+
+    let started = Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_time()
+        .build()
+        .map_err(|e| EngineError::Setup(format!("tokio runtime: {e}")))?;
+    let handle = runtime.handle().clone();
+    let _entered = handle.enter();
+    let mut store = Store::new(engine.clone());
+    let mut wasi_runtime = PluggableRuntime::new(Arc::new(TokioTaskManager::new(handle.clone())));
+    wasi_runtime.set_engine(engine);
+
+    let mut builder = WasiEnv::builder(&config.program)
+        .args(&config.args)
+        .envs(config.env.iter().map(|(k, v)| (k.clone(), v.clone())))
+        .runtime(Arc::new(wasi_runtime))
+        .stdout(Box::new(stdio::SinkFile {
+            sink: sink.clone(),
+            stream: Stream::Stdout,
+        }))
+        .stderr(Box::new(stdio::SinkFile {
+            sink: sink.clone(),
+            stream: Stream::Stderr,
+        }));
+    if !config.inherit_stdin {
+        builder = builder.stdin(Box::new(NullFile::default()));
+    }
+    let builder = fs::preopen(builder, &config.dirs, &handle)?;
+    let mut func_env = builder
+        .finalize(&mut store)
+        .map_err(|e| EngineError::Setup(e.to_string()))?;
+    let mut imports = func_env
+        .import_object(&mut store, &wasm)
+        .map_err(|e| EngineError::Setup(e.to_string()))?;
+    let timers = FunctionEnv::new(&mut store, TinyGoTimers::default());
+    if let Some(host) = module.needs.tinygo_shims {
+        // A dynamic function, not a typed one: wasmer 7.4's Singlepass reads 0.0 for an f64
+        // returned by a typed host function.
+        let ticks_type = wasmer::FunctionType::new(vec![], vec![wasmer::Type::F64]);
+        imports.define(
+            host,
+            "runtime.ticks",
+            wasmer::Function::new_with_env(
+                &mut store,
+                &timers,
+                ticks_type,
+                |env: FunctionEnvMut<TinyGoTimers>, _: &[wasmer::Value]| {
+                    Ok(vec![wasmer::Value::F64(env.data().ticks())])
+                },
+            ),
+        );
+        imports.define(
+            host,
+            "runtime.sleepTicks",
+            wasmer::Function::new_typed_with_env(
+                &mut store,
+                &timers,
+                |mut env: FunctionEnvMut<TinyGoTimers>, ms: f64| env.data_mut().sleep_ticks(ms),
+            ),
+        );
+    }
+    let instance = match Instance::new(&mut store, &wasm, &imports) {
+        Ok(i) => i,
+        Err(wasmer::InstantiationError::Start(e)) => {
+            report.timings.instantiate = started.elapsed();
+            report.outcome = outcome_of(&e);
+            return Ok(report);
+        }
+        Err(e) => return Err(EngineError::Setup(format!("instantiate: {e}"))),
+    };
+    func_env
+        .initialize(&mut store, instance.clone())
+        .map_err(|e| EngineError::Setup(format!("WASI setup: {e}")))?;
+    let start = instance
+        .exports
+        .get_function("_start")
+        .map_err(|e| EngineError::Setup(format!("_start: {e}")))?
+        .clone();
+    report.timings.instantiate = started.elapsed();
+
+    sink.running();
+    let started = Instant::now();
+    let mut result = start.call(&mut store, &[]).map(|_| ());
+    if result.is_ok()
+        && module.needs.tinygo_shims.is_some()
+        && let Ok(scheduler) = instance.exports.get_function(SCHEDULER_EXPORT)
+    {
+        let scheduler = scheduler.clone();
+        while result.is_ok() && timers.as_mut(&mut store).wait_for_pending() {
+            result = scheduler.call(&mut store, &[]).map(|_| ());
+        }
+    }
+    report.timings.run = started.elapsed();
+    report.outcome = match &result {
+        Ok(()) => Outcome::Exited { code: 0 },
+        Err(e) => outcome_of(e),
+    };
+    if let Ok(memory) = instance.exports.get_memory("memory") {
+        report.memory_bytes = memory.view(&store).data_size();
+    }
+    if memory_hit.load(Ordering::Relaxed) {
+        report.memory_limit_hit = Some(config.max_memory);
+    }
+    let code = match report.outcome {
+        Outcome::Exited { code } => Some(code.into()),
+        _ => None,
+    };
+    func_env.on_exit(&mut store, code);
+    drop(store);
+    runtime.shutdown_background();
+    Ok(report)
+}
+
+fn outcome_of(e: &RuntimeError) -> Outcome {
+    if let Some(WasiError::Exit(code)) = e.downcast_ref::<WasiError>() {
+        return Outcome::Exited { code: code.raw() };
+    }
+    let kind = match e.clone().to_trap() {
+        Some(code) => trap_kind(code).to_string(),
+        None => e.message(),
+    };
+    let frames: Vec<Frame> = e
+        .trace()
+        .iter()
+        .map(|f| Frame {
+            func_index: f.func_index(),
+            name: f.function_name().map(str::to_string),
+            offset: Some(f.module_offset()),
+        })
+        .collect();
+    let note = (frames.is_empty() && kind == "stack overflow")
+        .then(|| "wasmer records no frames for a stack overflow".to_string());
+    Outcome::Trapped(Trap {
+        kind,
+        message: e.message(),
+        frames,
+        note,
+    })
+}
+
+fn trap_kind(code: wasmer::sys::vm::TrapCode) -> &'static str {
+    use wasmer::sys::vm::TrapCode as T;
+    match code {
+        T::StackOverflow => "stack overflow",
+        T::HeapAccessOutOfBounds => "out of bounds memory access",
+        T::HeapMisaligned => "misaligned memory access",
+        T::TableAccessOutOfBounds => "undefined element: out of bounds table access",
+        T::IndirectCallToNull => "uninitialized element",
+        T::BadSignature => "indirect call type mismatch",
+        T::IntegerOverflow => "integer overflow",
+        T::IntegerDivisionByZero => "integer divide by zero",
+        T::BadConversionToInteger => "invalid conversion to integer",
+        T::UnreachableCodeReached => "unreachable",
+        _ => "trap",
+    }
+}

@@ -1,0 +1,130 @@
+//! Engine tunables: a cap on linear memory that records when the guest hits it, and a deep stack.
+
+use std::ptr::NonNull;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use wasmer::sys::vm::{
+    LinearMemory, Trap, VMConfig, VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition,
+};
+use wasmer::sys::{BaseTunables, Tunables};
+use wasmer::{MemoryError, MemoryStyle, MemoryType, Pages, TableStyle, TableType};
+
+pub struct CappedTunables {
+    base: BaseTunables,
+    cap: Pages,
+    hit: Arc<AtomicBool>,
+    vm: VMConfig,
+}
+
+impl CappedTunables {
+    pub fn new(max_memory: u64, stack: usize, hit: Arc<AtomicBool>) -> Self {
+        let pages = (max_memory / 65536).min(65536) as u32;
+        CappedTunables {
+            base: BaseTunables::new(),
+            cap: Pages(pages),
+            hit,
+            vm: VMConfig {
+                wasm_stack_size: Some(stack),
+            },
+        }
+    }
+
+    fn clamp(&self, t: &MemoryType) -> MemoryType {
+        let mut t = *t;
+        t.maximum = Some(t.maximum.map_or(self.cap, |m| m.min(self.cap)));
+        t
+    }
+
+    fn wrap(&self, inner: VMMemory) -> VMMemory {
+        VMMemory(Box::new(CappedMemory {
+            inner,
+            hit: self.hit.clone(),
+        }))
+    }
+}
+
+#[derive(Debug)]
+struct CappedMemory {
+    inner: VMMemory,
+    hit: Arc<AtomicBool>,
+}
+
+impl LinearMemory for CappedMemory {
+    fn ty(&self) -> MemoryType {
+        self.inner.ty()
+    }
+    fn size(&self) -> Pages {
+        self.inner.size()
+    }
+    fn style(&self) -> MemoryStyle {
+        self.inner.style()
+    }
+    fn grow(&mut self, delta: Pages) -> Result<Pages, MemoryError> {
+        let r = self.inner.grow(delta);
+        if matches!(r, Err(MemoryError::CouldNotGrow { .. })) {
+            self.hit.store(true, Ordering::Relaxed);
+        }
+        r
+    }
+    fn grow_at_least(&mut self, min_size: u64) -> Result<(), MemoryError> {
+        self.inner.grow_at_least(min_size)
+    }
+    fn reset(&mut self) -> Result<(), MemoryError> {
+        self.inner.reset()
+    }
+    fn vmmemory(&self) -> NonNull<VMMemoryDefinition> {
+        self.inner.vmmemory()
+    }
+    fn try_clone(&self) -> Result<Box<dyn LinearMemory + Send + Sync>, MemoryError> {
+        self.inner.try_clone().map(|m| m.0)
+    }
+    fn copy(&self) -> Result<Box<dyn LinearMemory + Send + Sync>, MemoryError> {
+        self.inner.copy()
+    }
+    unsafe fn initialize_with_data(&self, start: usize, data: &[u8]) -> Result<(), Trap> {
+        unsafe { self.inner.initialize_with_data(start, data) }
+    }
+}
+
+impl Tunables for CappedTunables {
+    fn memory_style(&self, m: &MemoryType) -> MemoryStyle {
+        self.base.memory_style(m)
+    }
+    fn table_style(&self, t: &TableType) -> TableStyle {
+        self.base.table_style(t)
+    }
+    fn create_host_memory(
+        &self,
+        ty: &MemoryType,
+        style: &MemoryStyle,
+    ) -> Result<VMMemory, MemoryError> {
+        Ok(self.wrap(self.base.create_host_memory(&self.clamp(ty), style)?))
+    }
+    unsafe fn create_vm_memory(
+        &self,
+        ty: &MemoryType,
+        style: &MemoryStyle,
+        location: NonNull<VMMemoryDefinition>,
+    ) -> Result<VMMemory, MemoryError> {
+        let inner = unsafe {
+            self.base
+                .create_vm_memory(&self.clamp(ty), style, location)?
+        };
+        Ok(self.wrap(inner))
+    }
+    fn create_host_table(&self, ty: &TableType, style: &TableStyle) -> Result<VMTable, String> {
+        self.base.create_host_table(ty, style)
+    }
+    unsafe fn create_vm_table(
+        &self,
+        ty: &TableType,
+        style: &TableStyle,
+        location: NonNull<VMTableDefinition>,
+    ) -> Result<VMTable, String> {
+        unsafe { self.base.create_vm_table(ty, style, location) }
+    }
+    fn vmconfig(&self) -> &VMConfig {
+        &self.vm
+    }
+}

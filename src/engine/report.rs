@@ -1,0 +1,199 @@
+//! What a run reports: phase timings, how it ended, and why.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::Mode;
+
+/// Wall-clock time of each phase of one run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timings {
+    /// Reading the file, parsing it and deciding what host it needs.
+    #[serde(with = "crate::duration_ms")]
+    pub load: Duration,
+    /// Validating and compiling (interp: wasmi's translation setup), or loading a cached artifact.
+    #[serde(with = "crate::duration_ms")]
+    pub compile: Duration,
+    pub cache: CacheUse,
+    /// What compiling from scratch costs (aot: measured now, or recorded when the artifact was made).
+    #[serde(with = "crate::duration_ms::option")]
+    pub cold_compile: Option<Duration>,
+    #[serde(with = "crate::duration_ms")]
+    pub instantiate: Duration,
+    /// From calling `_start` until it returns or the guest exits.
+    #[serde(with = "crate::duration_ms")]
+    pub run: Duration,
+    #[serde(with = "crate::duration_ms")]
+    pub total: Duration,
+}
+
+/// Whether compile time came from the AOT artifact cache.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "status", content = "reason")]
+pub enum CacheUse {
+    /// This mode does not cache (interp, baseline) or the cache is off.
+    #[default]
+    None,
+    Hit,
+    Miss,
+    /// An artifact was there but unusable (corrupt, other engine); it was recompiled.
+    Rejected(String),
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum Outcome {
+    /// `_start` returned (code 0) or the guest called `proc_exit`.
+    Exited {
+        code: i32,
+    },
+    Trapped(Trap),
+    /// Killed by the caller's wall-clock limit.
+    TimedOut {
+        #[serde(with = "crate::duration_ms")]
+        after: Duration,
+    },
+    /// Stopped on request (the TUI's cancel).
+    Cancelled,
+    /// The run itself failed in a way that is gowasm's problem, not the guest's.
+    Crashed {
+        message: String,
+    },
+}
+
+/// A wasm trap with the wasm call stack where it happened, innermost first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trap {
+    /// Short kind, e.g. `stack overflow`, `unreachable`, `out of bounds memory access`.
+    pub kind: String,
+    /// The engine's full message.
+    pub message: String,
+    pub frames: Vec<Frame>,
+    /// Set where the engine cannot give a backtrace.
+    pub note: Option<String>,
+}
+
+/// One wasm frame of a backtrace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    pub func_index: u32,
+    /// From the name section, e.g. `main.fib`.
+    pub name: Option<String>,
+    /// Byte offset of the instruction in the module, where known.
+    pub offset: Option<usize>,
+}
+
+/// Everything one run of one mode produced, besides the output itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunReport {
+    pub mode: Mode,
+    pub timings: Timings,
+    pub outcome: Outcome,
+    /// Set when the guest asked for more memory than the cap allowed (in bytes).
+    pub memory_limit_hit: Option<u64>,
+    /// Largest linear memory size seen at the end of the run, in bytes.
+    pub memory_bytes: u64,
+    /// Things the user should know that did not stop the run (a rejected cache artifact…).
+    pub warnings: Vec<String>,
+}
+
+impl RunReport {
+    pub fn new(mode: Mode) -> Self {
+        RunReport {
+            mode,
+            timings: Timings::default(),
+            outcome: Outcome::Exited { code: 0 },
+            memory_limit_hit: None,
+            memory_bytes: 0,
+            warnings: vec![],
+        }
+    }
+
+    /// One line saying how the run ended, e.g. `exit 0`, `trap: stack overflow`, `timed out after 5 s`.
+    pub fn describe(&self) -> String {
+        let mut s = match &self.outcome {
+            Outcome::Exited { code } => format!("exit {code}"),
+            Outcome::Trapped(t) => format!("trap: {}", t.kind),
+            Outcome::TimedOut { after } => format!("timed out after {}", human_duration(*after)),
+            Outcome::Cancelled => "cancelled".to_string(),
+            Outcome::Crashed { message } => format!("engine failure: {message}"),
+        };
+        if let Some(limit) = self.memory_limit_hit {
+            s.push_str(&format!(" (memory limit {} reached)", human_bytes(limit)));
+        }
+        s
+    }
+}
+
+impl Trap {
+    /// The trap and its backtrace as printed to the user, one frame a line.
+    pub fn render(&self) -> String {
+        let mut s = format!("trap: {}", self.message);
+        if !self.frames.is_empty() {
+            s.push_str("\nwasm backtrace:");
+        }
+        for (i, f) in self.frames.iter().enumerate() {
+            let name = f.name.as_deref().unwrap_or("<unnamed>");
+            s.push_str(&format!("\n  {i:>3}: {name} (func {})", f.func_index));
+            if let Some(off) = f.offset {
+                s.push_str(&format!(" @ 0x{off:x}"));
+            }
+        }
+        if let Some(note) = &self.note {
+            s.push_str(&format!("\n  ({note})"));
+        }
+        s
+    }
+}
+
+/// `5 s`, `1.5 s`, `250 ms`.
+pub fn human_duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms >= 1000.0 {
+        let s = ms / 1000.0;
+        if (s - s.round()).abs() < 0.05 {
+            format!("{} s", s.round())
+        } else {
+            format!("{s:.1} s")
+        }
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+/// `1 GiB`, `512 MiB`, `4 KiB`, `100 B`.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (size, unit) in UNITS {
+        if n >= size {
+            let v = n as f64 / size as f64;
+            return if v.fract() == 0.0 {
+                format!("{v:.0} {unit}")
+            } else {
+                format!("{v:.1} {unit}")
+            };
+        }
+    }
+    format!("{n} B")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_read_as_sentences() {
+        let mut r = RunReport::new(Mode::Interp);
+        r.outcome = Outcome::TimedOut {
+            after: Duration::from_secs(5),
+        };
+        assert_eq!(r.describe(), "timed out after 5 s");
+        r.outcome = Outcome::Exited { code: 2 };
+        r.memory_limit_hit = Some(1 << 30);
+        assert_eq!(r.describe(), "exit 2 (memory limit 1 GiB reached)");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+        assert_eq!(human_duration(Duration::from_millis(250)), "250 ms");
+    }
+}

@@ -1,0 +1,64 @@
+//! gowasm: build Go programs to WebAssembly, run them interpreted or AOT-compiled, and inspect them.
+//!
+//! The library knows nothing of terminals: `inspect`, `build` and `engine` return data; the command
+//! line (`cli`) presents it.
+
+pub mod build;
+pub mod cli;
+pub mod compare;
+pub mod engine;
+pub mod inspect;
+
+use std::path::PathBuf;
+
+/// gowasm's cache folder: `$GOWASM_CACHE_DIR`, else `~/.cache/gowasm` (the platform's cache dir).
+pub fn cache_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("GOWASM_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    dirs::cache_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("gowasm")
+}
+
+/// Content hashes (BLAKE3, hex), for module identity and cache keys.
+pub mod hash {
+    pub fn hex_digest(bytes: &[u8]) -> String {
+        blake3::hash(bytes).to_hex().to_string()
+    }
+}
+
+/// Serialises a `Duration` as milliseconds (a float), the unit of every timing in gowasm's JSON.
+pub mod duration_ms {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let ms = f64::deserialize(d)?;
+        Ok(Duration::from_secs_f64(ms.max(0.0) / 1000.0))
+    }
+
+    /// The same for `Option<Duration>` (`null` when absent).
+    pub mod option {
+        use std::time::Duration;
+
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => super::serialize(d, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+            let ms = Option::<f64>::deserialize(d)?;
+            Ok(ms.map(|ms| Duration::from_secs_f64(ms.max(0.0) / 1000.0)))
+        }
+    }
+}

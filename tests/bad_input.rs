@@ -1,0 +1,129 @@
+//! Bad input of every kind: one clear line on stderr, exit code 2, never a panic.
+
+mod common;
+
+use common::*;
+
+fn assert_one_line_error(out: &std::process::Output, needle: &str) {
+    let err = stderr(out);
+    assert_eq!(code(out), 2, "exit code; stderr: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line expected: {err:?}"
+    );
+    assert!(err.starts_with("gowasm: error: "), "{err}");
+    assert!(err.contains(needle), "{err:?} should mention {needle:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn missing_file() {
+    for sub in ["run", "inspect"] {
+        let mut c = gowasm();
+        c.args([sub, "/no/such/file.wasm"]);
+        assert_one_line_error(&run(c), "no such file");
+    }
+}
+
+#[test]
+fn not_wasm() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("notes.txt");
+    std::fs::write(&f, "just some text\n").unwrap();
+    for sub in ["run", "inspect"] {
+        let mut c = gowasm();
+        c.arg(sub).arg(&f);
+        assert_one_line_error(&run(c), "not a WebAssembly file");
+    }
+    let empty = dir.path().join("empty.wasm");
+    std::fs::write(&empty, "").unwrap();
+    let mut c = gowasm();
+    c.arg("run").arg(&empty);
+    assert_one_line_error(&run(c), "empty");
+}
+
+#[test]
+fn truncated_module() {
+    let (_d, wasm) = fixture("trap");
+    let bytes = std::fs::read(&wasm).unwrap();
+    std::fs::write(&wasm, &bytes[..bytes.len() / 2]).unwrap();
+    for sub in ["run", "inspect"] {
+        let mut c = gowasm();
+        c.arg(sub).arg(&wasm);
+        assert_one_line_error(&run(c), "truncated");
+    }
+}
+
+#[test]
+fn component_is_refused_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("component.wasm");
+    // The header of a component: magic, version 0x0d, layer 1.
+    std::fs::write(&f, b"\0asm\x0d\x00\x01\x00").unwrap();
+    let mut c = gowasm();
+    c.arg("run").arg(&f);
+    assert_one_line_error(&run(c), "-target wasip1");
+}
+
+#[test]
+fn go_js_module_is_refused_with_the_fix() {
+    let (_d, wasm) = fixture("go_js");
+    let mut c = gowasm();
+    c.arg("run").arg(&wasm);
+    let out = run(c);
+    assert_one_line_error(&out, "GOOS=wasip1");
+    assert!(stderr(&out).contains("gojs.runtime.wasmExit"));
+}
+
+#[test]
+fn syscall_js_import_is_named() {
+    let (_d, wasm) = fixture("tinygo_syscall_js");
+    let mut c = gowasm();
+    c.arg("run").arg(&wasm);
+    assert_one_line_error(&run(c), "gojs.syscall/js.valueGet");
+}
+
+#[test]
+fn unknown_import_is_named() {
+    let (_d, wasm) = fixture("unknown_import");
+    for mode in ["interp", "baseline", "aot"] {
+        let mut c = gowasm();
+        c.args(["run", "--mode", mode]).arg(&wasm);
+        assert_one_line_error(&run(c), "env.my_host_log");
+    }
+}
+
+#[test]
+fn library_module_without_start() {
+    let (_d, wasm) = fixture("reactor");
+    let mut c = gowasm();
+    c.arg("run").arg(&wasm);
+    assert_one_line_error(&run(c), "no `_start`");
+}
+
+#[test]
+fn folder_without_go_mod() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = gowasm();
+    c.arg("run").arg(dir.path());
+    assert_one_line_error(&run(c), "go.mod");
+}
+
+#[test]
+fn missing_preopen_dir() {
+    let (_d, wasm) = fixture("exit_code");
+    let mut c = gowasm();
+    c.args(["run", "--dir", "/no/such/dir::/data"]).arg(&wasm);
+    assert_one_line_error(&run(c), "/no/such/dir");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let mut c = gowasm();
+    c.args(["run", "--mode", "fast", "x.wasm"]);
+    assert_eq!(code(&run(c)), 2);
+    let mut c = gowasm();
+    c.args(["run"]);
+    assert_one_line_error(&run(c), "nothing to run");
+}

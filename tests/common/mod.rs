@@ -1,0 +1,92 @@
+//! Helpers for the end-to-end tests: the real gowasm binary, the real Go toolchain, wat fixtures.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// A cache folder shared by the tests of one test binary, so AOT compiles are paid once.
+pub fn shared_cache() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
+/// The gowasm binary under test, with its cache in `shared_cache()`.
+pub fn gowasm() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gowasm"));
+    c.env("GOWASM_CACHE_DIR", shared_cache());
+    c
+}
+
+pub fn run(mut cmd: Command) -> Output {
+    cmd.output().expect("gowasm starts")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited, not killed")
+}
+
+/// Compiles `tests/fixtures/NAME.wat` to a .wasm file in a fresh temp folder.
+pub fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/{name}.wat"));
+    let wasm = wat::parse_file(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("{name}.wasm"));
+    std::fs::write(&path, wasm).unwrap();
+    (dir, path)
+}
+
+pub fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+/// The Go toolchain: these tests need it and fail (not skip) without it.
+pub fn go() -> PathBuf {
+    gowasm::build::find_toolchain(Some(gowasm::build::Compiler::Go))
+        .unwrap_or_else(|e| panic!("the end-to-end tests need Go: {e}"))
+        .path
+}
+
+/// Builds a Go package natively (for the host) and returns the binary.
+pub fn build_native(package: &Path, out_dir: &Path) -> PathBuf {
+    let bin = out_dir.join("native");
+    let out = Command::new(go())
+        .args(["build", "-o"])
+        .arg(&bin)
+        .arg(".")
+        .current_dir(package)
+        .env_remove("GOOS")
+        .env_remove("GOARCH")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "native build failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    bin
+}
+
+/// Builds a Go package to wasm with gowasm and returns the module's path.
+pub fn build_wasm(package: &Path, out_dir: &Path) -> PathBuf {
+    let wasm = out_dir.join("module.wasm");
+    let mut c = gowasm();
+    c.arg("build")
+        .arg(package)
+        .arg("-o")
+        .arg(&wasm)
+        .args(["--toolchain", "go"]);
+    let out = run(c);
+    assert_eq!(code(&out), 0, "gowasm build failed: {}", stderr(&out));
+    wasm
+}

@@ -1,0 +1,195 @@
+//! Exit codes, traps, limits, TinyGo shims and the AOT cache, through the real binary in every mode.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const MODES: [&str; 3] = ["interp", "baseline", "aot"];
+
+#[test]
+fn guest_exit_code_and_output_pass_through() {
+    let (_d, wasm) = fixture("exit_code");
+    for mode in MODES {
+        let mut c = gowasm();
+        c.args(["run", "--mode", mode]).arg(&wasm);
+        let out = run(c);
+        assert_eq!(code(&out), 7, "{mode}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "about to exit 7\n", "{mode}");
+        assert!(
+            stderr(&out).contains(&format!("gowasm: {mode} exit 7")),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn traps_show_kind_and_named_backtrace() {
+    let (_d, wasm) = fixture("trap");
+    for mode in MODES {
+        let mut c = gowasm();
+        c.args(["run", "--mode", mode]).arg(&wasm);
+        let out = run(c);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 134, "{mode}: {err}");
+        assert!(
+            err.contains("trap: integer divide by zero"),
+            "{mode}: {err}"
+        );
+        if mode != "interp" {
+            let fib = err
+                .find("main.fib")
+                .unwrap_or_else(|| panic!("{mode}: {err}"));
+            let main = err
+                .find("main.main")
+                .unwrap_or_else(|| panic!("{mode}: {err}"));
+            assert!(fib < main, "innermost frame first: {err}");
+        }
+    }
+}
+
+#[test]
+fn unbounded_recursion_is_a_stack_overflow_in_every_mode() {
+    let (_d, wasm) = fixture("recursion");
+    for mode in MODES {
+        let mut c = gowasm();
+        c.args(["run", "--mode", mode]).arg(&wasm);
+        let out = run(c);
+        assert_eq!(code(&out), 134, "{mode}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("stack overflow"),
+            "{mode}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn infinite_loop_ends_at_the_timeout() {
+    let (_d, wasm) = fixture("infinite_loop");
+    for mode in MODES {
+        let started = Instant::now();
+        let mut c = gowasm();
+        c.args(["run", "--timeout", "0.5", "--mode", mode])
+            .arg(&wasm);
+        let out = run(c);
+        assert_eq!(code(&out), 124, "{mode}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("timed out after 500 ms"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{mode} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn memory_bomb_stops_at_the_cap() {
+    let (_d, wasm) = fixture("memory_bomb");
+    for mode in MODES {
+        let mut c = gowasm();
+        c.args(["run", "--max-memory", "64M", "--json", "--mode", mode])
+            .arg(&wasm);
+        let out = run(c);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let r = &doc["runs"][0];
+        assert_eq!(r["exit_code"], 2, "{mode}: {doc}");
+        assert_eq!(r["memory_limit_hit"], 64 << 20, "{mode}: {doc}");
+        assert!(
+            r["memory_bytes"].as_u64().unwrap() <= 64 << 20,
+            "{mode}: {doc}"
+        );
+        assert_eq!(r["stderr"], "fatal error: out of memory\n");
+
+        let mut c = gowasm();
+        c.args(["run", "--max-memory", "64M", "--mode", mode])
+            .arg(&wasm);
+        let out = run(c);
+        assert!(
+            stderr(&out).contains("memory limit 64 MiB reached"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn tinygo_wasm_target_runs_with_host_shims() {
+    for fixture_name in ["tinygo_wasm", "tinygo_env"] {
+        let (_d, wasm) = fixture(fixture_name);
+        for mode in MODES {
+            let mut c = gowasm();
+            c.args(["run", "--mode", mode]).arg(&wasm);
+            let out = run(c);
+            assert_eq!(code(&out), 0, "{fixture_name} {mode}: {}", stderr(&out));
+            assert_eq!(
+                stdout(&out),
+                "start\ntick\ntick\ntick\nclock ok\n",
+                "{fixture_name} {mode}"
+            );
+        }
+    }
+}
+
+#[test]
+fn aot_artifact_is_cached_and_a_corrupt_one_is_replaced() {
+    let (_d, wasm) = fixture("exit_code");
+    let cache = tempfile::tempdir().unwrap();
+    let run_aot = || {
+        let mut c = gowasm();
+        c.env("GOWASM_CACHE_DIR", cache.path())
+            .args(["run", "--json", "--mode", "aot"])
+            .arg(&wasm);
+        let out = run(c);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (doc["runs"][0].clone(), stderr(&out))
+    };
+    let (first, _) = run_aot();
+    assert_eq!(first["timings"]["cache"]["status"], "miss");
+    let (second, _) = run_aot();
+    assert_eq!(second["timings"]["cache"]["status"], "hit");
+    assert_eq!(second["exit_code"], 7);
+
+    let artifacts: Vec<_> = std::fs::read_dir(cache.path().join("aot"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(artifacts.len(), 1, "{artifacts:?}");
+    let mut bytes = std::fs::read(&artifacts[0]).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&artifacts[0], &bytes).unwrap();
+    let (third, err) = run_aot();
+    assert_eq!(third["timings"]["cache"]["status"], "rejected", "{third}");
+    assert_eq!(third["exit_code"], 7);
+    assert!(err.contains("warning: discarded cached artifact"), "{err}");
+    let (fourth, _) = run_aot();
+    assert_eq!(fourth["timings"]["cache"]["status"], "hit");
+}
+
+#[test]
+fn json_shape_is_stable() {
+    let (_d, wasm) = fixture("exit_code");
+    let mut c = gowasm();
+    c.args(["run", "--json", "--mode", "interp"]).arg(&wasm);
+    let doc: serde_json::Value = serde_json::from_slice(&run(c).stdout).unwrap();
+    let r = &doc["runs"][0];
+    assert_eq!(r["mode"], "interp");
+    assert_eq!(r["outcome"]["status"], "exited");
+    assert_eq!(r["outcome"]["code"], 7);
+    for phase in ["load", "compile", "instantiate", "run", "total"] {
+        assert!(
+            r["timings"][phase].as_f64().is_some(),
+            "timings.{phase}: {r}"
+        );
+    }
+    assert_eq!(r["stdout"], "about to exit 7\n");
+    assert!(doc["comparison"].is_null());
+    assert!(doc["build"].is_null());
+}

@@ -1,0 +1,230 @@
+//! Every sample, built with the real Go toolchain, runs in every mode with the same stdout and exit
+//! code as the same program built and run natively.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+const MODES: [&str; 3] = ["interp", "baseline", "aot"];
+
+/// Runs `sample` natively and under gowasm in each mode; `wasm_args` are gowasm's own flags.
+fn check_sample(sample_name: &str, args: &[&str], native_args: &[&str], wasm_flags: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let package = sample(sample_name);
+    let native = build_native(&package, dir.path());
+    let expected = Command::new(&native).args(native_args).output().unwrap();
+    let wasm = build_wasm(&package, dir.path());
+    for mode in MODES {
+        let mut c = gowasm();
+        c.args(["run", "--mode", mode])
+            .args(wasm_flags)
+            .arg(&wasm)
+            .arg("--")
+            .args(args);
+        let out = run(c);
+        assert_eq!(
+            stdout(&out),
+            String::from_utf8_lossy(&expected.stdout),
+            "{sample_name} stdout in {mode}; stderr: {}",
+            stderr(&out)
+        );
+        assert_eq!(
+            code(&out),
+            expected.status.code().unwrap(),
+            "{sample_name} exit code in {mode}"
+        );
+    }
+}
+
+#[test]
+fn hello_matches_native() {
+    // The GOOS line differs by design; the rest must match.
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = build_wasm(&sample("hello"), dir.path());
+    for mode in MODES {
+        let mut c = gowasm();
+        c.args(["run", "--mode", mode])
+            .arg(&wasm)
+            .args(["--", "one", "two words"]);
+        let out = run(c);
+        assert_eq!(code(&out), 0);
+        assert_eq!(
+            stdout(&out),
+            "Hello from Go on wasip1/wasm!\narg 1: one\narg 2: two words\n",
+            "{mode}"
+        );
+    }
+}
+
+#[test]
+fn fib_matches_native() {
+    check_sample("fib", &["20"], &["20"], &[]);
+    check_sample("fib", &["nope"], &["nope"], &[]);
+}
+
+#[test]
+fn jsonsort_matches_native() {
+    check_sample("jsonsort", &[], &[], &[]);
+}
+
+#[test]
+fn panic_matches_native() {
+    check_sample("panic", &[], &[], &[]);
+}
+
+#[test]
+fn readfile_matches_native_through_a_preopened_dir() {
+    let data = sample("readfile").join("data");
+    let host_file = data.join("words.txt");
+    let mapping = format!("{}::/data", data.display());
+    check_sample(
+        "readfile",
+        &["/data/words.txt"],
+        &[host_file.to_str().unwrap()],
+        &["--dir-ro", &mapping],
+    );
+    // Without the preopen the guest cannot see the file.
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = build_wasm(&sample("readfile"), dir.path());
+    let mut c = gowasm();
+    c.args(["run", "--mode", "interp"])
+        .arg(&wasm)
+        .args(["--", "/data/words.txt"]);
+    let out = run(c);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+}
+
+#[test]
+fn forever_is_stopped_by_the_timeout_after_printing_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = build_wasm(&sample("forever"), dir.path());
+    for mode in MODES {
+        let mut c = gowasm();
+        c.args(["run", "--timeout", "1.5", "--mode", mode])
+            .arg(&wasm);
+        let out = run(c);
+        assert_eq!(code(&out), 124, "{mode}: {}", stderr(&out));
+        assert!(
+            stdout(&out).starts_with("tick 1\ntick 2\n"),
+            "{mode}: {}",
+            stdout(&out)
+        );
+        assert!(
+            stderr(&out).contains("timed out after 1.5 s"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn run_builds_a_folder_and_mode_all_compares() {
+    let dir = tempfile::tempdir().unwrap();
+    let native = build_native(&sample("fib"), dir.path());
+    let expected = Command::new(&native).arg("22").output().unwrap();
+    let mut c = gowasm();
+    c.args(["run", "--mode", "all"])
+        .arg(sample("fib"))
+        .args(["--", "22"]);
+    let out = run(c);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert_eq!(out.stdout, expected.stdout);
+    for needle in [
+        "interp",
+        "baseline",
+        "aot",
+        "compile/cache",
+        "speedup over interp",
+        "pays off",
+    ] {
+        assert!(err.contains(needle), "{needle:?} missing from:\n{err}");
+    }
+}
+
+#[test]
+fn inspect_names_go_and_its_largest_functions() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = build_wasm(&sample("fib"), dir.path());
+    let mut c = gowasm();
+    c.args(["inspect", "--json"]).arg(&wasm);
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["toolchain"]["name"], "go");
+    assert_eq!(r["target"], "wasip1");
+    let names: Vec<&str> = r["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    for s in [
+        "type",
+        "import",
+        "code",
+        "data",
+        "custom:name",
+        "custom:go:buildid",
+    ] {
+        assert!(names.contains(&s), "{s} missing from {names:?}");
+    }
+    let total: u64 = r["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["size"].as_u64().unwrap())
+        .sum();
+    assert!(total < r["file_size"].as_u64().unwrap());
+    assert!(r["largest_functions"].as_array().unwrap().iter().any(|f| {
+        f["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("runtime."))
+    }));
+    assert!(
+        r["imports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["module"] == "wasi_snapshot_preview1")
+    );
+
+    let mut c = gowasm();
+    c.arg("inspect").arg(&wasm);
+    let text = stdout(&run(c));
+    assert!(text.contains("toolchain go go1."), "{text}");
+    assert!(text.contains("LARGEST FUNCTIONS"), "{text}");
+}
+
+#[test]
+fn broken_go_code_shows_compiler_messages_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module broken\n\ngo 1.21\n").unwrap();
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nfunc main() {\n\tundefinedThing()\n}\n",
+    )
+    .unwrap();
+    let mut c = gowasm();
+    c.args(["run", "--toolchain", "go"]).arg(dir.path());
+    let out = run(c);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert!(
+        err.contains("main.go:4:2: undefined: undefinedThing"),
+        "{err}"
+    );
+    assert!(
+        err.contains("gowasm: error: build failed (1 error)"),
+        "{err}"
+    );
+    // The user's folder holds exactly what it held: no build output was written into it.
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["go.mod", "main.go"]);
+}
