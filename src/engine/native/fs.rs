@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio::runtime::Handle;
 use wasmer_wasix::WasiEnvBuilder;
-use wasmer_wasix::virtual_fs::{self, FileSystem, MountFileSystem, RootFileSystemBuilder};
+use wasmer_wasix::virtual_fs::{self, FileSystem, FsError, MountFileSystem, RootFileSystemBuilder};
 
 use crate::engine::{DirMapping, EngineError};
 
@@ -38,7 +38,11 @@ pub fn preopen(
                 message: e.to_string(),
             }
         })?;
-        Ok(Arc::new(fs))
+        if d.read_only {
+            Ok(Arc::new(ReadOnlyFs(Arc::new(fs))))
+        } else {
+            Ok(Arc::new(fs))
+        }
     };
     let guests: Vec<PathBuf> = dirs.iter().map(|d| absolute_guest(&d.guest)).collect();
     let mounted: Vec<String> = guests
@@ -87,4 +91,57 @@ pub fn preopen(
             })?;
     }
     Ok(builder)
+}
+
+/// A host folder the guest may read but not change. wasix's read-only preopen rights are not
+/// enough on their own: an `O_CREAT` open still creates the file and `path_remove_directory`
+/// checks no rights, so the filesystem itself refuses every change.
+#[derive(Debug)]
+struct ReadOnlyFs(Arc<dyn FileSystem + Send + Sync>);
+
+impl FileSystem for ReadOnlyFs {
+    fn readlink(&self, path: &Path) -> virtual_fs::Result<PathBuf> {
+        self.0.readlink(path)
+    }
+    fn read_dir(&self, path: &Path) -> virtual_fs::Result<virtual_fs::ReadDir> {
+        self.0.read_dir(path)
+    }
+    fn create_dir(&self, _: &Path) -> virtual_fs::Result<()> {
+        Err(FsError::PermissionDenied)
+    }
+    fn remove_dir(&self, _: &Path) -> virtual_fs::Result<()> {
+        Err(FsError::PermissionDenied)
+    }
+    fn rename<'a>(
+        &'a self,
+        _: &'a Path,
+        _: &'a Path,
+    ) -> std::pin::Pin<Box<dyn Future<Output = virtual_fs::Result<()>> + Send + 'a>> {
+        Box::pin(async { Err(FsError::PermissionDenied) })
+    }
+    fn metadata(&self, path: &Path) -> virtual_fs::Result<virtual_fs::Metadata> {
+        self.0.metadata(path)
+    }
+    fn symlink_metadata(&self, path: &Path) -> virtual_fs::Result<virtual_fs::Metadata> {
+        self.0.symlink_metadata(path)
+    }
+    fn remove_file(&self, _: &Path) -> virtual_fs::Result<()> {
+        Err(FsError::PermissionDenied)
+    }
+    fn new_open_options(&self) -> virtual_fs::OpenOptions<'_> {
+        virtual_fs::OpenOptions::new(self)
+    }
+}
+
+impl virtual_fs::FileOpener for ReadOnlyFs {
+    fn open(
+        &self,
+        path: &Path,
+        conf: &virtual_fs::OpenOptionsConfig,
+    ) -> virtual_fs::Result<Box<dyn virtual_fs::VirtualFile + Send + Sync + 'static>> {
+        if conf.would_mutate() || conf.write || conf.append {
+            return Err(FsError::PermissionDenied);
+        }
+        self.0.new_open_options().options(conf.clone()).open(path)
+    }
 }
