@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::engine::{Mode, RunReport};
+use crate::engine::{CacheUse, Mode, RunReport};
 
 /// The side-by-side verdict on interp vs baseline vs aot.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -24,28 +24,35 @@ fn per_run(r: &RunReport) -> Duration {
     r.timings.compile + r.timings.instantiate + r.timings.run
 }
 
+/// Compares the runs of one module; for the break-even it needs an interp run, and an aot run
+/// that loaded its artifact from the cache (the cost of every aot run after the first).
 pub fn compare(reports: &[RunReport]) -> Comparison {
-    let find = |m: Mode| reports.iter().find(|r| r.mode == m);
-    let interp = find(Mode::Interp);
+    let interp = reports.iter().find(|r| r.mode == Mode::Interp);
     let speedups = match interp {
-        Some(i) => reports
-            .iter()
-            .filter(|r| r.mode != Mode::Interp)
-            .map(|r| (r.mode, ratio(i.timings.run, r.timings.run)))
-            .collect(),
+        Some(i) => {
+            let mut seen = vec![Mode::Interp];
+            reports
+                .iter()
+                .filter(|r| {
+                    let first = !seen.contains(&r.mode);
+                    seen.push(r.mode);
+                    first
+                })
+                .map(|r| (r.mode, ratio(i.timings.run, r.timings.run)))
+                .collect()
+        }
         None => vec![],
     };
-    let aot = find(Mode::Aot);
-    let aot_cold_compile = aot.and_then(|a| a.timings.cold_compile);
-    let aot_break_even_runs = match (interp, aot, aot_cold_compile) {
-        (Some(i), Some(a), Some(cold)) => {
-            // A warm aot run loads the artifact instead of compiling.
-            let warm = a.timings.compile.min(cold) + a.timings.instantiate + a.timings.run;
-            break_even(
-                per_run(i),
-                cold + a.timings.instantiate + a.timings.run,
-                warm,
-            )
+    let aot_cold_compile = reports
+        .iter()
+        .filter(|r| r.mode == Mode::Aot)
+        .find_map(|r| r.timings.cold_compile);
+    let warm = reports
+        .iter()
+        .find(|r| r.mode == Mode::Aot && r.timings.cache == CacheUse::Hit);
+    let aot_break_even_runs = match (interp, warm, aot_cold_compile) {
+        (Some(i), Some(w), Some(cold)) => {
+            break_even(per_run(i), cold + w.timings.instantiate + w.timings.run, per_run(w))
         }
         _ => None,
     };
@@ -101,9 +108,14 @@ mod tests {
         a.timings.run = ms(100);
         a.timings.compile = ms(3);
         a.timings.cold_compile = Some(ms(1500));
-        let c = compare(&[i, a]);
+        a.timings.cache = CacheUse::Hit;
+        let c = compare(&[i.clone(), a.clone()]);
         assert_eq!(c.speedups, vec![(Mode::Aot, 9.0)]);
         // first: 1500+100 = 1600, warm: 103, interp: 900 → (1600-103)/(900-103) = 1.88 → 2
         assert_eq!(c.aot_break_even_runs, Some(2));
+
+        // Without a cached aot run the cost of later runs is unknown: no break-even.
+        a.timings.cache = CacheUse::Miss;
+        assert_eq!(compare(&[i, a]).aot_break_even_runs, None);
     }
 }

@@ -57,7 +57,12 @@ pub fn timings_table(reports: &[&RunReport], c: &Comparison) -> String {
     let col = 16;
     let _ = write!(s, "{:<14}", "");
     for r in reports {
-        let _ = write!(s, "{:>col$}", r.mode.name());
+        let name = match (r.mode, &r.timings.cache) {
+            (crate::engine::Mode::Aot, CacheUse::Hit) => "aot (cached)",
+            (crate::engine::Mode::Aot, _) => "aot (cold)",
+            (m, _) => m.name(),
+        };
+        let _ = write!(s, "{name:>col$}");
     }
     s.push('\n');
     type Cell = fn(&RunReport) -> String;

@@ -14,7 +14,9 @@ use super::source::{self, BuildOptions, SourceError};
 use crate::build::BuildOutcome;
 use crate::compare::{Comparison, compare};
 use crate::engine::worker::{self, Job, WorkerError};
-use crate::engine::{DirMapping, Mode, Outcome, RunConfig, RunReport, Stream, parse_size};
+use crate::engine::{
+    CacheUse, DirMapping, Mode, Outcome, RunConfig, RunReport, Stream, parse_size,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModeChoice {
@@ -125,47 +127,31 @@ impl RunArgs {
             ModeChoice::All => Mode::ALL.to_vec(),
         };
         let timeout = self.timeout.map(Duration::from_secs_f64);
-        let mut runs = vec![];
-        for (i, mode) in modes.iter().enumerate() {
+        let mut runs: Vec<ModeRun> = vec![];
+        let mut queue: std::collections::VecDeque<Mode> = modes.iter().copied().collect();
+        while let Some(mode) = queue.pop_front() {
             let job = Job {
                 module: resolved.module.clone(),
-                mode: *mode,
+                mode,
                 config: config.clone(),
             };
             // Output passes straight through for a single run, and for the first of several.
-            let pass_through = !self.json && i == 0;
-            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-            let result = worker::run(&exe, &job, timeout, None, |stream, bytes| {
-                match (pass_through, stream) {
-                    (true, Stream::Stdout) => write_through(&mut std::io::stdout(), bytes),
-                    (true, Stream::Stderr) => write_through(&mut std::io::stderr(), bytes),
-                    (false, Stream::Stdout) => stdout.extend_from_slice(bytes),
-                    (false, Stream::Stderr) => stderr.extend_from_slice(bytes),
-                }
-            });
-            let report = match result {
+            let pass_through = !self.json && runs.is_empty();
+            let run = match run_one(&exe, &job, timeout, pass_through) {
                 Ok(r) => r,
-                Err(WorkerError::Engine(message)) => return super::fail(message),
-                Err(e @ WorkerError::Spawn { .. }) => {
-                    eprintln!("gowasm: error: {e}");
-                    return ExitCode::from(exit::INTERNAL);
-                }
+                Err(code) => return code,
             };
-            for w in &report.warnings {
-                eprintln!("gowasm: warning: {w}");
-            }
             if !self.json && !self.quiet && modes.len() == 1 {
-                if let Outcome::Trapped(trap) = &report.outcome {
+                if let Outcome::Trapped(trap) = &run.report.outcome {
                     eprintln!("{}", trap.render());
                 }
-                eprintln!("{}", summary_line(&report));
+                eprintln!("{}", summary_line(&run.report));
             }
-            runs.push(ModeRun {
-                exit_code: exit_code_of(&report),
-                report,
-                stdout: String::from_utf8_lossy(&stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&stderr).into_owned(),
-            });
+            // Comparing needs a cached aot run too: after compiling, run once more from the cache.
+            if modes.len() > 1 && mode == Mode::Aot && run.report.timings.cache == CacheUse::Miss {
+                queue.push_back(Mode::Aot);
+            }
+            runs.push(run);
         }
         let comparison = (runs.len() > 1)
             .then(|| compare(&runs.iter().map(|r| r.report.clone()).collect::<Vec<_>>()));
@@ -242,6 +228,41 @@ impl RunArgs {
             cache_dir: (!self.no_cache).then(crate::cache_root),
         })
     }
+}
+
+/// Runs one job in a worker; on failure, returns the exit code after telling the user.
+fn run_one(
+    exe: &std::path::Path,
+    job: &Job,
+    timeout: Option<Duration>,
+    pass_through: bool,
+) -> Result<ModeRun, ExitCode> {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let result = worker::run(exe, job, timeout, None, |stream, bytes| {
+        match (pass_through, stream) {
+            (true, Stream::Stdout) => write_through(&mut std::io::stdout(), bytes),
+            (true, Stream::Stderr) => write_through(&mut std::io::stderr(), bytes),
+            (false, Stream::Stdout) => stdout.extend_from_slice(bytes),
+            (false, Stream::Stderr) => stderr.extend_from_slice(bytes),
+        }
+    });
+    let report = match result {
+        Ok(r) => r,
+        Err(WorkerError::Engine(message)) => return Err(super::fail(message)),
+        Err(e @ WorkerError::Spawn { .. }) => {
+            eprintln!("gowasm: error: {e}");
+            return Err(ExitCode::from(exit::INTERNAL));
+        }
+    };
+    for w in &report.warnings {
+        eprintln!("gowasm: warning: {w}");
+    }
+    Ok(ModeRun {
+        exit_code: exit_code_of(&report),
+        report,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    })
 }
 
 fn write_through(out: &mut impl Write, bytes: &[u8]) {
