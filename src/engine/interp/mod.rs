@@ -17,8 +17,9 @@ use super::{
     Trap, report::Outcome,
 };
 
-/// Call depth the interpreter allows; Go needs far more than wasmi's default of 1000.
-const MAX_RECURSION_DEPTH: usize = 200_000;
+/// Call depth the interpreter allows; Go needs far more than wasmi's default of 1000. Matches what
+/// [`MAX_WASM_STACK`] gives the compiled modes.
+const MAX_RECURSION_DEPTH: usize = 2_000_000;
 
 struct HostState {
     wasi: WasiCtx,
@@ -92,8 +93,8 @@ pub fn run(
     let mut engine_config = Config::default();
     engine_config
         .set_max_recursion_depth(MAX_RECURSION_DEPTH)
-        // The value stack, in bytes: proportional to the native stack other modes get.
-        .set_max_stack_height(MAX_WASM_STACK * 64);
+        // The value stack, in bytes; it grows only as deep as the guest goes.
+        .set_max_stack_height(MAX_WASM_STACK * 16);
     let engine = Engine::new(&engine_config);
     let wasm =
         Module::new(&engine, &module.bytes[..]).map_err(|e| EngineError::Invalid(e.to_string()))?;
