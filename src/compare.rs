@@ -51,9 +51,11 @@ pub fn compare(reports: &[RunReport]) -> Comparison {
         .iter()
         .find(|r| r.mode == Mode::Aot && r.timings.cache == CacheUse::Hit);
     let aot_break_even_runs = match (interp, warm, aot_cold_compile) {
-        (Some(i), Some(w), Some(cold)) => {
-            break_even(per_run(i), cold + w.timings.instantiate + w.timings.run, per_run(w))
-        }
+        (Some(i), Some(w), Some(cold)) => break_even(
+            per_run(i),
+            cold + w.timings.instantiate + w.timings.run,
+            per_run(w),
+        ),
         _ => None,
     };
     Comparison {

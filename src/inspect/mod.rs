@@ -6,6 +6,9 @@ mod parse;
 mod toolchain;
 pub mod triage;
 
+#[cfg(test)]
+mod tests;
+
 pub use parse::inspect;
 pub use toolchain::{Target, Toolchain, detect_toolchain};
 

@@ -1,0 +1,167 @@
+//! Inspector and triage on small modules written in text, and on damaged bytes.
+
+use super::triage::{TriageError, triage};
+use super::*;
+
+fn wasm(text: &str) -> Vec<u8> {
+    wat::parse_str(text).unwrap()
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}.wat", env!("CARGO_MANIFEST_DIR"));
+    wat::parse_file(path).unwrap()
+}
+
+#[test]
+fn sections_imports_exports_and_names() {
+    let bytes = fixture("trap");
+    let r = inspect(&bytes, 10).unwrap();
+    assert_eq!(r.encoding, Encoding::Module);
+    let names: Vec<&str> = r.sections.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "type",
+            "import",
+            "function",
+            "memory",
+            "export",
+            "code",
+            "custom:name"
+        ]
+    );
+    for s in &r.sections {
+        assert!(s.offset + s.size <= bytes.len() as u64, "{s:?}");
+    }
+    assert_eq!(r.imports[0].module, "wasi_snapshot_preview1");
+    assert_eq!(r.imports[0].signature, "(i32, i32, i32, i32) -> (i32)");
+    assert_eq!((r.imported_functions, r.defined_functions), (1, 3));
+    assert!(
+        r.exports
+            .iter()
+            .any(|e| e.name == "_start" && e.kind == "func")
+    );
+    assert_eq!(r.memories[0].initial, 1);
+    let fib = r
+        .largest_functions
+        .iter()
+        .find(|f| f.name.as_deref() == Some("main.fib"));
+    assert_eq!(fib.map(|f| f.index), Some(1), "{:?}", r.largest_functions);
+    assert!(
+        r.largest_functions
+            .windows(2)
+            .all(|w| w[0].size >= w[1].size)
+    );
+    assert_eq!(r.target, Target::Wasip1);
+}
+
+#[test]
+fn data_segments_and_limits_are_counted() {
+    let r = inspect(
+        &wasm(r#"(module (memory 2 10) (table 3 funcref) (data (i32.const 0) "abcd") (data (i32.const 9) "xy"))"#),
+        5,
+    )
+    .unwrap();
+    assert_eq!((r.data_segments, r.data_bytes), (2, 6));
+    assert_eq!(
+        (r.memories[0].initial, r.memories[0].maximum),
+        (2, Some(10))
+    );
+    assert_eq!(r.tables[0].initial, 3);
+}
+
+#[test]
+fn toolchains_and_targets_are_told_apart() {
+    let r = inspect(&fixture("tinygo_wasm"), 0).unwrap();
+    assert_eq!(
+        (r.toolchain.name.as_str(), r.target),
+        ("tinygo", Target::TinygoWasm)
+    );
+    assert_eq!(triage(&r).unwrap().tinygo_shims, Some("gojs"));
+    let r = inspect(&fixture("tinygo_env"), 0).unwrap();
+    assert_eq!(triage(&r).unwrap().tinygo_shims, Some("env"));
+
+    let r = inspect(&fixture("go_js"), 0).unwrap();
+    assert_eq!((r.toolchain.name.as_str(), r.target), ("go", Target::GoJs));
+    assert!(matches!(triage(&r), Err(TriageError::GoJs { module }) if module == "gojs"));
+
+    let r = inspect(b"\0asm\x0d\x00\x01\x00", 0).unwrap();
+    assert_eq!(r.target, Target::Component);
+    assert_eq!(triage(&r), Err(TriageError::Component));
+
+    let r = inspect(&fixture("tinygo_syscall_js"), 0).unwrap();
+    assert!(
+        matches!(triage(&r), Err(TriageError::NeedsJs { name, .. }) if name == "syscall/js.valueGet")
+    );
+    let r = inspect(&fixture("unknown_import"), 0).unwrap();
+    assert!(
+        matches!(triage(&r), Err(TriageError::UnknownImport { name, .. }) if name == "my_host_log")
+    );
+    let r = inspect(&fixture("reactor"), 0).unwrap();
+    assert_eq!(triage(&r), Err(TriageError::NoStart));
+}
+
+#[test]
+fn go_is_recognised_by_its_build_id_and_producers() {
+    let r = inspect(
+        &wasm(
+            r#"(module
+                 (@custom "go:buildid" "abc")
+                 (@producers (language "Go" "go1.23.5"))
+                 (func (export "_start")))"#,
+        ),
+        0,
+    )
+    .unwrap();
+    assert_eq!(r.toolchain.name, "go");
+    assert_eq!(r.toolchain.version.as_deref(), Some("go1.23.5"));
+}
+
+#[test]
+fn not_wasm_empty_and_text_are_clear_errors() {
+    assert_eq!(inspect(b"", 0), Err(InspectError::Empty));
+    assert_eq!(inspect(b"hello world", 0), Err(InspectError::NotWasm));
+    assert!(binary_from_file_contents(b"(module (func (export \"_start\")))".to_vec()).is_ok());
+    assert!(matches!(
+        binary_from_file_contents(b"(module (oops".to_vec()),
+        Err(InspectError::Wat(_))
+    ));
+    assert_eq!(
+        binary_from_file_contents(b"plain".to_vec()).unwrap(),
+        b"plain"
+    );
+}
+
+/// Every truncation and thousands of random corruptions give a report or an error, never a panic.
+#[test]
+fn damaged_bytes_never_panic() {
+    let good = fixture("tinygo_wasm");
+    for len in 0..good.len() {
+        let _ = inspect(&good[..len], 20);
+    }
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..20_000 {
+        let mut bytes = good.clone();
+        for _ in 0..(next() % 8 + 1) {
+            let at = (next() as usize) % bytes.len();
+            bytes[at] = next() as u8;
+        }
+        if let Ok(r) = inspect(&bytes, 20) {
+            let _ = triage(&r);
+        }
+    }
+    for _ in 0..2_000 {
+        let len = (next() % 200) as usize;
+        let mut bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        if next() % 2 == 0 {
+            bytes.splice(0..0, *b"\0asm\x01\0\0\0");
+        }
+        let _ = inspect(&bytes, 20);
+    }
+}
