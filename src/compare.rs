@@ -10,13 +10,20 @@ use crate::engine::{CacheUse, Mode, RunReport};
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Comparison {
     /// Run-phase speedup of each compiled mode over interp (`interp run / mode run`).
-    pub speedups: Vec<(Mode, f64)>,
+    pub speedups: Vec<Speedup>,
     /// Runs after which AOT (compiled once, then loaded from the cache) costs less in total than
     /// interpreting every time; `None` when it never does.
     pub aot_break_even_runs: Option<u64>,
     /// AOT's compile from scratch, which the break-even is computed from.
     #[serde(with = "crate::duration_ms::option")]
     pub aot_cold_compile: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Speedup {
+    pub mode: Mode,
+    /// `null` in JSON when the mode's run took no measurable time.
+    pub ratio: Option<f64>,
 }
 
 /// What one run of a mode costs end to end, excluding loading the file (the same for all modes).
@@ -38,7 +45,10 @@ pub fn compare(reports: &[RunReport]) -> Comparison {
                     seen.push(r.mode);
                     first
                 })
-                .map(|r| (r.mode, ratio(i.timings.run, r.timings.run)))
+                .map(|r| Speedup {
+                    mode: r.mode,
+                    ratio: ratio(i.timings.run, r.timings.run),
+                })
                 .collect()
         }
         None => vec![],
@@ -65,12 +75,9 @@ pub fn compare(reports: &[RunReport]) -> Comparison {
     }
 }
 
-fn ratio(base: Duration, other: Duration) -> f64 {
+fn ratio(base: Duration, other: Duration) -> Option<f64> {
     let o = other.as_secs_f64();
-    if o <= 0.0 {
-        return f64::INFINITY;
-    }
-    base.as_secs_f64() / o
+    (o > 0.0).then(|| base.as_secs_f64() / o)
 }
 
 /// Smallest N with `first + (N-1)·warm <= N·interp`, i.e. N ≥ (first − warm) / (interp − warm).
@@ -112,7 +119,13 @@ mod tests {
         a.timings.cold_compile = Some(ms(1500));
         a.timings.cache = CacheUse::Hit;
         let c = compare(&[i.clone(), a.clone()]);
-        assert_eq!(c.speedups, vec![(Mode::Aot, 9.0)]);
+        assert_eq!(
+            c.speedups,
+            vec![Speedup {
+                mode: Mode::Aot,
+                ratio: Some(9.0)
+            }]
+        );
         // first: 1500+100 = 1600, warm: 103, interp: 900 → (1600-103)/(900-103) = 1.88 → 2
         assert_eq!(c.aot_break_even_runs, Some(2));
 

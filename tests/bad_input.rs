@@ -127,3 +127,16 @@ fn usage_errors_exit_2() {
     c.args(["run"]);
     assert_one_line_error(&run(c), "nothing to run");
 }
+
+#[test]
+fn build_never_overwrites_a_file_that_is_not_wasm() {
+    let dir = tempfile::tempdir().unwrap();
+    let precious = dir.path().join("notes.txt");
+    std::fs::write(&precious, "keep me").unwrap();
+    let mut c = gowasm();
+    c.args(["build", "--toolchain", "go", "-o"])
+        .arg(&precious)
+        .arg(sample("hello"));
+    assert_one_line_error(&run(c), "not a wasm file");
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
+}

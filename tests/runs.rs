@@ -90,6 +90,30 @@ fn infinite_loop_ends_at_the_timeout() {
 }
 
 #[test]
+fn a_start_function_that_loops_ends_at_the_timeout() {
+    let (_d, wasm) = fixture("start_loop");
+    for mode in MODES {
+        let mut c = gowasm();
+        c.args(["run", "--timeout", "0.3", "--mode", mode])
+            .arg(&wasm);
+        let out = run(c);
+        assert_eq!(code(&out), 124, "{mode}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn timeout_values_that_make_no_sense_are_refused() {
+    let (_d, wasm) = fixture("exit_code");
+    for bad in ["nan", "inf", "-1", "0", "1e20"] {
+        let mut c = gowasm();
+        c.args(["run", &format!("--timeout={bad}")]).arg(&wasm);
+        let out = run(c);
+        assert_eq!(code(&out), 2, "{bad}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    }
+}
+
+#[test]
 fn memory_bomb_stops_at_the_cap() {
     let (_d, wasm) = fixture("memory_bomb");
     for mode in MODES {
@@ -190,6 +214,41 @@ fn json_shape_is_stable() {
         );
     }
     assert_eq!(r["stdout"], "about to exit 7\n");
+    assert_eq!(r["stderr"], "");
+    assert_eq!(r["exit_code"], 7);
+    assert_eq!(r["timings"]["cache"]["status"], "none");
+    assert!(r["timings"]["cold_compile"].is_null());
+    assert!(r["memory_limit_hit"].is_null());
+    assert!(r["memory_bytes"].as_u64().unwrap() >= 65536);
+    assert!(r["warnings"].as_array().unwrap().is_empty());
     assert!(doc["comparison"].is_null());
     assert!(doc["build"].is_null());
+    assert!(doc["module"].as_str().unwrap().ends_with("exit_code.wasm"));
+
+    let (_d2, trap) = fixture("trap");
+    let mut c = gowasm();
+    c.args(["run", "--json", "--mode", "baseline"]).arg(&trap);
+    let doc: serde_json::Value = serde_json::from_slice(&run(c).stdout).unwrap();
+    let o = &doc["runs"][0]["outcome"];
+    assert_eq!(o["status"], "trapped");
+    assert_eq!(o["kind"], "integer divide by zero");
+    assert_eq!(o["frames"][0]["name"], "main.fib");
+    assert!(o["frames"][0]["func_index"].is_u64());
+    assert!(o["frames"][0]["offset"].is_u64());
+    assert_eq!(doc["runs"][0]["exit_code"], 134);
+
+    let mut c = gowasm();
+    c.args(["run", "--json", "--mode", "all"]).arg(&wasm);
+    let doc: serde_json::Value = serde_json::from_slice(&run(c).stdout).unwrap();
+    let cmp = &doc["comparison"];
+    assert_eq!(cmp["speedups"][0]["mode"], "baseline");
+    assert!(cmp["speedups"][0]["ratio"].is_number());
+    assert!(cmp["aot_cold_compile"].is_number());
+    let modes: Vec<&str> = doc["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["mode"].as_str().unwrap())
+        .collect();
+    assert_eq!(&modes[..3], ["interp", "baseline", "aot"]);
 }

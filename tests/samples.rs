@@ -9,13 +9,22 @@ use common::*;
 
 const MODES: [&str; 3] = ["interp", "baseline", "aot"];
 
-/// Runs `sample` natively and under gowasm in each mode; `wasm_args` are gowasm's own flags.
+/// Runs `sample` natively and under gowasm in each mode; `wasm_flags` are gowasm's own flags.
 fn check_sample(sample_name: &str, args: &[&str], native_args: &[&str], wasm_flags: &[&str]) {
+    check_sample_at(&sample(sample_name), args, native_args, wasm_flags);
+}
+
+fn check_sample_at(
+    package: &std::path::Path,
+    args: &[&str],
+    native_args: &[&str],
+    wasm_flags: &[&str],
+) {
+    let sample_name = package.file_name().unwrap().to_string_lossy();
     let dir = tempfile::tempdir().unwrap();
-    let package = sample(sample_name);
-    let native = build_native(&package, dir.path());
+    let native = build_native(package, dir.path());
     let expected = Command::new(&native).args(native_args).output().unwrap();
-    let wasm = build_wasm(&package, dir.path());
+    let wasm = build_wasm(package, dir.path());
     for mode in MODES {
         let mut c = gowasm();
         c.args(["run", "--mode", mode])
@@ -40,22 +49,44 @@ fn check_sample(sample_name: &str, args: &[&str], native_args: &[&str], wasm_fla
 
 #[test]
 fn hello_matches_native() {
-    // The GOOS line differs by design; the rest must match.
+    // The first line names GOOS/GOARCH, which differ by design; the rest must match.
     let dir = tempfile::tempdir().unwrap();
-    let wasm = build_wasm(&sample("hello"), dir.path());
+    let package = sample("hello");
+    let native = build_native(&package, dir.path());
+    let args = ["one", "two words"];
+    let expected = Command::new(&native).args(args).output().unwrap();
+    let expected = String::from_utf8_lossy(&expected.stdout).into_owned();
+    let (native_first, native_rest) = expected.split_once('\n').unwrap();
+    assert!(
+        native_first.starts_with("Hello from Go on "),
+        "{native_first}"
+    );
+    let wasm = build_wasm(&package, dir.path());
     for mode in MODES {
         let mut c = gowasm();
         c.args(["run", "--mode", mode])
             .arg(&wasm)
-            .args(["--", "one", "two words"]);
+            .arg("--")
+            .args(args);
         let out = run(c);
         assert_eq!(code(&out), 0);
-        assert_eq!(
-            stdout(&out),
-            "Hello from Go on wasip1/wasm!\narg 1: one\narg 2: two words\n",
-            "{mode}"
-        );
+        let got = stdout(&out);
+        let (first, rest) = got.split_once('\n').unwrap();
+        assert_eq!(first, "Hello from Go on wasip1/wasm!", "{mode}");
+        assert_eq!(rest, native_rest, "{mode}");
     }
+}
+
+#[test]
+fn deep_go_recursion_runs_as_it_does_natively() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module deep\n\ngo 1.21\n").unwrap();
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nimport \"fmt\"\n\nfunc depth(n int) int {\n\tif n == 0 {\n\t\treturn 0\n\t}\n\treturn depth(n-1) + 1\n}\n\nfunc main() { fmt.Println(depth(1000000)) }\n",
+    )
+    .unwrap();
+    check_sample_at(dir.path(), &[], &[], &[]);
 }
 
 #[test]
@@ -124,8 +155,11 @@ fn run_builds_a_folder_and_mode_all_compares() {
     let dir = tempfile::tempdir().unwrap();
     let native = build_native(&sample("fib"), dir.path());
     let expected = Command::new(&native).arg("22").output().unwrap();
+    // A cache of its own, so the first aot run compiles and the second loads the artifact.
+    let cache = tempfile::tempdir().unwrap();
     let mut c = gowasm();
-    c.args(["run", "--mode", "all"])
+    c.env("GOWASM_CACHE_DIR", cache.path())
+        .args(["run", "--mode", "all"])
         .arg(sample("fib"))
         .args(["--", "22"]);
     let out = run(c);
@@ -135,10 +169,11 @@ fn run_builds_a_folder_and_mode_all_compares() {
     for needle in [
         "interp",
         "baseline",
-        "aot",
-        "compile/cache",
+        "aot (cold)",
+        "aot (cached)",
+        "(hit)",
         "speedup over interp",
-        "pays off",
+        "pays off after",
     ] {
         assert!(err.contains(needle), "{needle:?} missing from:\n{err}");
     }

@@ -1,6 +1,7 @@
 //! Build a Go main package to wasm with TinyGo or the Go toolchain.
 
 mod diagnostics;
+mod process;
 mod toolchain;
 
 pub use diagnostics::{Diagnostic, parse_diagnostics};
@@ -8,6 +9,7 @@ pub use toolchain::{Compiler, Toolchain, find_toolchain};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -60,6 +62,12 @@ pub enum BuildError {
         compiler: &'static str,
         supported: &'static str,
     },
+    #[error(
+        "target wasip2 builds a WebAssembly component, which gowasm cannot run: use --target wasip1"
+    )]
+    Wasip2,
+    #[error("refusing to write the module over {0}, which is not a wasm file: choose another -o")]
+    WouldOverwrite(PathBuf),
     #[error("could not run {program}: {source}")]
     Spawn {
         program: String,
@@ -93,6 +101,17 @@ pub fn project_name(dir: &Path) -> String {
 
 /// Builds the package in `req.dir`; compile errors are a `BuildOutcome` with `success: false`.
 pub fn build(req: &BuildRequest, cache_root: &Path) -> Result<BuildOutcome, BuildError> {
+    let never = AtomicBool::new(false);
+    build_cancellable(req, cache_root, &never).map(|o| o.expect("never cancelled"))
+}
+
+/// Like [`build`], but gives up (killing the compiler and everything it started) soon after
+/// `cancel` is set, returning `Ok(None)`.
+pub fn build_cancellable(
+    req: &BuildRequest,
+    cache_root: &Path,
+    cancel: &AtomicBool,
+) -> Result<Option<BuildOutcome>, BuildError> {
     if !req.dir.is_dir() {
         return Err(BuildError::NotADir(req.dir.clone()));
     }
@@ -134,18 +153,25 @@ pub fn build(req: &BuildRequest, cache_root: &Path) -> Result<BuildOutcome, Buil
     cmd.args(&args).current_dir(&abs_dir);
     shown.extend(args);
 
-    // A failed build must not leave a stale module that looks like its result.
-    let _ = std::fs::remove_file(&output);
+    // The compilers replace the output only when they succeed, so a failed build keeps the last
+    // good module; but never let them overwrite a file that is not a module.
+    if output.exists() && !is_wasm_file(&output) {
+        return Err(BuildError::WouldOverwrite(output));
+    }
     let started = Instant::now();
-    let out = cmd.output().map_err(|source| BuildError::Spawn {
-        program: toolchain.path.display().to_string(),
-        source,
-    })?;
+    let Some(out) =
+        process::run_cancellable(&mut cmd, cancel).map_err(|source| BuildError::Spawn {
+            program: toolchain.path.display().to_string(),
+            source,
+        })?
+    else {
+        return Ok(None);
+    };
     let duration = started.elapsed();
     let mut log = String::from_utf8_lossy(&out.stderr).into_owned();
     log.push_str(&String::from_utf8_lossy(&out.stdout));
     let success = out.status.success() && output.is_file();
-    Ok(BuildOutcome {
+    Ok(Some(BuildOutcome {
         diagnostics: parse_diagnostics(&log, &abs_dir),
         toolchain,
         target,
@@ -154,7 +180,15 @@ pub fn build(req: &BuildRequest, cache_root: &Path) -> Result<BuildOutcome, Buil
         duration,
         success,
         log,
-    })
+    }))
+}
+
+fn is_wasm_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|_| &magic == b"\0asm")
 }
 
 fn resolve_target(compiler: Compiler, target: Option<&str>) -> Result<String, BuildError> {
@@ -166,6 +200,9 @@ fn resolve_target(compiler: Compiler, target: Option<&str>) -> Result<String, Bu
         ),
     };
     let target = target.unwrap_or(default);
+    if target == "wasip2" {
+        return Err(BuildError::Wasip2);
+    }
     if supported.contains(&target) {
         Ok(target.to_string())
     } else {
@@ -174,7 +211,7 @@ fn resolve_target(compiler: Compiler, target: Option<&str>) -> Result<String, Bu
             compiler: compiler.name(),
             supported: match compiler {
                 Compiler::Go => "wasip1 (or js)",
-                Compiler::TinyGo => "wasm, wasip1, wasi, wasip2 or wasm-unknown",
+                Compiler::TinyGo => "wasm, wasip1, wasi or wasm-unknown",
             },
         })
     }

@@ -63,13 +63,20 @@ fn find_tinygo() -> Option<Found> {
     Some(read_version(Compiler::TinyGo, path))
 }
 
-/// `go` on PATH, else the usual install places (Debian's golang-1.xx-go is not put on PATH).
+/// The first Go that can build wasip1: `go` on PATH, then the usual install places (Debian's
+/// golang-1.xx-go is not put on PATH, and an old distribution Go may be on PATH beside it).
 fn find_go() -> Option<Found> {
-    let path = which::which("go").ok().or_else(go_install_places)?;
-    Some(read_version(Compiler::Go, path).and_then(check_go_version))
+    let mut too_old = None;
+    for path in which::which("go").into_iter().chain(go_install_places()) {
+        match read_version(Compiler::Go, path).and_then(check_go_version) {
+            Ok(tc) => return Some(Ok(tc)),
+            Err(e) => too_old = too_old.or(Some(e)),
+        }
+    }
+    too_old.map(Err)
 }
 
-fn go_install_places() -> Option<PathBuf> {
+fn go_install_places() -> Vec<PathBuf> {
     let mut candidates: Vec<PathBuf> = vec![];
     if let Some(root) = std::env::var_os("GOROOT") {
         candidates.push(Path::new(&root).join("bin/go"));
@@ -87,7 +94,8 @@ fn go_install_places() -> Option<PathBuf> {
         debian.sort();
         candidates.extend(debian.into_iter().rev().map(|(_, p)| p));
     }
-    candidates.into_iter().find(|p| p.is_file())
+    candidates.retain(|p| p.is_file());
+    candidates
 }
 
 fn read_version(compiler: Compiler, path: PathBuf) -> Found {

@@ -122,7 +122,7 @@ fn render(path: &std::path::Path, r: &Report) -> String {
             s,
             "memory: {} pages ({}) initial, max {max}{}",
             m.initial,
-            human_bytes(m.initial * 65536),
+            human_bytes(m.initial.saturating_mul(65536)),
             if m.imported { ", imported" } else { "" }
         );
     }

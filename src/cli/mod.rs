@@ -44,7 +44,7 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Internal: run one job in a worker process
     #[command(name = "__worker", hide = true)]
-    Worker { job: String },
+    Worker { job: std::path::PathBuf },
 }
 
 /// Parses the command line and runs it.

@@ -51,9 +51,9 @@ pub struct RunArgs {
     /// Give the guest no stdin (it reads end-of-file) instead of gowasm's
     #[arg(long)]
     pub no_stdin: bool,
-    /// Stop the guest after this many seconds
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
+    /// Stop the guest after it has run this many seconds (compiling does not count)
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
     /// Cap on the guest's linear memory, e.g. 512M, 1G
     #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_size)]
     pub max_memory: u64,
@@ -68,6 +68,15 @@ pub struct RunArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub build: BuildOptions,
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    match s.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 1e7 => {
+            Ok(Duration::from_secs_f64(secs))
+        }
+        _ => Err(format!("{s:?}: expected a number of seconds, more than 0")),
+    }
 }
 
 fn parse_env(s: &str) -> Result<(String, String), String> {
@@ -126,7 +135,7 @@ impl RunArgs {
             ModeChoice::Aot => vec![Mode::Aot],
             ModeChoice::All => Mode::ALL.to_vec(),
         };
-        let timeout = self.timeout.map(Duration::from_secs_f64);
+        let timeout = self.timeout;
         let mut runs: Vec<ModeRun> = vec![];
         let mut queue: std::collections::VecDeque<Mode> = modes.iter().copied().collect();
         while let Some(mode) = queue.pop_front() {

@@ -68,6 +68,11 @@ impl ArtifactCache {
         }
     }
 
+    /// Deletes the artifact for this module and engine, if there is one.
+    pub fn remove(&self, module_hash: &str, engine_id: &str) {
+        let _ = std::fs::remove_file(self.path_for(module_hash, engine_id));
+    }
+
     /// Stores an artifact atomically; returns where it went.
     pub fn store(
         &self,

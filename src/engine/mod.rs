@@ -29,7 +29,7 @@ pub enum Stream {
 pub trait OutputSink: Send + Sync {
     fn output(&self, stream: Stream, bytes: &[u8]);
 
-    /// Called once compile and instantiate are done, just before `_start`.
+    /// Called once compiling is done, before instantiation (which may run a start function).
     fn running(&self) {}
 }
 

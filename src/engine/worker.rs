@@ -2,7 +2,8 @@
 //! out or cancelled at any instant by killing the process — neither wasmi nor wasmer (as built
 //! here) can interrupt a guest stuck in a loop. The child streams frames on its stdout:
 //! `[tag u8][len u32 LE][payload]`, tag 1 = guest stdout, 2 = guest stderr, 3 = the final
-//! `Result<RunReport, String>` as JSON, 4 = `_start` is being called (the timeout starts then).
+//! `Result<RunReport, String>` as JSON, 4 = compiling is done and instantiation (with any start function) begins: the timeout
+//! starts then.
 
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -63,9 +64,10 @@ pub fn run(
     mut on_output: impl FnMut(Stream, &[u8]),
 ) -> Result<RunReport, WorkerError> {
     let started = Instant::now();
-    let mut child = spawn(exe, job)?;
+    let (mut child, _job_file) = spawn(exe, job)?;
     let stdout = child.stdout.take().expect("piped stdout");
-    let (tx, rx) = mpsc::channel();
+    // Bounded: when the consumer stalls, the worker blocks on its pipe instead of memory growing.
+    let (tx, rx) = mpsc::sync_channel(256);
     let reader = std::thread::spawn(move || read_frames(stdout, tx));
     let mut deadline: Option<Instant> = None;
     let ended_by = loop {
@@ -125,11 +127,21 @@ enum Ended {
     Died,
 }
 
-fn spawn(exe: &Path, job: &Job) -> Result<Child, WorkerError> {
-    let job_json = serde_json::to_string(job).expect("a job serializes");
-    Command::new(exe)
+/// Starts the child with the job in a private temporary file (not on its command line, where
+/// every user could read the guest's environment); the file must outlive the child's start.
+fn spawn(exe: &Path, job: &Job) -> Result<(Child, tempfile::NamedTempFile), WorkerError> {
+    let spawn_error = |source| WorkerError::Spawn {
+        exe: exe.to_path_buf(),
+        source,
+    };
+    let mut job_file = tempfile::NamedTempFile::new().map_err(spawn_error)?;
+    serde_json::to_writer(&mut job_file, job)
+        .map_err(std::io::Error::from)
+        .and_then(|_| job_file.flush())
+        .map_err(spawn_error)?;
+    let child = Command::new(exe)
         .arg(WORKER_COMMAND)
-        .arg(job_json)
+        .arg(job_file.path())
         .stdin(if job.config.inherit_stdin {
             Stdio::inherit()
         } else {
@@ -138,13 +150,11 @@ fn spawn(exe: &Path, job: &Job) -> Result<Child, WorkerError> {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|source| WorkerError::Spawn {
-            exe: exe.to_path_buf(),
-            source,
-        })
+        .map_err(spawn_error)?;
+    Ok((child, job_file))
 }
 
-fn read_frames(mut from: impl Read, to: mpsc::Sender<Event>) {
+fn read_frames(mut from: impl Read, to: mpsc::SyncSender<Event>) {
     let mut header = [0u8; 5];
     loop {
         if from.read_exact(&mut header).is_err() {
@@ -225,15 +235,18 @@ impl OutputSink for FrameWriter {
     }
 }
 
-/// Entry point of the child process: runs the job given as JSON and reports on stdout.
-pub fn worker_main(job_json: &str) -> i32 {
+/// Entry point of the child process: runs the job in the JSON file `job_path`, reports on stdout.
+pub fn worker_main(job_path: &Path) -> i32 {
     die_with_parent();
     let writer = Arc::new(FrameWriter {
         out: Mutex::new(BufWriter::with_capacity(64 * 1024, std::io::stdout())),
         broken: AtomicBool::new(false),
     });
-    let result = serde_json::from_str::<Job>(job_json)
-        .map_err(|e| format!("bad worker job: {e}"))
+    let result = std::fs::read(job_path)
+        .map_err(|e| format!("cannot read the worker job {}: {e}", job_path.display()))
+        .and_then(|json| {
+            serde_json::from_slice::<Job>(&json).map_err(|e| format!("bad worker job: {e}"))
+        })
         .and_then(|job| {
             let started = Instant::now();
             let bytes = std::fs::read(&job.module)
@@ -260,3 +273,53 @@ fn die_with_parent() {
 
 #[cfg(not(target_os = "linux"))]
 fn die_with_parent() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(tag: u8, payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![tag];
+        f.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        f.extend_from_slice(payload);
+        f
+    }
+
+    #[test]
+    fn frames_become_events_in_order() {
+        let report = RunReport::new(Mode::Aot);
+        let done = serde_json::to_vec(&Ok::<_, String>(report.clone())).unwrap();
+        let mut wire = frame(TAG_RUNNING, b"");
+        wire.extend(frame(TAG_STDOUT, b"hello\n"));
+        wire.extend(frame(TAG_STDERR, b""));
+        wire.extend(frame(TAG_DONE, &done));
+        let (tx, rx) = mpsc::sync_channel(16);
+        read_frames(&wire[..], tx);
+        let events: Vec<Event> = rx.iter().collect();
+        assert!(matches!(events[0], Event::Running));
+        assert!(matches!(&events[1], Event::Output(Stream::Stdout, b) if b == b"hello\n"));
+        assert!(matches!(&events[2], Event::Output(Stream::Stderr, b) if b.is_empty()));
+        assert!(matches!(&events[3], Event::Done(r) if r.as_ref() == &Ok(report)));
+        assert_eq!(events.len(), 4);
+    }
+
+    #[test]
+    fn a_cut_stream_or_unknown_tag_ends_reading() {
+        let mut wire = frame(TAG_STDOUT, b"abc");
+        wire.truncate(wire.len() - 1);
+        let (tx, rx) = mpsc::sync_channel(16);
+        read_frames(&wire[..], tx);
+        assert_eq!(rx.iter().count(), 0);
+
+        let (tx, rx) = mpsc::sync_channel(16);
+        read_frames(&frame(99, b"x")[..], tx);
+        assert_eq!(rx.iter().count(), 0);
+    }
+
+    #[test]
+    fn garbage_report_is_an_error_not_a_panic() {
+        let (tx, rx) = mpsc::sync_channel(16);
+        read_frames(&frame(TAG_DONE, b"{not json")[..], tx);
+        assert!(matches!(rx.recv().unwrap(), Event::Done(r) if r.is_err()));
+    }
+}

@@ -100,6 +100,8 @@ pub fn run(
         Module::new(&engine, &module.bytes[..]).map_err(|e| EngineError::Invalid(e.to_string()))?;
     report.timings.compile = started.elapsed();
 
+    // The timeout starts here: a start function may loop during instantiation.
+    sink.running();
     let started = Instant::now();
     let wasi = wasi_context(config, &sink)?;
     let mut store = Store::new(
@@ -144,7 +146,6 @@ pub fn run(
         .map_err(|e| EngineError::Setup(format!("_start: {e}")))?;
     report.timings.instantiate = started.elapsed();
 
-    sink.running();
     let started = Instant::now();
     let mut result = start.call(&mut store, ());
     if result.is_ok()

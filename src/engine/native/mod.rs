@@ -92,7 +92,10 @@ fn compile(
                     report.timings.cache = CacheUse::Hit;
                     return Ok(m);
                 }
-                Err(e) => CacheUse::Rejected(format!("wasmer could not load it: {e}")),
+                Err(e) => {
+                    cache.remove(&module_hash, &engine_id);
+                    CacheUse::Rejected(format!("wasmer could not load it: {e}"))
+                }
             }
         }
         Lookup::Miss => CacheUse::Miss,
@@ -105,20 +108,20 @@ fn compile(
     }
     let compiling = Instant::now();
     let m = Module::new(engine, &module.bytes).map_err(|e| EngineError::Invalid(e.to_string()))?;
-    let compiled_in = compiling.elapsed();
-    report.timings.cold_compile = Some(compiled_in);
-    match m.serialize() {
-        Ok(bytes) => {
-            if let Err(e) = cache.store(&module_hash, &engine_id, &bytes, compiled_in) {
-                report
-                    .warnings
-                    .push(format!("could not cache the artifact: {e}"));
-            }
-        }
-        Err(e) => report
-            .warnings
-            .push(format!("could not serialize the artifact: {e}")),
+    // What a cold run pays: compiling plus writing the artifact.
+    let stored = m
+        .serialize()
+        .map_err(|e| format!("could not serialize the artifact: {e}"))
+        .and_then(|bytes| {
+            let compiled_in = compiling.elapsed();
+            cache
+                .store(&module_hash, &engine_id, &bytes, compiled_in)
+                .map_err(|e| format!("could not cache the artifact: {e}"))
+        });
+    if let Err(warning) = stored {
+        report.warnings.push(warning);
     }
+    report.timings.cold_compile = Some(compiling.elapsed());
     report.timings.compile = started.elapsed();
     Ok(m)
 }
@@ -134,6 +137,8 @@ pub fn run(
     let engine = make_engine(mode, config, memory_hit.clone());
     let wasm = compile(&engine, module, mode, config, &mut report)?;
 
+    // The timeout starts here: a start function may loop during instantiation.
+    sink.running();
     let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -214,7 +219,6 @@ pub fn run(
         .clone();
     report.timings.instantiate = started.elapsed();
 
-    sink.running();
     let started = Instant::now();
     let mut result = start.call(&mut store, &[]).map(|_| ());
     if result.is_ok()

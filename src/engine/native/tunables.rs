@@ -39,6 +39,7 @@ impl CappedTunables {
     fn wrap(&self, inner: VMMemory) -> VMMemory {
         VMMemory(Box::new(CappedMemory {
             inner,
+            cap: self.cap,
             hit: self.hit.clone(),
         }))
     }
@@ -47,6 +48,7 @@ impl CappedTunables {
 #[derive(Debug)]
 struct CappedMemory {
     inner: VMMemory,
+    cap: Pages,
     hit: Arc<AtomicBool>,
 }
 
@@ -61,8 +63,10 @@ impl LinearMemory for CappedMemory {
         self.inner.style()
     }
     fn grow(&mut self, delta: Pages) -> Result<Pages, MemoryError> {
+        let wanted = u64::from(self.inner.size().0) + u64::from(delta.0);
         let r = self.inner.grow(delta);
-        if matches!(r, Err(MemoryError::CouldNotGrow { .. })) {
+        // Only gowasm's cap counts, not a maximum the module declared itself.
+        if matches!(r, Err(MemoryError::CouldNotGrow { .. })) && wanted > u64::from(self.cap.0) {
             self.hit.store(true, Ordering::Relaxed);
         }
         r
