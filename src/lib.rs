@@ -8,6 +8,8 @@ pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod inspect;
+pub mod pipeline;
+pub mod watch;
 
 use std::path::PathBuf;
 

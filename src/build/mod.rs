@@ -25,8 +25,10 @@ pub struct BuildRequest {
     pub target: Option<String>,
     /// Where to write the module; default: gowasm's build folder in the user's cache dir.
     pub output: Option<PathBuf>,
-    /// Extra flags passed to the compiler before the package (e.g. TinyGo's `-opt z`).
+    /// Extra flags passed to the compiler before the package.
     pub flags: Vec<String>,
+    /// Flags passed only when the compiler is TinyGo (`-opt z`, `-gc leaking`, …).
+    pub tinygo_flags: Vec<String>,
 }
 
 /// The result of a build that ran (successfully or not).
@@ -102,46 +104,59 @@ pub fn project_name(dir: &Path) -> String {
 /// Builds the package in `req.dir`; compile errors are a `BuildOutcome` with `success: false`.
 pub fn build(req: &BuildRequest, cache_root: &Path) -> Result<BuildOutcome, BuildError> {
     let never = AtomicBool::new(false);
-    build_cancellable(req, cache_root, &never).map(|o| o.expect("never cancelled"))
+    let prepared = prepare(req, cache_root)?;
+    prepared.run(&never).map(|o| o.expect("never cancelled"))
 }
 
-/// Like [`build`], but gives up (killing the compiler and everything it started) soon after
-/// `cancel` is set, returning `Ok(None)`.
-pub fn build_cancellable(
-    req: &BuildRequest,
-    cache_root: &Path,
-    cancel: &AtomicBool,
-) -> Result<Option<BuildOutcome>, BuildError> {
+/// A build ready to start: the compiler found, the command line decided.
+#[derive(Debug)]
+pub struct PreparedBuild {
+    pub toolchain: Toolchain,
+    pub target: String,
+    /// The command line as shown to the user (environment assignments first).
+    pub command: Vec<String>,
+    pub output: PathBuf,
+    dir: PathBuf,
+    env: Vec<(String, String)>,
+    args: Vec<String>,
+}
+
+/// Finds the compiler and decides the command line, without running anything.
+pub fn prepare(req: &BuildRequest, cache_root: &Path) -> Result<PreparedBuild, BuildError> {
     if !req.dir.is_dir() {
         return Err(BuildError::NotADir(req.dir.clone()));
     }
-    let abs_dir = std::fs::canonicalize(&req.dir).unwrap_or_else(|_| req.dir.clone());
-    if !abs_dir.ancestors().any(|d| d.join("go.mod").is_file()) {
+    let dir = std::fs::canonicalize(&req.dir).unwrap_or_else(|_| req.dir.clone());
+    if !dir.ancestors().any(|d| d.join("go.mod").is_file()) {
         return Err(BuildError::NoGoMod(req.dir.clone()));
     }
     let toolchain = find_toolchain(req.compiler)?;
     let target = resolve_target(toolchain.compiler, req.target.as_deref())?;
     let output = match &req.output {
         Some(o) => std::path::absolute(o).unwrap_or_else(|_| o.clone()),
-        None => default_output(&abs_dir, cache_root),
+        None => default_output(&dir, cache_root),
     };
-    if let Some(parent) = output.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| BuildError::OutputDir {
-            path: parent.to_path_buf(),
-            source,
-        })?;
+    // The compilers replace the output only when they succeed, so a failed build keeps the last
+    // good module; but never let them overwrite a file that is not a module.
+    if output.exists() && !is_wasm_file(&output) {
+        return Err(BuildError::WouldOverwrite(output));
     }
     let mut args: Vec<String> = vec!["build".into()];
-    let mut cmd = Command::new(&toolchain.path);
-    let mut shown = vec![];
+    let mut env = vec![];
+    let mut command = vec![];
     match toolchain.compiler {
         Compiler::Go => {
-            cmd.env("GOOS", &target).env("GOARCH", "wasm");
-            shown.extend([format!("GOOS={target}"), "GOARCH=wasm".into(), "go".into()]);
+            env = vec![
+                ("GOOS".into(), target.clone()),
+                ("GOARCH".into(), "wasm".into()),
+            ];
+            command.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
+            command.push("go".into());
         }
         Compiler::TinyGo => {
-            shown.push("tinygo".into());
+            command.push("tinygo".into());
             args.extend(["-target".into(), target.clone()]);
+            args.extend(req.tinygo_flags.iter().cloned());
         }
     }
     args.extend(req.flags.iter().cloned());
@@ -150,37 +165,55 @@ pub fn build_cancellable(
         output.to_string_lossy().into_owned(),
         ".".into(),
     ]);
-    cmd.args(&args).current_dir(&abs_dir);
-    shown.extend(args);
-
-    // The compilers replace the output only when they succeed, so a failed build keeps the last
-    // good module; but never let them overwrite a file that is not a module.
-    if output.exists() && !is_wasm_file(&output) {
-        return Err(BuildError::WouldOverwrite(output));
-    }
-    let started = Instant::now();
-    let Some(out) =
-        process::run_cancellable(&mut cmd, cancel).map_err(|source| BuildError::Spawn {
-            program: toolchain.path.display().to_string(),
-            source,
-        })?
-    else {
-        return Ok(None);
-    };
-    let duration = started.elapsed();
-    let mut log = String::from_utf8_lossy(&out.stderr).into_owned();
-    log.push_str(&String::from_utf8_lossy(&out.stdout));
-    let success = out.status.success() && output.is_file();
-    Ok(Some(BuildOutcome {
-        diagnostics: parse_diagnostics(&log, &abs_dir),
+    command.extend(args.iter().cloned());
+    Ok(PreparedBuild {
         toolchain,
         target,
-        command: shown,
+        command,
         output,
-        duration,
-        success,
-        log,
-    }))
+        dir,
+        env,
+        args,
+    })
+}
+
+impl PreparedBuild {
+    /// Runs the compiler; gives up (killing it and everything it started) soon after `cancel` is
+    /// set, returning `Ok(None)`.
+    pub fn run(self, cancel: &AtomicBool) -> Result<Option<BuildOutcome>, BuildError> {
+        if let Some(parent) = self.output.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| BuildError::OutputDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut cmd = Command::new(&self.toolchain.path);
+        cmd.args(&self.args)
+            .envs(self.env.iter().cloned())
+            .current_dir(&self.dir);
+        let started = Instant::now();
+        let spawn_error = |source| BuildError::Spawn {
+            program: self.toolchain.path.display().to_string(),
+            source,
+        };
+        let Some(out) = process::run_cancellable(&mut cmd, cancel).map_err(spawn_error)? else {
+            return Ok(None);
+        };
+        let duration = started.elapsed();
+        let mut log = String::from_utf8_lossy(&out.stderr).into_owned();
+        log.push_str(&String::from_utf8_lossy(&out.stdout));
+        let success = out.status.success() && self.output.is_file();
+        Ok(Some(BuildOutcome {
+            diagnostics: parse_diagnostics(&log, &self.dir),
+            toolchain: self.toolchain,
+            target: self.target,
+            command: self.command,
+            output: self.output,
+            duration,
+            success,
+            log,
+        }))
+    }
 }
 
 fn is_wasm_file(path: &Path) -> bool {

@@ -2,9 +2,11 @@
 
 mod build;
 mod format;
+mod guest;
 mod inspect;
 mod run;
 mod source;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -42,6 +44,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Show a module's sections, imports, exports, limits and largest functions
     Inspect(inspect::InspectArgs),
+    /// Rebuild and rerun a Go project (or rerun a .wasm file) on every change
+    Watch(watch::WatchArgs),
     /// Internal: run one job in a worker process
     #[command(name = "__worker", hide = true)]
     Worker { job: std::path::PathBuf },
@@ -54,6 +58,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => a.run(),
         Command::Build(a) => a.run(),
         Command::Inspect(a) => a.run(),
+        Command::Watch(a) => a.run(),
         Command::Worker { job } => ExitCode::from(crate::engine::worker::worker_main(&job) as u8),
     }
 }

@@ -10,13 +10,12 @@ use serde::Serialize;
 
 use super::exit;
 use super::format::{summary_line, timings_table};
+use super::guest::GuestOptions;
 use super::source::{self, BuildOptions, SourceError};
 use crate::build::BuildOutcome;
 use crate::compare::{Comparison, compare};
 use crate::engine::worker::{self, Job, WorkerError};
-use crate::engine::{
-    CacheUse, DirMapping, Mode, Outcome, RunConfig, RunReport, Stream, parse_size,
-};
+use crate::engine::{CacheUse, Mode, Outcome, RunReport, Stream};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModeChoice {
@@ -36,30 +35,8 @@ pub struct RunArgs {
     pub args: Vec<String>,
     #[arg(long, short, value_enum, default_value = "aot")]
     pub mode: ModeChoice,
-    /// Preopen a host folder: HOST (same path in the guest) or HOST::GUEST
-    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
-    pub dirs: Vec<DirMapping>,
-    /// Preopen a host folder read-only
-    #[arg(long = "dir-ro", value_name = "HOST[::GUEST]")]
-    pub dirs_ro: Vec<DirMapping>,
-    /// Set an environment variable for the guest (nothing is inherited otherwise)
-    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = parse_env)]
-    pub env: Vec<(String, String)>,
-    /// Pass the whole host environment to the guest
-    #[arg(long)]
-    pub inherit_env: bool,
-    /// Give the guest no stdin (it reads end-of-file) instead of gowasm's
-    #[arg(long)]
-    pub no_stdin: bool,
-    /// Stop the guest after it has run this many seconds (compiling does not count)
-    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
-    pub timeout: Option<Duration>,
-    /// Cap on the guest's linear memory, e.g. 512M, 1G
-    #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_size)]
-    pub max_memory: u64,
-    /// Do not read or write the AOT artifact cache
-    #[arg(long)]
-    pub no_cache: bool,
+    #[command(flatten)]
+    pub guest: GuestOptions,
     /// Print one JSON document (guest output included) instead of passing output through
     #[arg(long)]
     pub json: bool,
@@ -68,22 +45,6 @@ pub struct RunArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub build: BuildOptions,
-}
-
-fn parse_timeout(s: &str) -> Result<Duration, String> {
-    match s.parse::<f64>() {
-        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 1e7 => {
-            Ok(Duration::from_secs_f64(secs))
-        }
-        _ => Err(format!("{s:?}: expected a number of seconds, more than 0")),
-    }
-}
-
-fn parse_env(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(format!("{s:?}: expected K=V")),
-    }
 }
 
 /// One mode's run with its captured output (for `--json` and `--mode all`).
@@ -121,7 +82,7 @@ impl RunArgs {
             }
             Err(e) => return super::fail(e),
         };
-        let config = match self.config(&resolved.module) {
+        let config = match self.guest.config(&resolved.module, &self.args, self.json) {
             Ok(c) => c,
             Err(e) => return super::fail(e),
         };
@@ -135,7 +96,7 @@ impl RunArgs {
             ModeChoice::Aot => vec![Mode::Aot],
             ModeChoice::All => Mode::ALL.to_vec(),
         };
-        let timeout = self.timeout;
+        let timeout = self.guest.timeout;
         let mut runs: Vec<ModeRun> = vec![];
         let mut queue: std::collections::VecDeque<Mode> = modes.iter().copied().collect();
         while let Some(mode) = queue.pop_front() {
@@ -143,6 +104,7 @@ impl RunArgs {
                 module: resolved.module.clone(),
                 mode,
                 config: config.clone(),
+                compile_only: false,
             };
             // Output passes straight through for a single run, and for the first of several.
             let pass_through = !self.json && runs.is_empty();
@@ -192,50 +154,6 @@ impl RunArgs {
             }
         }
         ExitCode::from(code.clamp(0, 255) as u8)
-    }
-
-    fn config(&self, module: &std::path::Path) -> Result<RunConfig, String> {
-        let mut dirs = self.dirs.clone();
-        dirs.extend(self.dirs_ro.iter().cloned().map(|mut d| {
-            d.read_only = true;
-            d
-        }));
-        for d in &dirs {
-            if !d.host.is_dir() {
-                return Err(format!(
-                    "--dir {}: not a folder on this machine",
-                    d.host.display()
-                ));
-            }
-        }
-        let mut env: Vec<(String, String)> = if self.inherit_env {
-            std::env::vars().collect()
-        } else {
-            vec![]
-        };
-        env.extend(self.env.iter().cloned());
-        // Like Go's own wasip1 runner: with the host's root mapped, the guest starts where we are,
-        // so `go test -exec` finds a package's testdata.
-        let root_mapped = dirs
-            .iter()
-            .any(|d| d.guest == "/" && d.host == std::path::Path::new("/"));
-        if root_mapped
-            && !env.iter().any(|(k, _)| k == "PWD")
-            && let Ok(cwd) = std::env::current_dir()
-        {
-            env.push(("PWD".into(), cwd.to_string_lossy().into_owned()));
-        }
-        Ok(RunConfig {
-            program: module
-                .file_name()
-                .map_or("main.wasm".into(), |n| n.to_string_lossy().into_owned()),
-            args: self.args.clone(),
-            env,
-            dirs,
-            inherit_stdin: !self.no_stdin && !self.json,
-            max_memory: self.max_memory,
-            cache_dir: (!self.no_cache).then(crate::cache_root),
-        })
     }
 }
 

@@ -15,6 +15,21 @@ pub struct BuildOptions {
     /// Build target: tinygo `wasm` (default), `wasip1`, `wasi`; go `wasip1` (default)
     #[arg(long)]
     pub target: Option<String>,
+    /// TinyGo: optimization level (-opt): 0, 1, 2, s, z
+    #[arg(long, value_name = "LEVEL")]
+    pub opt: Option<String>,
+    /// TinyGo: garbage collector (-gc): none, leaking, conservative, precise
+    #[arg(long, value_name = "GC")]
+    pub gc: Option<String>,
+    /// TinyGo: scheduler (-scheduler): none, tasks, asyncify
+    #[arg(long, value_name = "SCHEDULER")]
+    pub scheduler: Option<String>,
+    /// TinyGo: leave out debug information (-no-debug)
+    #[arg(long)]
+    pub no_debug: bool,
+    /// TinyGo: panic strategy (-panic): print, trap
+    #[arg(long, value_name = "STRATEGY")]
+    pub panic: Option<String>,
 }
 
 impl BuildOptions {
@@ -25,7 +40,26 @@ impl BuildOptions {
             target: self.target.clone(),
             output: None,
             flags: vec![],
+            tinygo_flags: self.tinygo_flags(),
         }
+    }
+
+    fn tinygo_flags(&self) -> Vec<String> {
+        let mut flags = vec![];
+        for (flag, value) in [
+            ("-opt", &self.opt),
+            ("-gc", &self.gc),
+            ("-scheduler", &self.scheduler),
+            ("-panic", &self.panic),
+        ] {
+            if let Some(v) = value {
+                flags.extend([flag.to_string(), v.clone()]);
+            }
+        }
+        if self.no_debug {
+            flags.push("-no-debug".into());
+        }
+        flags
     }
 }
 

@@ -70,6 +70,23 @@ pub fn load(bytes: Vec<u8>, read_time: Duration) -> Result<LoadedModule, EngineE
     })
 }
 
+/// Compiles a module for `mode` without running it, so a later run finds the artifact cached
+/// (only `aot` caches; the other modes have nothing to do ahead of time).
+pub fn precompile(
+    module: &LoadedModule,
+    mode: Mode,
+    config: &RunConfig,
+) -> Result<RunReport, EngineError> {
+    let started = Instant::now();
+    let mut report = match mode {
+        Mode::Aot => native::precompile(module, mode, config)?,
+        _ => RunReport::new(mode),
+    };
+    report.timings.load = module.load_time;
+    report.timings.total = module.load_time + started.elapsed();
+    Ok(report)
+}
+
 /// Runs a loaded module in `mode`, in this process, streaming output to `sink`.
 ///
 /// Timeouts and cancellation are the caller's: run in a [`worker`] process to be able to kill it.

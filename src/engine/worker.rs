@@ -30,6 +30,9 @@ pub struct Job {
     pub module: PathBuf,
     pub mode: Mode,
     pub config: RunConfig,
+    /// Only compile (and cache) the module; do not run it.
+    #[serde(default)]
+    pub compile_only: bool,
 }
 
 /// What the parent hears from a running child.
@@ -255,7 +258,12 @@ pub fn worker_main(job_path: &Path) -> i32 {
                     crate::inspect::binary_from_file_contents(raw).map_err(|e| e.to_string())
                 })?;
             let module = super::load(bytes, started.elapsed()).map_err(|e| e.to_string())?;
-            super::run(&module, job.mode, &job.config, writer.clone()).map_err(|e| e.to_string())
+            if job.compile_only {
+                super::precompile(&module, job.mode, &job.config)
+            } else {
+                super::run(&module, job.mode, &job.config, writer.clone())
+            }
+            .map_err(|e| e.to_string())
         });
     let json = serde_json::to_vec(&result).expect("a report serializes");
     writer.frame(TAG_DONE, &json);

@@ -15,23 +15,31 @@ pub struct PathFilter {
     ignored_dirs: Vec<PathBuf>,
     /// `//go:embed` patterns, by the package folder they are relative to.
     embeds: BTreeMap<PathBuf, GlobSet>,
+    /// When set, only this file counts (a watched `.wasm` module).
+    only: Option<PathBuf>,
 }
 
 impl PathFilter {
     /// Reads `.gitignore` and the `//go:embed` lines under `root`.
-    pub fn new(root: &Path, ignored_dirs: &[PathBuf]) -> Self {
+    pub fn new(root: &Path, ignored_dirs: &[PathBuf], only: Option<PathBuf>) -> Self {
         let mut f = PathFilter {
             root: root.to_path_buf(),
             gitignore: Gitignore::empty(),
             ignored_dirs: ignored_dirs.to_vec(),
             embeds: BTreeMap::new(),
+            only,
         };
-        f.reload();
+        if f.only.is_none() {
+            f.reload();
+        }
         f
     }
 
     /// Re-reads `.gitignore` files and embed patterns (after a `.go` or `.gitignore` change).
     pub fn reload(&mut self) {
+        if self.only.is_some() {
+            return;
+        }
         let mut builder = GitignoreBuilder::new(&self.root);
         let mut embeds = BTreeMap::new();
         for entry in ignore::WalkBuilder::new(&self.root)
@@ -56,6 +64,9 @@ impl PathFilter {
 
     /// True when a change to `path` should trigger a rebuild.
     pub fn is_relevant(&self, path: &Path) -> bool {
+        if let Some(only) = &self.only {
+            return path == only;
+        }
         let Ok(rel) = path.strip_prefix(&self.root) else {
             return false;
         };
@@ -64,12 +75,19 @@ impl PathFilter {
         {
             return false;
         }
-        let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
         if is_editor_temp(&name) {
             return false;
         }
         let is_dir = path.is_dir();
-        if self.gitignore.matched_path_or_any_parents(rel, is_dir).is_ignore() {
+        if self
+            .gitignore
+            .matched_path_or_any_parents(rel, is_dir)
+            .is_ignore()
+        {
             return false;
         }
         if name.ends_with(".go") || matches!(&*name, "go.mod" | "go.sum" | "go.work" | ".gitignore")
@@ -77,8 +95,10 @@ impl PathFilter {
             return true;
         }
         self.embeds.iter().any(|(dir, set)| {
-            path.strip_prefix(dir)
-                .is_ok_and(|r| r.ancestors().any(|a| !a.as_os_str().is_empty() && set.is_match(a)))
+            path.strip_prefix(dir).is_ok_and(|r| {
+                r.ancestors()
+                    .any(|a| !a.as_os_str().is_empty() && set.is_match(a))
+            })
         })
     }
 
@@ -168,7 +188,7 @@ mod tests {
     #[test]
     fn go_sources_and_modules_matter() {
         let d = project();
-        let f = PathFilter::new(d.path(), &[d.path().join("out")]);
+        let f = PathFilter::new(d.path(), &[d.path().join("out")], None);
         for rel in ["main.go", "go.mod", "go.sum", "pkg/util.go", ".gitignore"] {
             assert!(f.is_relevant(&d.path().join(rel)), "{rel}");
         }
@@ -177,7 +197,7 @@ mod tests {
     #[test]
     fn noise_does_not() {
         let d = project();
-        let f = PathFilter::new(d.path(), &[d.path().join("out")]);
+        let f = PathFilter::new(d.path(), &[d.path().join("out")], None);
         for rel in [
             ".git/index",
             "out/main.wasm",
@@ -198,13 +218,16 @@ mod tests {
     #[test]
     fn embedded_files_matter() {
         let d = project();
-        let f = PathFilter::new(d.path(), &[]);
+        let f = PathFilter::new(d.path(), &[], None);
         assert!(f.is_relevant(&d.path().join("static/index.html")));
         assert!(f.is_relevant(&d.path().join("notes.txt")));
     }
 
     #[test]
     fn embed_arguments_are_split_like_go_does() {
-        assert_eq!(embed_patterns(r#" a.txt "b c.txt" `d*` all:e"#), ["a.txt", "b c.txt", "d*", "all:e"]);
+        assert_eq!(
+            embed_patterns(r#" a.txt "b c.txt" `d*` all:e"#),
+            ["a.txt", "b c.txt", "d*", "all:e"]
+        );
     }
 }

@@ -25,6 +25,8 @@ pub struct WatchConfig {
     pub grace: Duration,
     /// Folders whose changes never count (the build output).
     pub ignored_dirs: Vec<PathBuf>,
+    /// Watch this one file (a `.wasm` module) instead of a Go project's sources.
+    pub only: Option<PathBuf>,
 }
 
 impl Default for WatchConfig {
@@ -32,18 +34,20 @@ impl Default for WatchConfig {
         WatchConfig {
             grace: DEFAULT_GRACE,
             ignored_dirs: vec![],
+            only: None,
         }
     }
 }
 
 /// What the watcher tells its owner.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "watch", content = "paths")]
 pub enum WatchEvent {
     /// One burst of relevant changes (sorted, without duplicates).
     Changed(Vec<PathBuf>),
     /// The project folder was deleted or renamed away; it is looked for again.
     RootGone,
-    /// The project folder is back (a `Changed` follows).
+    /// The project folder is back (a `Changed` follows once it has settled).
     RootBack,
     /// Something went wrong with watching; watching goes on where it can.
     Error(String),
@@ -82,7 +86,7 @@ pub fn watch(
         .name("gowasm-watch".into())
         .spawn(move || {
             Loop {
-                filter: PathFilter::new(&root, &config.ignored_dirs),
+                filter: PathFilter::new(&root, &config.ignored_dirs, config.only.clone()),
                 root,
                 config,
                 inner,
@@ -116,6 +120,8 @@ impl Loop {
                 self.config.grace.saturating_sub(last_change.elapsed())
             };
             match rx.recv_timeout(wait) {
+                // Reads (the compiler opening sources) are not changes.
+                Ok(Ok(event)) if matches!(event.kind, notify::EventKind::Access(_)) => {}
                 Ok(Ok(event)) => {
                     let mut relevant = false;
                     for path in event.paths {
@@ -143,6 +149,10 @@ impl Loop {
                 if !self.wait_for_root(stop) {
                     return;
                 }
+                // The folder may still be filling up (a checkout, a copy): let that burst settle.
+                burst.push(self.root.clone());
+                burst_start = Instant::now();
+                last_change = Instant::now();
                 continue;
             }
             let quiet = last_change.elapsed() >= self.config.grace;
@@ -163,10 +173,14 @@ impl Loop {
                 return false;
             }
             std::thread::sleep(ROOT_POLL);
-            if self.root.is_dir() && self.inner.watch(&self.root, RecursiveMode::Recursive).is_ok() {
+            if self.root.is_dir()
+                && self
+                    .inner
+                    .watch(&self.root, RecursiveMode::Recursive)
+                    .is_ok()
+            {
                 self.filter.reload();
                 (self.emit)(WatchEvent::RootBack);
-                (self.emit)(WatchEvent::Changed(vec![self.root.clone()]));
                 return true;
             }
         }

@@ -126,6 +126,18 @@ fn compile(
     Ok(m)
 }
 
+/// Compiles `module` and stores the artifact (aot), without running it.
+pub fn precompile(
+    module: &LoadedModule,
+    mode: Mode,
+    config: &RunConfig,
+) -> Result<RunReport, EngineError> {
+    let mut report = RunReport::new(mode);
+    let engine = make_engine(mode, config, Arc::new(AtomicBool::new(false)));
+    compile(&engine, module, mode, config, &mut report)?;
+    Ok(report)
+}
+
 pub fn run(
     module: &LoadedModule,
     mode: Mode,

@@ -1,0 +1,304 @@
+//! `gowasm watch DIR --headless`: the edit-compile-run loop printed as lines (or JSON lines) until
+//! Ctrl-C.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::format::{ms, summary_line};
+use super::guest::GuestOptions;
+use super::source::BuildOptions;
+use crate::engine::{Mode, Outcome, Stream, human_bytes};
+use crate::pipeline::{Event, Pipeline, PipelineOptions, Source};
+use crate::watch::WatchEvent;
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// A Go project folder, or a .wasm file to rerun whenever it changes
+    #[arg(default_value = ".")]
+    pub input: PathBuf,
+    /// Arguments for the guest program
+    #[arg(last = true)]
+    pub args: Vec<String>,
+    /// Print lines instead of opening the workbench (the only display for now)
+    #[arg(long)]
+    pub headless: bool,
+    /// Print every pipeline event as a JSON line
+    #[arg(long)]
+    pub json: bool,
+    /// Modes to run after each good build: a comma-separated list, `all` or `none`
+    #[arg(long, short, default_value = "interp,aot", value_parser = parse_modes)]
+    pub mode: ModeList,
+    /// Milliseconds without changes that end a burst of saves
+    #[arg(long, default_value_t = 75, value_name = "MS")]
+    pub grace: u64,
+    #[command(flatten)]
+    pub guest: GuestOptions,
+    #[command(flatten)]
+    pub build: BuildOptions,
+}
+
+/// The modes a watch runs, in order.
+#[derive(Debug, Clone)]
+pub struct ModeList(pub Vec<Mode>);
+
+fn parse_modes(s: &str) -> Result<ModeList, String> {
+    match s {
+        "all" => return Ok(ModeList(Mode::ALL.to_vec())),
+        "none" => return Ok(ModeList(vec![])),
+        _ => {}
+    }
+    let mut modes = vec![];
+    for part in s.split(',') {
+        let mode = match part.trim() {
+            "interp" => Mode::Interp,
+            "baseline" => Mode::Baseline,
+            "aot" => Mode::Aot,
+            other => {
+                return Err(format!(
+                    "{other:?}: expected interp, baseline, aot (comma-separated), all or none"
+                ));
+            }
+        };
+        if !modes.contains(&mode) {
+            modes.push(mode);
+        }
+    }
+    Ok(ModeList(modes))
+}
+
+enum Msg {
+    Event(Box<Event>),
+    Interrupted,
+}
+
+impl WatchArgs {
+    pub fn run(self) -> ExitCode {
+        let source = if self.input.is_dir() {
+            Source::Project(self.input.clone())
+        } else if self.input.is_file() {
+            Source::Module(self.input.clone())
+        } else {
+            return super::fail(format!("{}: no such file or folder", self.input.display()));
+        };
+        let config = match self.guest.config(&self.input, &self.args, true) {
+            Ok(c) => c,
+            Err(e) => return super::fail(e),
+        };
+        let exe = match std::env::current_exe() {
+            Ok(e) => e,
+            Err(e) => return super::fail(format!("cannot find gowasm's own executable: {e}")),
+        };
+        let options = PipelineOptions {
+            source,
+            build: self.build.request(&self.input),
+            modes: self.mode.0.clone(),
+            run: config,
+            timeout: self.guest.timeout,
+            exe,
+            cache_root: crate::cache_root(),
+            grace: Duration::from_millis(self.grace),
+        };
+        let (tx, rx) = mpsc::channel();
+        let interrupt = tx.clone();
+        if let Err(e) = ctrlc::set_handler(move || {
+            let _ = interrupt.send(Msg::Interrupted);
+        }) {
+            return super::fail(format!("cannot handle Ctrl-C: {e}"));
+        }
+        let pipeline = match Pipeline::start(options, move |e| {
+            let _ = tx.send(Msg::Event(Box::new(e)));
+        }) {
+            Ok(p) => p,
+            Err(e) => return super::fail(e),
+        };
+        let root = std::fs::canonicalize(&self.input).unwrap_or(self.input.clone());
+        let mut printer = Printer::new(self.json, root);
+        for msg in rx {
+            match msg {
+                Msg::Event(e) => printer.print(*e),
+                Msg::Interrupted => break,
+            }
+        }
+        pipeline.shutdown();
+        if !self.json {
+            println!("gowasm: stopped");
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+/// Turns events into lines; in text mode it drops what belongs to a job already replaced.
+struct Printer {
+    json: bool,
+    root: PathBuf,
+    current_job: u64,
+    /// Unfinished output lines, by job, mode and stream.
+    partial: HashMap<(u64, Mode, bool), Vec<u8>>,
+}
+
+impl Printer {
+    fn new(json: bool, root: PathBuf) -> Self {
+        Printer {
+            json,
+            root,
+            current_job: 0,
+            partial: HashMap::new(),
+        }
+    }
+
+    fn print(&mut self, event: Event) {
+        if self.json {
+            // JSON consumers drop stale events themselves: every event names its job.
+            let line = serde_json::to_string(&event).expect("events serialize");
+            out(&line);
+            return;
+        }
+        if let Some(job) = event.job() {
+            if job < self.current_job {
+                return;
+            }
+            self.current_job = job;
+        }
+        self.print_text(event);
+    }
+
+    fn relative<'a>(&self, p: &'a Path) -> std::borrow::Cow<'a, str> {
+        p.strip_prefix(&self.root).unwrap_or(p).to_string_lossy()
+    }
+
+    fn print_text(&mut self, event: Event) {
+        match event {
+            Event::Watch { change } => match change {
+                WatchEvent::Changed(paths) if !paths.is_empty() => {
+                    let first = match self.relative(&paths[0]).into_owned() {
+                        p if p.is_empty() => ".".to_string(),
+                        p => p,
+                    };
+                    let more = match paths.len() {
+                        1 => String::new(),
+                        n => format!(" (+{} more)", n - 1),
+                    };
+                    out(&format!("gowasm: changed: {first}{more}"));
+                }
+                WatchEvent::Changed(_) => {}
+                WatchEvent::RootGone => {
+                    out("gowasm: the project folder is gone; waiting for it to come back")
+                }
+                WatchEvent::RootBack => out("gowasm: the project folder is back"),
+                WatchEvent::Error(e) => out(&format!("gowasm: watch error: {e}")),
+            },
+            Event::JobStarted { .. } => {}
+            Event::BuildStarted { job, command, .. } => {
+                out(&format!("[#{job}] build: {}", command.join(" ")))
+            }
+            Event::BuildFinished {
+                job,
+                success: true,
+                duration,
+                ..
+            } => out(&format!("[#{job}] built in {}", ms(duration))),
+            Event::BuildFinished {
+                job,
+                duration,
+                diagnostics,
+                log,
+                ..
+            } => {
+                let n = diagnostics.len();
+                out(&format!(
+                    "[#{job}] build failed in {} ({n} error{})",
+                    ms(duration),
+                    if n == 1 { "" } else { "s" }
+                ));
+                if diagnostics.is_empty() {
+                    for line in log.lines() {
+                        out(&format!("  {line}"));
+                    }
+                }
+                for d in diagnostics {
+                    let col = d.column.map(|c| format!(":{c}")).unwrap_or_default();
+                    let file = self.relative(Path::new(&d.file)).into_owned();
+                    out(&format!("  {file}:{}{col}: {}", d.line, d.message));
+                }
+            }
+            Event::KeptLastGood { job, last_good_job } => out(&format!(
+                "[#{job}] keeping the module and output of job #{last_good_job} (stale)"
+            )),
+            Event::JobError { job, message } => out(&format!("[#{job}] error: {message}")),
+            Event::ModuleReady { job, module } => {
+                let delta = match module.size_delta {
+                    _ if module.unchanged => " (unchanged)".to_string(),
+                    Some(d) if d >= 0 => format!(" (+{})", human_bytes(d as u64)),
+                    Some(d) => format!(" (-{})", human_bytes(d.unsigned_abs())),
+                    None => String::new(),
+                };
+                let version = module.toolchain_version.as_deref().unwrap_or("");
+                out(&format!(
+                    "[#{job}] module: {}{delta}, {} {version}, {}, {} functions",
+                    human_bytes(module.size),
+                    module.toolchain,
+                    module.target,
+                    module.functions
+                ));
+            }
+            Event::RunStarted { job, mode } => out(&format!("[#{job}] run {}", mode.name())),
+            Event::Output {
+                job,
+                mode,
+                stream,
+                bytes,
+            } => {
+                let key = (job, mode, stream == Stream::Stderr);
+                let buf = self.partial.entry(key).or_default();
+                buf.extend_from_slice(&bytes);
+                while let Some(nl) = buf.iter().position(|&b| b == b'\n') {
+                    let line: Vec<u8> = buf.drain(..=nl).collect();
+                    out(&output_line(key, &line[..line.len() - 1]));
+                }
+            }
+            Event::RunFinished { job, report } => {
+                for stderr in [false, true] {
+                    let key = (job, report.mode, stderr);
+                    if let Some(rest) = self.partial.remove(&key).filter(|r| !r.is_empty()) {
+                        out(&output_line(key, &rest));
+                    }
+                }
+                if let Outcome::Trapped(trap) = &report.outcome {
+                    for line in trap.render().lines() {
+                        out(&format!("[#{job}] {line}"));
+                    }
+                }
+                let summary = summary_line(&report);
+                out(&format!(
+                    "[#{job}] {}",
+                    summary.trim_start_matches("gowasm: ")
+                ));
+            }
+            Event::JobFinished {
+                job,
+                cancelled: true,
+            } => out(&format!("[#{job}] cancelled")),
+            Event::JobFinished { .. } => {}
+        }
+    }
+}
+
+fn output_line((job, mode, stderr): (u64, Mode, bool), line: &[u8]) -> String {
+    let mark = if stderr { "!" } else { "|" };
+    format!(
+        "[#{job} {}] {mark} {}",
+        mode.name(),
+        String::from_utf8_lossy(line)
+    )
+}
+
+fn out(line: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}").and_then(|_| stdout.flush());
+}

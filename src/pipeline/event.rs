@@ -1,0 +1,125 @@
+//! What the pipeline reports, as data: the TUI folds these into its state, headless mode prints
+//! them as lines or JSON lines.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Serialize, Serializer};
+
+use crate::build::Diagnostic;
+use crate::engine::{Mode, RunReport, Stream};
+use crate::watch::WatchEvent;
+
+/// One thing that happened; all but `Watch` belong to the job numbered `job`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum Event {
+    /// The watcher saw something (a burst of changes, the folder vanishing or coming back).
+    Watch {
+        change: WatchEvent,
+    },
+    /// A job began; `trigger` lists the changed paths (empty for the first or a requested job).
+    JobStarted {
+        job: u64,
+        trigger: Vec<PathBuf>,
+    },
+    BuildStarted {
+        job: u64,
+        toolchain: String,
+        version: String,
+        /// The command line actually run.
+        command: Vec<String>,
+    },
+    BuildFinished {
+        job: u64,
+        success: bool,
+        #[serde(with = "crate::duration_ms")]
+        duration: Duration,
+        diagnostics: Vec<Diagnostic>,
+        /// The compiler's messages as printed.
+        log: String,
+    },
+    /// A build failed; the module, output and timings of job `last_good_job` stay, marked stale.
+    KeptLastGood {
+        job: u64,
+        last_good_job: u64,
+    },
+    /// The job could not start or go on (no toolchain, refused module, …): one line for the user.
+    JobError {
+        job: u64,
+        message: String,
+    },
+    ModuleReady {
+        job: u64,
+        module: ModuleSummary,
+    },
+    RunStarted {
+        job: u64,
+        mode: Mode,
+    },
+    /// A chunk of the guest's output, as it was written.
+    Output {
+        job: u64,
+        mode: Mode,
+        stream: Stream,
+        #[serde(serialize_with = "lossy_utf8")]
+        bytes: Vec<u8>,
+    },
+    RunFinished {
+        job: u64,
+        report: RunReport,
+    },
+    /// Everything the job was going to do is done (or it was cancelled).
+    JobFinished {
+        job: u64,
+        cancelled: bool,
+    },
+}
+
+impl Event {
+    /// The job this event belongs to; `None` for watcher events.
+    pub fn job(&self) -> Option<u64> {
+        match self {
+            Event::Watch { .. } => None,
+            Event::JobStarted { job, .. }
+            | Event::BuildStarted { job, .. }
+            | Event::BuildFinished { job, .. }
+            | Event::KeptLastGood { job, .. }
+            | Event::JobError { job, .. }
+            | Event::ModuleReady { job, .. }
+            | Event::RunStarted { job, .. }
+            | Event::Output { job, .. }
+            | Event::RunFinished { job, .. }
+            | Event::JobFinished { job, .. } => Some(*job),
+        }
+    }
+}
+
+/// The module a good build produced, summarised for display.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ModuleSummary {
+    pub path: PathBuf,
+    pub size: u64,
+    /// Size change since the last good module, in bytes (`None` for the first).
+    pub size_delta: Option<i64>,
+    /// The same bytes as the last good module.
+    pub unchanged: bool,
+    pub hash: String,
+    pub toolchain: String,
+    pub toolchain_version: Option<String>,
+    pub target: String,
+    pub functions: u32,
+    pub imports: usize,
+    pub exports: usize,
+    pub sections: Vec<SectionSize>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SectionSize {
+    pub name: String,
+    pub size: u64,
+}
+
+fn lossy_utf8<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&String::from_utf8_lossy(bytes))
+}
