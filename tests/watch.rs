@@ -97,6 +97,17 @@ impl Watch {
             .collect()
     }
 
+    /// Collects events until none has come for `quiet` (at most two minutes).
+    fn settle(&mut self, quiet: Duration) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            match self.events.recv_timeout(quiet) {
+                Ok(e) => self.seen.push(e),
+                Err(_) => return,
+            }
+        }
+    }
+
     fn count(&self, event: &str, after_job: u64) -> usize {
         self.seen
             .iter()
@@ -182,10 +193,7 @@ fn an_edit_gives_exactly_one_rebuild_and_the_new_output() {
     );
     assert_eq!(second, as_wasm(&native_output(&w.dir)));
     // Nothing else follows: one edit, one job.
-    std::thread::sleep(Duration::from_millis(1500));
-    while let Ok(e) = w.events.try_recv() {
-        w.seen.push(e);
-    }
+    w.settle(Duration::from_millis(1500));
     assert_eq!(w.count("job_started", 2), 0, "{:?}", w.seen.last());
     assert_eq!(w.count("build_started", 1), 1);
 }
@@ -206,18 +214,16 @@ fn fifty_saves_in_a_second_give_one_or_two_builds_and_the_final_output() {
         .unwrap();
         std::thread::sleep(Duration::from_millis(18));
     }
-    // Wait until the last job has run and no other starts.
-    let final_output = loop {
-        let (_, v) = w.wait_for("a finished job", MINUTE, |v| v["event"] == "job_finished");
-        let job = v["job"].as_u64().unwrap();
-        std::thread::sleep(Duration::from_millis(800));
-        while let Ok(e) = w.events.try_recv() {
-            w.seen.push(e);
-        }
-        if w.count("job_started", job) == 0 {
-            break w.output_of(job, "interp");
-        }
-    };
+    // Wait until the loop is quiet, then look at the last job.
+    w.settle(Duration::from_millis(1500));
+    let last = w
+        .seen
+        .iter()
+        .filter(|(_, v)| v["event"] == "job_started")
+        .filter_map(|(_, v)| v["job"].as_u64())
+        .max()
+        .unwrap();
+    let final_output = w.output_of(last, "interp");
     let builds = w.count("build_started", 1);
     assert!(
         (1..=2).contains(&builds),
@@ -308,4 +314,44 @@ fn deleting_the_project_is_reported_and_survived() {
     });
     let out = w.output_of(2, "interp");
     assert!(out.starts_with("Hello from Go"), "{out}");
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_even_during_a_run() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path().join("forever");
+    copy_dir(&sample("forever"), &dir);
+    let mut c = gowasm();
+    c.args(["watch", "--headless", "--mode", "interp"])
+        .arg(&dir)
+        .stdout(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let seen_tick = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|l| l.contains("| tick 2"));
+    assert!(seen_tick);
+    // SAFETY: sending SIGINT to the child we started.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "still running after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert_eq!(
+        rest.last().map(String::as_str),
+        Some("gowasm: stopped"),
+        "{rest:?}"
+    );
 }

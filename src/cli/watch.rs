@@ -35,7 +35,7 @@ pub struct WatchArgs {
     #[arg(long, short, default_value = "interp,aot", value_parser = parse_modes)]
     pub mode: ModeList,
     /// Milliseconds without changes that end a burst of saves
-    #[arg(long, default_value_t = 75, value_name = "MS")]
+    #[arg(long, default_value_t = 50, value_name = "MS")]
     pub grace: u64,
     #[command(flatten)]
     pub guest: GuestOptions,
@@ -222,9 +222,8 @@ impl Printer {
                     }
                 }
                 for d in diagnostics {
-                    let col = d.column.map(|c| format!(":{c}")).unwrap_or_default();
-                    let file = self.relative(Path::new(&d.file)).into_owned();
-                    out(&format!("  {file}:{}{col}: {}", d.line, d.message));
+                    let line = d.render(|f| self.relative(Path::new(f)).into_owned());
+                    out(&format!("  {line}"));
                 }
             }
             Event::KeptLastGood { job, last_good_job } => out(&format!(

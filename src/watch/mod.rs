@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher as _};
 
 /// How long after the last relevant change a burst is considered over.
-pub const DEFAULT_GRACE: Duration = Duration::from_millis(75);
+pub const DEFAULT_GRACE: Duration = Duration::from_millis(50);
 /// A burst that never pauses still yields a rebuild this often.
 const MAX_BURST: Duration = Duration::from_secs(2);
 /// How often a vanished project folder is looked for.
