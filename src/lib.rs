@@ -9,6 +9,7 @@ pub mod compare;
 pub mod engine;
 pub mod inspect;
 pub mod pipeline;
+pub mod tui;
 pub mod watch;
 
 use std::path::PathBuf;

@@ -1,22 +1,11 @@
 //! Plain-text renderings shared by the subcommands: timing lines and tables.
 
 use std::fmt::Write;
-use std::time::Duration;
 
 use crate::compare::Comparison;
 use crate::engine::{CacheUse, RunReport};
 
-/// `12.3 ms`, `1.52 s`.
-pub fn ms(d: Duration) -> String {
-    let ms = d.as_secs_f64() * 1000.0;
-    if ms >= 1000.0 {
-        format!("{:.2} s", ms / 1000.0)
-    } else if ms >= 100.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{ms:.1} ms")
-    }
-}
+pub use crate::engine::human_ms as ms;
 
 fn compile_label(r: &RunReport) -> &'static str {
     match r.timings.cache {

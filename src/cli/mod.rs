@@ -31,9 +31,13 @@ pub mod exit {
     about = "Build Go programs to WebAssembly, run them interpreted or AOT-compiled, and inspect them",
     after_help = "Exit codes: the guest's own; 2 bad input or failed build; 124 timed out; 125 gowasm failed; 134 trap."
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// With no subcommand: open the workbench on this Go project (or .wasm file)
+    #[command(flatten)]
+    pub workbench: watch::WatchArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,11 +59,14 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run(a) => a.run(),
-        Command::Build(a) => a.run(),
-        Command::Inspect(a) => a.run(),
-        Command::Watch(a) => a.run(),
-        Command::Worker { job } => ExitCode::from(crate::engine::worker::worker_main(&job) as u8),
+        Some(Command::Run(a)) => a.run(),
+        Some(Command::Build(a)) => a.run(),
+        Some(Command::Inspect(a)) => a.run(),
+        Some(Command::Watch(a)) => a.run(),
+        Some(Command::Worker { job }) => {
+            ExitCode::from(crate::engine::worker::worker_main(&job) as u8)
+        }
+        None => cli.workbench.run(),
     }
 }
 

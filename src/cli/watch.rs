@@ -25,7 +25,7 @@ pub struct WatchArgs {
     /// Arguments for the guest program
     #[arg(last = true)]
     pub args: Vec<String>,
-    /// Print lines instead of opening the workbench (the only display for now)
+    /// Print lines instead of opening the workbench
     #[arg(long)]
     pub headless: bool,
     /// Print every pipeline event as a JSON line
@@ -104,6 +104,15 @@ impl WatchArgs {
             cache_root: crate::cache_root(),
             grace: Duration::from_millis(self.grace),
         };
+        if !self.headless && !self.json {
+            let root = std::fs::canonicalize(&self.input).unwrap_or(self.input.clone());
+            let project = crate::build::project_name(&root);
+            init_log_file();
+            return match crate::tui::run(options, &project) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => super::fail(e),
+            };
+        }
         let (tx, rx) = mpsc::channel();
         let interrupt = tx.clone();
         if let Err(e) = ctrlc::set_handler(move || {
@@ -286,6 +295,26 @@ impl Printer {
             Event::JobFinished { .. } => {}
         }
     }
+}
+
+/// The workbench logs to `<cache>/gowasm.log` (never to the screen), at `$GOWASM_LOG`'s level.
+fn init_log_file() {
+    let path = crate::cache_root().join("gowasm.log");
+    let _ = std::fs::create_dir_all(crate::cache_root());
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GOWASM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
 }
 
 fn output_line((job, mode, stderr): (u64, Mode, bool), line: &[u8]) -> String {

@@ -10,7 +10,9 @@ mod shims;
 pub mod worker;
 
 pub use config::{DirMapping, MAX_WASM_STACK, Mode, RunConfig, parse_size};
-pub use report::{CacheUse, Frame, Outcome, RunReport, Timings, Trap, human_bytes, human_duration};
+pub use report::{
+    CacheUse, Frame, Outcome, RunReport, Timings, Trap, human_bytes, human_duration, human_ms,
+};
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -163,6 +163,18 @@ pub fn human_duration(d: Duration) -> String {
     }
 }
 
+/// A timing: `12.3 ms`, `250 ms`, `1.52 s`.
+pub fn human_ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms >= 1000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
 /// `1 GiB`, `512 MiB`, `4 KiB`, `100 B`.
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];

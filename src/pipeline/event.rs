@@ -112,6 +112,10 @@ pub struct ModuleSummary {
     pub imports: usize,
     pub exports: usize,
     pub sections: Vec<SectionSize>,
+    pub import_list: Vec<crate::inspect::Import>,
+    pub export_list: Vec<crate::inspect::Export>,
+    /// The largest function bodies, biggest first (at most 20).
+    pub largest_functions: Vec<crate::inspect::FunctionSize>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -117,7 +117,7 @@ impl Job {
             Ok(b) => b,
             Err(e) => return self.fail(format!("{}: {e}", path.display())),
         };
-        let report = match inspect::inspect(&bytes, 0) {
+        let report = match inspect::inspect(&bytes, inspect::DEFAULT_TOP_FUNCTIONS) {
             Ok(r) => r,
             Err(e) => return self.fail(format!("{}: {e}", path.display())),
         };
@@ -155,6 +155,9 @@ impl Job {
                         size: s.size,
                     })
                     .collect(),
+                import_list: report.imports.clone(),
+                export_list: report.exports.clone(),
+                largest_functions: report.largest_functions.clone(),
             },
         });
         if let Err(e) = triage::triage(&report) {

@@ -56,6 +56,8 @@ pub enum PipelineError {
 /// Asks the controller thread to do something.
 enum Control {
     Rebuild(Vec<PathBuf>),
+    /// While paused, changes are remembered but start no job until resumed.
+    Pause(bool),
     CancelRun,
     Shutdown,
 }
@@ -126,6 +128,11 @@ impl Pipeline {
         let _ = self.control.send(Control::Rebuild(vec![]));
     }
 
+    /// Stops (or resumes) reacting to changes; a change seen while paused runs on resume.
+    pub fn set_paused(&self, paused: bool) {
+        let _ = self.control.send(Control::Pause(paused));
+    }
+
     /// Cancels the job in flight (its build or run) without starting another.
     pub fn cancel(&self) {
         let _ = self.control.send(Control::CancelRun);
@@ -180,10 +187,31 @@ fn controller(
             cancel.store(true, Ordering::Relaxed);
         }
     };
+    let mut paused = false;
+    let mut missed: Option<Vec<PathBuf>> = None;
     for control in controls {
         jobs.retain(|(_, handle)| !handle.is_finished());
+        let control = match control {
+            Control::Pause(p) => {
+                paused = p;
+                match missed.take() {
+                    Some(paths) if !paused => Control::Rebuild(paths),
+                    other => {
+                        missed = other;
+                        continue;
+                    }
+                }
+            }
+            Control::Rebuild(paths) if paused && !paths.is_empty() => {
+                missed.get_or_insert_with(Vec::new).extend(paths);
+                continue;
+            }
+            other => other,
+        };
         match control {
+            Control::Pause(_) => {}
             Control::Rebuild(paths) => {
+                tracing::info!(job = number + 1, changed = paths.len(), "job starts");
                 // The old job only has to notice; it must not hold up the new one.
                 cancel_all(&jobs);
                 number += 1;

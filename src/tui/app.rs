@@ -1,0 +1,527 @@
+//! The workbench's state and the one function that changes it: `update(&mut App, Msg) -> Vec<Cmd>`.
+//! No terminal, channel or clock in here: time arrives in messages, effects leave as commands.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+
+use super::keys::{Action, action_for};
+use super::output::OutputBuffer;
+use crate::build::Diagnostic;
+use crate::engine::{Mode, RunReport};
+use crate::pipeline::{Event, ModuleSummary};
+use crate::watch::WatchEvent;
+
+/// The panes that can have focus, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Output,
+    Timing,
+    Module,
+    Diagnostics,
+}
+
+/// The run-mode choices `m` cycles through; `a` picks all three.
+pub const MODE_CHOICES: [&[Mode]; 4] = [
+    &[Mode::Interp, Mode::Aot],
+    &[Mode::Interp],
+    &[Mode::Baseline],
+    &[Mode::Aot],
+];
+
+/// The module pane's tabs.
+pub const MODULE_TABS: [&str; 5] = ["Sections", "Imports", "Exports", "Functions", "Changes"];
+
+/// How many past jobs the timing history keeps.
+pub const HISTORY: usize = 30;
+
+/// What the pipeline is doing, for the header.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Activity {
+    Starting,
+    Watching,
+    Building { since: Duration },
+    Running { mode: Mode, since: Duration },
+    Failed,
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub project: String,
+    pub toolchain: Option<String>,
+    pub target: Option<String>,
+    pub modes: Vec<Mode>,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    /// The newest job seen; events of older jobs are dropped.
+    pub job: u64,
+    pub activity: Activity,
+    /// Time since the workbench started, as last told by a message.
+    pub clock: Duration,
+    pub spinner: usize,
+    pub paused: bool,
+    pub output: OutputBuffer,
+    /// Lines scrolled up from the bottom (0: follow new output).
+    pub scroll: usize,
+    pub wrap: bool,
+    pub search: Option<String>,
+    pub typing_search: bool,
+    /// The output, timings and module belong to an older build than the newest attempt.
+    pub stale: bool,
+    pub reports: Vec<RunReport>,
+    /// The job the reports came from.
+    pub reports_job: u64,
+    /// Run-phase times of the last jobs, oldest first.
+    pub history: VecDeque<(u64, Vec<(Mode, Duration)>)>,
+    pub module: Option<ModuleSummary>,
+    pub previous_module: Option<ModuleSummary>,
+    pub module_tab: usize,
+    pub module_scroll: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub selected: usize,
+    pub build_log: String,
+    pub last_build: Option<Duration>,
+    pub error: Option<String>,
+    pub focus: Pane,
+    pub help: bool,
+    /// The `:` prompt's text while it is open.
+    pub prompt: Option<String>,
+    pub bench: Option<Result<Vec<(Mode, Duration)>, String>>,
+    pub bench_running: bool,
+    pub quit: bool,
+}
+
+/// Everything that can happen to the workbench.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Pipeline(Box<Event>),
+    /// Time passes (for the spinner and the "building 1.2 s" counter).
+    Tick(Duration),
+    BenchDone(Result<Vec<(Mode, Duration)>, String>),
+}
+
+/// Effects for the event loop to perform.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    Quit,
+    Rebuild,
+    Cancel,
+    SetPaused(bool),
+    /// Start the pipeline again with new modes, guest arguments or environment.
+    Restart,
+    OpenEditor {
+        file: String,
+        line: u32,
+        column: Option<u32>,
+    },
+    Bench {
+        module: PathBuf,
+    },
+}
+
+impl App {
+    pub fn new(project: &str, modes: Vec<Mode>, args: Vec<String>) -> App {
+        App {
+            project: project.to_string(),
+            toolchain: None,
+            target: None,
+            modes,
+            args,
+            env: vec![],
+            job: 0,
+            activity: Activity::Starting,
+            clock: Duration::ZERO,
+            spinner: 0,
+            paused: false,
+            output: OutputBuffer::default(),
+            scroll: 0,
+            wrap: true,
+            search: None,
+            typing_search: false,
+            stale: false,
+            reports: vec![],
+            reports_job: 0,
+            history: VecDeque::new(),
+            module: None,
+            previous_module: None,
+            module_tab: 0,
+            module_scroll: 0,
+            diagnostics: vec![],
+            selected: 0,
+            build_log: String::new(),
+            last_build: None,
+            error: None,
+            focus: Pane::Output,
+            help: false,
+            prompt: None,
+            bench: None,
+            bench_running: false,
+            quit: false,
+        }
+    }
+
+    /// The panes Tab moves between: diagnostics only while a build has failed.
+    pub fn panes(&self) -> Vec<Pane> {
+        let mut p = vec![Pane::Output, Pane::Timing, Pane::Module];
+        if !self.diagnostics.is_empty() {
+            p.insert(0, Pane::Diagnostics);
+        }
+        p
+    }
+}
+
+/// Applies a message; returns what the event loop must do.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::Key(key) => on_key(app, key),
+        Msg::Mouse(m) => {
+            match m.kind {
+                MouseEventKind::ScrollUp => scroll_by(app, 3, true),
+                MouseEventKind::ScrollDown => scroll_by(app, 3, false),
+                _ => {}
+            }
+            vec![]
+        }
+        Msg::Pipeline(event) => on_event(app, *event),
+        Msg::Tick(now) => {
+            app.clock = now;
+            app.spinner = app.spinner.wrapping_add(1);
+            vec![]
+        }
+        Msg::BenchDone(result) => {
+            app.bench_running = false;
+            app.bench = Some(result);
+            vec![]
+        }
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    if key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL {
+        app.quit = true;
+        return vec![Cmd::Quit];
+    }
+    if let Some(text) = &mut app.prompt {
+        match key.code {
+            KeyCode::Esc => app.prompt = None,
+            KeyCode::Backspace => {
+                text.pop();
+            }
+            KeyCode::Enter => {
+                let line = app.prompt.take().unwrap_or_default();
+                return apply_prompt(app, &line);
+            }
+            KeyCode::Char(c) => text.push(c),
+            _ => {}
+        }
+        return vec![];
+    }
+    if app.typing_search {
+        let search = app.search.get_or_insert_with(String::new);
+        match key.code {
+            KeyCode::Esc => {
+                app.search = None;
+                app.typing_search = false;
+            }
+            KeyCode::Enter => app.typing_search = false,
+            KeyCode::Backspace => {
+                search.pop();
+            }
+            KeyCode::Char(c) => search.push(c),
+            _ => {}
+        }
+        return vec![];
+    }
+    if app.help {
+        app.help = false;
+        return vec![];
+    }
+    let Some(action) = action_for(key, app.focus) else {
+        if key.code == KeyCode::Esc {
+            app.search = None;
+        }
+        return vec![];
+    };
+    match action {
+        Action::Quit => {
+            app.quit = true;
+            vec![Cmd::Quit]
+        }
+        Action::Help => {
+            app.help = true;
+            vec![]
+        }
+        Action::Rebuild => vec![Cmd::Rebuild],
+        Action::CycleMode => {
+            let current = MODE_CHOICES.iter().position(|m| *m == app.modes.as_slice());
+            let next = current.map_or(0, |i| (i + 1) % MODE_CHOICES.len());
+            app.modes = MODE_CHOICES[next].to_vec();
+            vec![Cmd::Restart]
+        }
+        Action::RunAll => {
+            app.modes = Mode::ALL.to_vec();
+            vec![Cmd::Restart]
+        }
+        Action::Bench => match &app.module {
+            Some(m) if !app.bench_running => {
+                app.bench_running = true;
+                app.bench = None;
+                vec![Cmd::Bench {
+                    module: m.path.clone(),
+                }]
+            }
+            _ => vec![],
+        },
+        Action::FocusNext | Action::FocusPrev => {
+            let panes = app.panes();
+            let i = panes.iter().position(|p| *p == app.focus).unwrap_or(0);
+            let n = panes.len();
+            let next = if action == Action::FocusNext {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            app.focus = panes[next];
+            vec![]
+        }
+        Action::ScrollUp => scroll(app, 1, true),
+        Action::ScrollDown => scroll(app, 1, false),
+        Action::PageUp => scroll(app, 20, true),
+        Action::PageDown => scroll(app, 20, false),
+        Action::Top => scroll(app, usize::MAX / 2, true),
+        Action::Bottom => scroll(app, usize::MAX / 2, false),
+        Action::Search => {
+            app.typing_search = true;
+            app.search = Some(String::new());
+            vec![]
+        }
+        Action::ToggleWrap => {
+            app.wrap = !app.wrap;
+            vec![]
+        }
+        Action::TogglePause => {
+            app.paused = !app.paused;
+            vec![Cmd::SetPaused(app.paused)]
+        }
+        Action::ClearOutput => {
+            app.output.clear();
+            app.scroll = 0;
+            vec![]
+        }
+        Action::CancelRun => vec![Cmd::Cancel],
+        Action::OpenEditor => match app.diagnostics.get(app.selected) {
+            Some(Diagnostic {
+                file: Some(file),
+                line: Some(line),
+                column,
+                ..
+            }) => vec![Cmd::OpenEditor {
+                file: file.clone(),
+                line: *line,
+                column: *column,
+            }],
+            _ => vec![],
+        },
+        Action::Prompt => {
+            app.prompt = Some(String::new());
+            vec![]
+        }
+        Action::NextTab => {
+            app.module_tab = (app.module_tab + 1) % MODULE_TABS.len();
+            app.module_scroll = 0;
+            vec![]
+        }
+        Action::PrevTab => {
+            app.module_tab = (app.module_tab + MODULE_TABS.len() - 1) % MODULE_TABS.len();
+            app.module_scroll = 0;
+            vec![]
+        }
+    }
+}
+
+/// `:args a b c` sets the guest's arguments, `:env K=V …` its environment.
+fn apply_prompt(app: &mut App, line: &str) -> Vec<Cmd> {
+    let line = line.trim();
+    let (command, rest) = line.split_once(' ').unwrap_or((line, ""));
+    match command {
+        "args" => app.args = rest.split_whitespace().map(str::to_string).collect(),
+        "env" => {
+            let mut env = vec![];
+            for pair in rest.split_whitespace() {
+                match pair.split_once('=') {
+                    Some((k, v)) if !k.is_empty() => env.push((k.to_string(), v.to_string())),
+                    _ => {
+                        app.error = Some(format!(":env {pair}: expected K=V"));
+                        return vec![];
+                    }
+                }
+            }
+            app.env = env;
+        }
+        "" => return vec![],
+        other => {
+            app.error = Some(format!(":{other}: unknown; use :args A B … or :env K=V …"));
+            return vec![];
+        }
+    }
+    app.error = None;
+    vec![Cmd::Restart]
+}
+
+fn scroll(app: &mut App, by: usize, up: bool) -> Vec<Cmd> {
+    scroll_by(app, by, up);
+    vec![]
+}
+
+fn scroll_by(app: &mut App, by: usize, up: bool) {
+    let step = |v: usize, max: usize| {
+        if up {
+            v.saturating_add(by).min(max)
+        } else {
+            v.saturating_sub(by)
+        }
+    };
+    match app.focus {
+        Pane::Output | Pane::Timing => app.scroll = step(app.scroll, app.output.len()),
+        Pane::Module => {
+            // The module pane scrolls down from its top.
+            app.module_scroll = if up {
+                app.module_scroll.saturating_sub(by)
+            } else {
+                app.module_scroll.saturating_add(by).min(10_000)
+            }
+        }
+        Pane::Diagnostics => {
+            let last = app.diagnostics.len().saturating_sub(1);
+            app.selected = if up {
+                app.selected.saturating_sub(by)
+            } else {
+                app.selected.saturating_add(by).min(last)
+            }
+        }
+    }
+}
+
+fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
+    if let Some(job) = event.job() {
+        if job < app.job {
+            return vec![];
+        }
+        app.job = job;
+    }
+    match event {
+        Event::Watch { change } => match change {
+            WatchEvent::RootGone => {
+                app.error = Some("the project folder is gone; waiting for it to come back".into())
+            }
+            WatchEvent::RootBack => app.error = None,
+            WatchEvent::Error(e) => app.error = Some(format!("watch error: {e}")),
+            WatchEvent::Changed(_) => {}
+        },
+        Event::JobStarted { .. } => {
+            app.error = None;
+        }
+        Event::BuildStarted {
+            toolchain, version, ..
+        } => {
+            app.toolchain = Some(format!("{toolchain} {version}"));
+            app.activity = Activity::Building { since: app.clock };
+        }
+        Event::BuildFinished {
+            success,
+            duration,
+            diagnostics,
+            log,
+            ..
+        } => {
+            app.last_build = Some(duration);
+            app.build_log = log;
+            if success {
+                app.diagnostics.clear();
+                if app.focus == Pane::Diagnostics {
+                    app.focus = Pane::Output;
+                }
+            } else {
+                app.diagnostics = diagnostics;
+                app.selected = 0;
+                app.activity = Activity::Failed;
+                app.focus = Pane::Diagnostics;
+            }
+        }
+        Event::KeptLastGood { .. } => app.stale = true,
+        Event::JobError { message, .. } => {
+            app.error = Some(message);
+            app.activity = Activity::Failed;
+        }
+        Event::ModuleReady { module, .. } => {
+            app.target = Some(module.target.clone());
+            if app.toolchain.is_none() {
+                app.toolchain = Some(
+                    format!(
+                        "{} {}",
+                        module.toolchain,
+                        module.toolchain_version.as_deref().unwrap_or("")
+                    )
+                    .trim()
+                    .to_string(),
+                );
+            }
+            if let Some(old) = app.module.take()
+                && old.hash != module.hash
+            {
+                app.previous_module = Some(old);
+            }
+            app.module = Some(module);
+            app.stale = false;
+            app.reports.clear();
+            app.output.clear();
+            app.scroll = 0;
+        }
+        Event::RunStarted { mode, .. } => {
+            app.activity = Activity::Running {
+                mode,
+                since: app.clock,
+            };
+        }
+        Event::Output {
+            job,
+            mode,
+            stream,
+            bytes,
+        } => {
+            let before = app.output.len();
+            app.output.push(job, mode, stream, &bytes);
+            // Keep the view still while the user reads scrollback.
+            if app.scroll > 0 {
+                app.scroll += app.output.len().saturating_sub(before);
+            }
+        }
+        Event::RunFinished { job, report } => {
+            app.output.finish(job, report.mode);
+            app.reports.retain(|r| r.mode != report.mode);
+            app.reports.push(report);
+            app.reports_job = job;
+        }
+        Event::JobFinished { job, .. } => {
+            if app.activity != Activity::Failed {
+                app.activity = Activity::Watching;
+            }
+            if app.reports_job == job && !app.history.iter().any(|(j, _)| *j == job) {
+                let runs = app
+                    .reports
+                    .iter()
+                    .map(|r| (r.mode, r.timings.run))
+                    .collect();
+                app.history.push_back((job, runs));
+                while app.history.len() > HISTORY {
+                    app.history.pop_front();
+                }
+            }
+        }
+    }
+    vec![]
+}

@@ -1,0 +1,319 @@
+//! The key table: every binding in one place; the footer and the help overlay are generated
+//! from it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::Pane;
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    Rebuild,
+    CycleMode,
+    RunAll,
+    Bench,
+    FocusNext,
+    FocusPrev,
+    ScrollUp,
+    ScrollDown,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Search,
+    ToggleWrap,
+    TogglePause,
+    ClearOutput,
+    CancelRun,
+    OpenEditor,
+    Prompt,
+    NextTab,
+    PrevTab,
+}
+
+/// One binding: the keys, what they do, where they apply (`None`: everywhere), how to show it.
+pub struct Binding {
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    pub action: Action,
+    pub pane: Option<Pane>,
+    pub label: &'static str,
+    pub help: &'static str,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+/// Every binding gowasm has.
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        keys: &[(KeyCode::Char('q'), NONE), (KeyCode::Char('c'), CTRL)],
+        action: Action::Quit,
+        pane: None,
+        label: "q",
+        help: "quit",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
+        action: Action::Help,
+        pane: None,
+        label: "?",
+        help: "help",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('r'), NONE)],
+        action: Action::Rebuild,
+        pane: None,
+        label: "r",
+        help: "rebuild and rerun",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('m'), NONE)],
+        action: Action::CycleMode,
+        pane: None,
+        label: "m",
+        help: "mode: cycle interp+aot, interp, baseline, aot",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('a'), NONE)],
+        action: Action::RunAll,
+        pane: None,
+        label: "a",
+        help: "compare: run all modes side by side",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('b'), NONE)],
+        action: Action::Bench,
+        pane: None,
+        label: "b",
+        help: "bench: 5 runs per mode, median run times",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('x'), NONE)],
+        action: Action::CancelRun,
+        pane: None,
+        label: "x",
+        help: "cancel the current build or run",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('p'), NONE)],
+        action: Action::TogglePause,
+        pane: None,
+        label: "p",
+        help: "pause or resume watching",
+    },
+    Binding {
+        keys: &[(KeyCode::Char(':'), NONE), (KeyCode::Char(':'), SHIFT)],
+        action: Action::Prompt,
+        pane: None,
+        label: ":",
+        help: "set guest args (:args …) or env (:env K=V …)",
+    },
+    Binding {
+        keys: &[(KeyCode::Tab, NONE)],
+        action: Action::FocusNext,
+        pane: None,
+        label: "Tab",
+        help: "focus the next pane",
+    },
+    Binding {
+        keys: &[(KeyCode::BackTab, SHIFT), (KeyCode::BackTab, NONE)],
+        action: Action::FocusPrev,
+        pane: None,
+        label: "S-Tab",
+        help: "focus the previous pane",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
+        action: Action::ScrollUp,
+        pane: None,
+        label: "j/k",
+        help: "scroll / select",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
+        action: Action::ScrollDown,
+        pane: None,
+        label: "",
+        help: "",
+    },
+    Binding {
+        keys: &[(KeyCode::PageUp, NONE)],
+        action: Action::PageUp,
+        pane: None,
+        label: "PgUp/PgDn",
+        help: "scroll a page",
+    },
+    Binding {
+        keys: &[(KeyCode::PageDown, NONE)],
+        action: Action::PageDown,
+        pane: None,
+        label: "",
+        help: "",
+    },
+    Binding {
+        keys: &[(KeyCode::Home, NONE), (KeyCode::Char('g'), NONE)],
+        action: Action::Top,
+        pane: None,
+        label: "Home/End",
+        help: "top / bottom (follow)",
+    },
+    Binding {
+        keys: &[
+            (KeyCode::End, NONE),
+            (KeyCode::Char('G'), SHIFT),
+            (KeyCode::Char('G'), NONE),
+        ],
+        action: Action::Bottom,
+        pane: None,
+        label: "",
+        help: "",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('/'), NONE)],
+        action: Action::Search,
+        pane: Some(Pane::Output),
+        label: "/",
+        help: "search the output",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('w'), NONE)],
+        action: Action::ToggleWrap,
+        pane: Some(Pane::Output),
+        label: "w",
+        help: "wrap long lines (toggle)",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('c'), NONE)],
+        action: Action::ClearOutput,
+        pane: Some(Pane::Output),
+        label: "c",
+        help: "clear the output",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('e'), NONE), (KeyCode::Enter, NONE)],
+        action: Action::OpenEditor,
+        pane: Some(Pane::Diagnostics),
+        label: "e",
+        help: "edit: open $EDITOR at the diagnostic",
+    },
+    Binding {
+        keys: &[(KeyCode::Right, NONE), (KeyCode::Char('l'), NONE)],
+        action: Action::NextTab,
+        pane: Some(Pane::Module),
+        label: "←/→",
+        help: "tabs of the module pane",
+    },
+    Binding {
+        keys: &[(KeyCode::Left, NONE), (KeyCode::Char('h'), NONE)],
+        action: Action::PrevTab,
+        pane: Some(Pane::Module),
+        label: "",
+        help: "",
+    },
+];
+
+/// The action for a key in the focused pane: pane bindings first, then global ones.
+pub fn action_for(key: KeyEvent, focus: Pane) -> Option<Action> {
+    let matches = |b: &&Binding| {
+        b.keys
+            .iter()
+            .any(|(code, mods)| *code == key.code && key.modifiers == *mods)
+    };
+    BINDINGS
+        .iter()
+        .filter(|b| b.pane == Some(focus))
+        .find(matches)
+        .or_else(|| BINDINGS.iter().filter(|b| b.pane.is_none()).find(matches))
+        .map(|b| b.action)
+}
+
+/// `(label, help)` pairs for the footer: the focused pane's keys, then the global ones.
+pub fn footer(focus: Pane) -> Vec<(&'static str, &'static str)> {
+    let short = |b: &Binding| {
+        let word = b.help.split([' ', ':']).next().unwrap_or(b.help);
+        (b.label, word)
+    };
+    let pane = BINDINGS
+        .iter()
+        .filter(|b| b.pane == Some(focus) && !b.label.is_empty());
+    let global = BINDINGS.iter().filter(|b| {
+        b.pane.is_none()
+            && !b.label.is_empty()
+            && matches!(
+                b.action,
+                Action::Quit
+                    | Action::Help
+                    | Action::Rebuild
+                    | Action::CycleMode
+                    | Action::RunAll
+                    | Action::CancelRun
+                    | Action::FocusNext
+            )
+    });
+    pane.chain(global).map(short).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, NONE)
+    }
+
+    #[test]
+    fn pane_keys_win_over_global_ones() {
+        assert_eq!(
+            action_for(key(KeyCode::Char('c')), Pane::Output),
+            Some(Action::ClearOutput)
+        );
+        assert_eq!(
+            action_for(KeyEvent::new(KeyCode::Char('c'), CTRL), Pane::Output),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Enter), Pane::Diagnostics),
+            Some(Action::OpenEditor)
+        );
+        assert_eq!(action_for(key(KeyCode::Enter), Pane::Output), None);
+        assert_eq!(
+            action_for(key(KeyCode::Char('q')), Pane::Module),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn every_action_has_a_key() {
+        use Action::*;
+        for a in [
+            Quit,
+            Help,
+            Rebuild,
+            CycleMode,
+            RunAll,
+            Bench,
+            FocusNext,
+            FocusPrev,
+            ScrollUp,
+            ScrollDown,
+            PageUp,
+            PageDown,
+            Top,
+            Bottom,
+            Search,
+            ToggleWrap,
+            TogglePause,
+            ClearOutput,
+            CancelRun,
+            OpenEditor,
+            Prompt,
+            NextTab,
+            PrevTab,
+        ] {
+            assert!(BINDINGS.iter().any(|b| b.action == a), "{a:?}");
+        }
+    }
+}

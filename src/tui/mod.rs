@@ -1,0 +1,237 @@
+//! The interactive workbench: `gowasm [DIR]`. Plain state (`app`), one `update`, one `view`;
+//! this file is the event loop that feeds it messages and performs its commands.
+
+pub mod app;
+pub mod keys;
+pub mod output;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event as TermEvent};
+use ratatui::DefaultTerminal;
+
+use crate::engine::Mode;
+use crate::engine::worker::{self, Job};
+use crate::pipeline::{Pipeline, PipelineError, PipelineOptions};
+use app::{App, Cmd, Msg, update};
+
+/// How often the spinner moves and elapsed times refresh.
+const TICK: Duration = Duration::from_millis(100);
+/// Runs per mode for the `b` benchmark.
+const BENCH_RUNS: usize = 5;
+
+/// Opens the workbench on `options.source` until the user quits.
+pub fn run(options: PipelineOptions, project: &str) -> io::Result<()> {
+    let mut app = App::new(project, options.modes.clone(), options.run.args.clone());
+    app.env = options.run.env.clone();
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let mut pipeline = Some(start_pipeline(&options, &app, &tx).map_err(io::Error::other)?);
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(io::stdout(), EnableMouseCapture);
+    let suspended = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    spawn_input(tx.clone(), suspended.clone(), stop.clone());
+    spawn_ticks(tx.clone(), stop.clone());
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        &rx,
+        &tx,
+        &options,
+        &mut pipeline,
+        &suspended,
+    );
+    stop.store(true, Ordering::Relaxed);
+    let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    if let Some(p) = pipeline.take() {
+        p.shutdown();
+    }
+    result
+}
+
+fn start_pipeline(
+    base: &PipelineOptions,
+    app: &App,
+    tx: &Sender<Msg>,
+) -> Result<Pipeline, PipelineError> {
+    let mut options = base.clone();
+    options.modes = app.modes.clone();
+    options.run.args = app.args.clone();
+    options.run.env = app.env.clone();
+    let tx = tx.clone();
+    Pipeline::start(options, move |e| {
+        let _ = tx.send(Msg::Pipeline(Box::new(e)));
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    rx: &Receiver<Msg>,
+    tx: &Sender<Msg>,
+    options: &PipelineOptions,
+    pipeline: &mut Option<Pipeline>,
+    suspended: &AtomicBool,
+) -> io::Result<()> {
+    loop {
+        terminal.draw(|f| view::view(app, f))?;
+        let Ok(first) = rx.recv() else {
+            return Ok(());
+        };
+        // Apply everything that is waiting before drawing again: a flood of output costs one frame.
+        let mut cmds = update(app, first);
+        while let Ok(msg) = rx.try_recv() {
+            cmds.extend(update(app, msg));
+            if cmds.len() > 64 {
+                break;
+            }
+        }
+        for cmd in cmds {
+            match cmd {
+                Cmd::Quit => return Ok(()),
+                Cmd::Rebuild => {
+                    if let Some(p) = pipeline {
+                        p.rebuild()
+                    }
+                }
+                Cmd::Cancel => {
+                    if let Some(p) = pipeline {
+                        p.cancel()
+                    }
+                }
+                Cmd::SetPaused(paused) => {
+                    if let Some(p) = pipeline {
+                        p.set_paused(paused)
+                    }
+                }
+                Cmd::Restart => {
+                    if let Some(p) = pipeline.take() {
+                        p.shutdown();
+                    }
+                    match start_pipeline(options, app, tx) {
+                        Ok(p) => *pipeline = Some(p),
+                        Err(e) => app.error = Some(e.to_string()),
+                    }
+                }
+                Cmd::OpenEditor { file, line, column } => {
+                    suspended.store(true, Ordering::Relaxed);
+                    ratatui::restore();
+                    let result = open_editor(&file, line, column);
+                    *terminal = ratatui::init();
+                    let _ = crossterm::execute!(io::stdout(), EnableMouseCapture);
+                    terminal.clear()?;
+                    suspended.store(false, Ordering::Relaxed);
+                    if let Err(e) = result {
+                        app.error = Some(e);
+                    }
+                }
+                Cmd::Bench { module } => spawn_bench(module, options, tx.clone()),
+            }
+        }
+    }
+}
+
+/// Reads keys and mouse events; pauses while an editor owns the terminal.
+fn spawn_input(tx: Sender<Msg>, suspended: Arc<AtomicBool>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            if suspended.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+            if !event::poll(Duration::from_millis(50)).unwrap_or(false) {
+                continue;
+            }
+            let msg = match event::read() {
+                Ok(TermEvent::Key(k)) if k.kind != event::KeyEventKind::Release => Msg::Key(k),
+                Ok(TermEvent::Mouse(m)) => Msg::Mouse(m),
+                Ok(TermEvent::Resize(..)) => Msg::Tick(Duration::ZERO),
+                _ => continue,
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+fn spawn_ticks(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
+    let started = Instant::now();
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(TICK);
+            if tx.send(Msg::Tick(started.elapsed())).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// `$EDITOR +LINE FILE` (VS Code: `-g FILE:LINE:COL`), falling back to `$VISUAL`, then `vi`.
+fn open_editor(file: &str, line: u32, column: Option<u32>) -> Result<(), String> {
+    let editor = std::env::var("EDITOR")
+        .or_else(|_| std::env::var("VISUAL"))
+        .unwrap_or_else(|_| "vi".into());
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(words);
+    let name = Path::new(program)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if matches!(name.as_str(), "code" | "codium" | "code-insiders") {
+        cmd.arg("-g")
+            .arg(format!("{file}:{line}:{}", column.unwrap_or(1)));
+    } else {
+        cmd.arg(format!("+{line}")).arg(file);
+    }
+    match cmd.status() {
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!(
+            "could not start the editor {program:?} (set $EDITOR): {e}"
+        )),
+    }
+}
+
+/// Runs the module `BENCH_RUNS` times in each mode (aot from the cache) and reports the median
+/// run phase of each.
+fn spawn_bench(module: PathBuf, options: &PipelineOptions, tx: Sender<Msg>) {
+    let exe = options.exe.clone();
+    let config = options.run.clone();
+    std::thread::spawn(move || {
+        let mut medians = vec![];
+        for mode in Mode::ALL {
+            let job = Job {
+                module: module.clone(),
+                mode,
+                config: config.clone(),
+                compile_only: false,
+            };
+            let mut runs = vec![];
+            for _ in 0..BENCH_RUNS {
+                match worker::run(&exe, &job, Some(Duration::from_secs(60)), None, |_, _| {}) {
+                    Ok(r) => runs.push(r.timings.run),
+                    Err(e) => {
+                        let _ = tx.send(Msg::BenchDone(Err(e.to_string())));
+                        return;
+                    }
+                }
+            }
+            runs.sort();
+            medians.push((mode, runs[runs.len() / 2]));
+        }
+        let _ = tx.send(Msg::BenchDone(Ok(medians)));
+    });
+}

@@ -1,0 +1,645 @@
+//! The workbench without a terminal: messages in, state out; and the screen drawn into a
+//! `TestBackend` for the main states, compared with reviewed snapshots.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::app::{Activity, App, Cmd, Msg, Pane, update};
+use super::view::view;
+use crate::build::Diagnostic;
+use crate::engine::{CacheUse, Frame, Mode, Outcome, RunReport, Stream, Trap};
+use crate::inspect::{Export, FunctionSize, Import};
+use crate::pipeline::{Event, ModuleSummary, SectionSize};
+use crate::watch::WatchEvent;
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn ev(e: Event) -> Msg {
+    Msg::Pipeline(Box::new(e))
+}
+
+fn module(job_size: u64, delta: Option<i64>) -> ModuleSummary {
+    ModuleSummary {
+        path: "/cache/build/hello-0123/hello.wasm".into(),
+        size: job_size,
+        size_delta: delta,
+        unchanged: false,
+        hash: format!("hash{job_size}"),
+        toolchain: "go".into(),
+        toolchain_version: Some("go1.23.5".into()),
+        target: "wasip1".into(),
+        functions: 1617,
+        imports: 2,
+        exports: 2,
+        sections: vec![
+            SectionSize {
+                name: "code".into(),
+                size: 1_472_400,
+            },
+            SectionSize {
+                name: "data".into(),
+                size: 857_983,
+            },
+            SectionSize {
+                name: "custom:name".into(),
+                size: 43_502,
+            },
+            SectionSize {
+                name: "element".into(),
+                size: 3_130,
+            },
+        ],
+        import_list: vec![
+            Import {
+                module: "wasi_snapshot_preview1".into(),
+                name: "fd_write".into(),
+                kind: "func".into(),
+                signature: "(i32, i32, i32, i32) -> (i32)".into(),
+            },
+            Import {
+                module: "wasi_snapshot_preview1".into(),
+                name: "proc_exit".into(),
+                kind: "func".into(),
+                signature: "(i32) -> ()".into(),
+            },
+        ],
+        export_list: vec![
+            Export {
+                name: "_start".into(),
+                kind: "func".into(),
+                index: 1200,
+            },
+            Export {
+                name: "memory".into(),
+                kind: "memory".into(),
+                index: 0,
+            },
+        ],
+        largest_functions: vec![
+            FunctionSize {
+                index: 812,
+                name: Some("runtime.gcDrain".into()),
+                size: 41_200,
+            },
+            FunctionSize {
+                index: 77,
+                name: Some("main.main".into()),
+                size: 1_024,
+            },
+        ],
+    }
+}
+
+fn report(mode: Mode, compile: u64, run: u64, outcome: Outcome) -> RunReport {
+    let mut r = RunReport::new(mode);
+    r.timings.load = ms(8);
+    r.timings.compile = ms(compile);
+    r.timings.instantiate = ms(5);
+    r.timings.run = ms(run);
+    r.timings.total = ms(8 + compile + 5 + run);
+    if mode == Mode::Aot {
+        r.timings.cache = CacheUse::Hit;
+        r.timings.cold_compile = Some(ms(1200));
+    }
+    r.outcome = outcome;
+    r
+}
+
+fn output(app: &mut App, job: u64, mode: Mode, text: &str) {
+    update(
+        app,
+        ev(Event::Output {
+            job,
+            mode,
+            stream: Stream::Stdout,
+            bytes: text.as_bytes().to_vec(),
+        }),
+    );
+}
+
+/// Job 1: a good build of hello, run in the given modes.
+fn successful_job(app: &mut App, modes: &[Mode]) {
+    update(
+        app,
+        ev(Event::JobStarted {
+            job: 1,
+            trigger: vec![],
+        }),
+    );
+    update(
+        app,
+        ev(Event::BuildStarted {
+            job: 1,
+            toolchain: "go".into(),
+            version: "go1.23.5".into(),
+            command: vec!["go".into(), "build".into()],
+        }),
+    );
+    update(
+        app,
+        ev(Event::BuildFinished {
+            job: 1,
+            success: true,
+            duration: ms(136),
+            diagnostics: vec![],
+            log: String::new(),
+        }),
+    );
+    update(
+        app,
+        ev(Event::ModuleReady {
+            job: 1,
+            module: module(2_379_671, None),
+        }),
+    );
+    for &mode in modes {
+        update(app, ev(Event::RunStarted { job: 1, mode }));
+        output(app, 1, mode, "Hello from Go on wasip1/wasm!\narg 1: x\n");
+        let (compile, run) = match mode {
+            Mode::Interp => (23, 502),
+            Mode::Baseline => (218, 76),
+            Mode::Aot => (16, 42),
+        };
+        update(
+            app,
+            ev(Event::RunFinished {
+                job: 1,
+                report: report(mode, compile, run, Outcome::Exited { code: 0 }),
+            }),
+        );
+    }
+    update(
+        app,
+        ev(Event::JobFinished {
+            job: 1,
+            cancelled: false,
+        }),
+    );
+}
+
+fn failed_build(app: &mut App, job: u64) {
+    update(
+        app,
+        ev(Event::JobStarted {
+            job,
+            trigger: vec!["/p/main.go".into()],
+        }),
+    );
+    update(
+        app,
+        ev(Event::BuildFinished {
+            job,
+            success: false,
+            duration: ms(71),
+            diagnostics: vec![
+                Diagnostic {
+                    file: Some("/p/main.go".into()),
+                    line: Some(12),
+                    column: Some(2),
+                    message: "undefined: undefinedThing".into(),
+                    raw: String::new(),
+                },
+                Diagnostic {
+                    file: Some("/p/util.go".into()),
+                    line: Some(3),
+                    column: Some(8),
+                    message: "\"os\" imported and not used".into(),
+                    raw: String::new(),
+                },
+            ],
+            log: String::new(),
+        }),
+    );
+    update(
+        app,
+        ev(Event::KeptLastGood {
+            job,
+            last_good_job: 1,
+        }),
+    );
+    update(
+        app,
+        ev(Event::JobFinished {
+            job,
+            cancelled: false,
+        }),
+    );
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view(app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut s = String::new();
+    for y in 0..height {
+        for x in 0..width {
+            s.push_str(buffer[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn app() -> App {
+    App::new("hello", vec![Mode::Interp, Mode::Aot], vec!["x".into()])
+}
+
+// ---- update: keys ----
+
+#[test]
+fn quit_keys_quit() {
+    let mut a = app();
+    assert_eq!(update(&mut a, key('q')), vec![Cmd::Quit]);
+    assert!(a.quit);
+    let mut a = app();
+    let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert_eq!(update(&mut a, ctrl_c), vec![Cmd::Quit]);
+}
+
+#[test]
+fn rebuild_cancel_pause_and_modes_become_commands() {
+    let mut a = app();
+    assert_eq!(update(&mut a, key('r')), vec![Cmd::Rebuild]);
+    assert_eq!(update(&mut a, key('x')), vec![Cmd::Cancel]);
+    assert_eq!(update(&mut a, key('p')), vec![Cmd::SetPaused(true)]);
+    assert_eq!(update(&mut a, key('p')), vec![Cmd::SetPaused(false)]);
+    assert_eq!(update(&mut a, key('m')), vec![Cmd::Restart]);
+    assert_eq!(a.modes, vec![Mode::Interp]);
+    update(&mut a, key('m'));
+    assert_eq!(a.modes, vec![Mode::Baseline]);
+    update(&mut a, key('m'));
+    update(&mut a, key('m'));
+    assert_eq!(a.modes, vec![Mode::Interp, Mode::Aot]);
+    assert_eq!(update(&mut a, key('a')), vec![Cmd::Restart]);
+    assert_eq!(a.modes, Mode::ALL.to_vec());
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut a = app();
+    update(&mut a, key('?'));
+    assert!(a.help);
+    assert_eq!(
+        update(&mut a, key('r')),
+        vec![],
+        "a key only closes the help"
+    );
+    assert!(!a.help);
+}
+
+#[test]
+fn focus_moves_with_tab_and_includes_diagnostics_only_after_a_failure() {
+    let mut a = app();
+    update(&mut a, code(KeyCode::Tab));
+    assert_eq!(a.focus, Pane::Timing);
+    update(&mut a, code(KeyCode::Tab));
+    update(&mut a, code(KeyCode::Tab));
+    assert_eq!(a.focus, Pane::Output);
+    update(
+        &mut a,
+        Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+    );
+    assert_eq!(a.focus, Pane::Module);
+    successful_job(&mut a, &[Mode::Interp]);
+    failed_build(&mut a, 2);
+    assert_eq!(
+        a.focus,
+        Pane::Diagnostics,
+        "a failure shows its diagnostics"
+    );
+    assert_eq!(a.panes()[0], Pane::Diagnostics);
+}
+
+#[test]
+fn scrolling_search_wrap_and_clear_act_on_the_output() {
+    let mut a = app();
+    for i in 0..50 {
+        output(&mut a, 0, Mode::Interp, &format!("line {i}\n"));
+    }
+    update(&mut a, key('k'));
+    assert_eq!(a.scroll, 1);
+    update(&mut a, code(KeyCode::PageUp));
+    assert_eq!(a.scroll, 21);
+    update(&mut a, code(KeyCode::Home));
+    assert_eq!(a.scroll, 50);
+    update(&mut a, code(KeyCode::End));
+    assert_eq!(a.scroll, 0);
+    update(&mut a, key('/'));
+    for c in "line 4".chars() {
+        update(&mut a, key(c));
+    }
+    update(&mut a, code(KeyCode::Enter));
+    assert_eq!(a.search.as_deref(), Some("line 4"));
+    assert!(!a.typing_search);
+    update(&mut a, key('w'));
+    assert!(!a.wrap);
+    update(&mut a, key('c'));
+    assert!(a.output.is_empty());
+}
+
+#[test]
+fn module_tabs_cycle_when_the_module_pane_has_focus() {
+    let mut a = app();
+    a.focus = Pane::Module;
+    update(&mut a, code(KeyCode::Right));
+    assert_eq!(a.module_tab, 1);
+    update(&mut a, code(KeyCode::Left));
+    update(&mut a, code(KeyCode::Left));
+    assert_eq!(a.module_tab, 4);
+}
+
+#[test]
+fn diagnostics_are_selected_and_opened_in_the_editor() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp]);
+    failed_build(&mut a, 2);
+    update(&mut a, key('j'));
+    assert_eq!(a.selected, 1);
+    assert_eq!(
+        update(&mut a, code(KeyCode::Enter)),
+        vec![Cmd::OpenEditor {
+            file: "/p/util.go".into(),
+            line: 3,
+            column: Some(8)
+        }]
+    );
+    assert_eq!(update(&mut a, key('e')).len(), 1);
+}
+
+#[test]
+fn the_prompt_sets_args_and_env() {
+    let mut a = app();
+    update(&mut a, key(':'));
+    for c in "args one two".chars() {
+        update(&mut a, key(c));
+    }
+    assert_eq!(update(&mut a, code(KeyCode::Enter)), vec![Cmd::Restart]);
+    assert_eq!(a.args, ["one", "two"]);
+    update(&mut a, key(':'));
+    for c in "env GREETING=hi".chars() {
+        update(&mut a, key(c));
+    }
+    update(&mut a, code(KeyCode::Enter));
+    assert_eq!(a.env, [("GREETING".to_string(), "hi".to_string())]);
+    update(&mut a, key(':'));
+    for c in "nonsense".chars() {
+        update(&mut a, key(c));
+    }
+    assert_eq!(update(&mut a, code(KeyCode::Enter)), vec![]);
+    assert!(a.error.as_deref().unwrap().contains("unknown"));
+    update(&mut a, key(':'));
+    update(&mut a, code(KeyCode::Esc));
+    assert!(a.prompt.is_none());
+}
+
+#[test]
+fn bench_needs_a_module_and_reports_medians() {
+    let mut a = app();
+    assert_eq!(update(&mut a, key('b')), vec![]);
+    successful_job(&mut a, &[Mode::Interp]);
+    assert!(matches!(&update(&mut a, key('b'))[..], [Cmd::Bench { .. }]));
+    assert!(a.bench_running);
+    assert_eq!(update(&mut a, key('b')), vec![], "one bench at a time");
+    update(&mut a, Msg::BenchDone(Ok(vec![(Mode::Interp, ms(500))])));
+    assert!(!a.bench_running);
+    assert!(a.bench.as_ref().unwrap().is_ok());
+}
+
+// ---- update: pipeline messages ----
+
+#[test]
+fn a_good_job_fills_module_output_timings_and_history() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp, Mode::Aot]);
+    assert_eq!(a.activity, Activity::Watching);
+    assert_eq!(a.toolchain.as_deref(), Some("go go1.23.5"));
+    assert_eq!(a.target.as_deref(), Some("wasip1"));
+    assert_eq!(a.reports.len(), 2);
+    assert_eq!(a.output.len(), 4);
+    assert_eq!(a.history.len(), 1);
+    assert_eq!(a.last_build, Some(ms(136)));
+    assert!(!a.stale);
+}
+
+#[test]
+fn a_failed_build_keeps_the_last_good_marked_stale_and_a_fix_clears_it() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp]);
+    failed_build(&mut a, 2);
+    assert!(a.stale);
+    assert_eq!(a.activity, Activity::Failed);
+    assert_eq!(a.output.len(), 2, "the last good output stays");
+    assert_eq!(a.reports.len(), 1);
+    assert_eq!(a.diagnostics.len(), 2);
+    update(
+        &mut a,
+        ev(Event::JobStarted {
+            job: 3,
+            trigger: vec![],
+        }),
+    );
+    update(
+        &mut a,
+        ev(Event::BuildFinished {
+            job: 3,
+            success: true,
+            duration: ms(90),
+            diagnostics: vec![],
+            log: String::new(),
+        }),
+    );
+    update(
+        &mut a,
+        ev(Event::ModuleReady {
+            job: 3,
+            module: module(2_379_679, Some(8)),
+        }),
+    );
+    assert!(!a.stale);
+    assert!(a.diagnostics.is_empty());
+    assert!(
+        a.previous_module.is_some(),
+        "the Changes tab compares with the earlier module"
+    );
+    assert_eq!(a.focus, Pane::Output);
+}
+
+#[test]
+fn events_of_an_older_job_are_dropped() {
+    let mut a = app();
+    update(
+        &mut a,
+        ev(Event::JobStarted {
+            job: 5,
+            trigger: vec![],
+        }),
+    );
+    output(&mut a, 4, Mode::Interp, "late\n");
+    update(
+        &mut a,
+        ev(Event::RunFinished {
+            job: 4,
+            report: report(Mode::Interp, 1, 1, Outcome::Cancelled),
+        }),
+    );
+    assert!(a.output.is_empty());
+    assert!(a.reports.is_empty());
+}
+
+#[test]
+fn watcher_and_job_errors_show_in_the_footer() {
+    let mut a = app();
+    update(
+        &mut a,
+        ev(Event::Watch {
+            change: WatchEvent::RootGone,
+        }),
+    );
+    assert!(a.error.as_deref().unwrap().contains("gone"));
+    update(
+        &mut a,
+        ev(Event::Watch {
+            change: WatchEvent::RootBack,
+        }),
+    );
+    assert!(a.error.is_none());
+    update(
+        &mut a,
+        ev(Event::JobError {
+            job: 1,
+            message: "no Go toolchain found".into(),
+        }),
+    );
+    assert_eq!(a.activity, Activity::Failed);
+    assert!(screen(&a, 100, 20).contains("no Go toolchain found"));
+}
+
+#[test]
+fn ticks_move_the_clock_and_the_spinner() {
+    let mut a = app();
+    update(&mut a, Msg::Tick(ms(1500)));
+    assert_eq!(a.clock, ms(1500));
+    assert_eq!(a.spinner, 1);
+}
+
+// ---- view snapshots ----
+
+#[test]
+fn snapshot_first_build() {
+    let mut a = app();
+    update(
+        &mut a,
+        ev(Event::JobStarted {
+            job: 1,
+            trigger: vec![],
+        }),
+    );
+    update(
+        &mut a,
+        ev(Event::BuildStarted {
+            job: 1,
+            toolchain: "go".into(),
+            version: "go1.23.5".into(),
+            command: vec![],
+        }),
+    );
+    update(&mut a, Msg::Tick(ms(1200)));
+    insta::assert_snapshot!(screen(&a, 120, 30));
+}
+
+#[test]
+fn snapshot_running() {
+    let mut a = app();
+    successful_job(&mut a, &[]);
+    update(
+        &mut a,
+        ev(Event::RunStarted {
+            job: 1,
+            mode: Mode::Interp,
+        }),
+    );
+    output(&mut a, 1, Mode::Interp, "tick 1\ntick 2\ntick 3\n");
+    update(&mut a, Msg::Tick(ms(700)));
+    insta::assert_snapshot!(screen(&a, 120, 30));
+}
+
+#[test]
+fn snapshot_all_modes() {
+    let mut a = App::new("fib", Mode::ALL.to_vec(), vec![]);
+    successful_job(&mut a, &Mode::ALL);
+    insta::assert_snapshot!(screen(&a, 140, 36));
+}
+
+#[test]
+fn snapshot_build_failure() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp]);
+    failed_build(&mut a, 2);
+    insta::assert_snapshot!(screen(&a, 120, 30));
+}
+
+#[test]
+fn snapshot_trap() {
+    let mut a = app();
+    successful_job(&mut a, &[]);
+    update(
+        &mut a,
+        ev(Event::RunStarted {
+            job: 1,
+            mode: Mode::Aot,
+        }),
+    );
+    let trap = Trap {
+        kind: "integer divide by zero".into(),
+        message: "integer divide by zero".into(),
+        frames: vec![
+            Frame {
+                func_index: 1,
+                name: Some("main.fib".into()),
+                offset: Some(0x4a),
+            },
+            Frame {
+                func_index: 2,
+                name: Some("main.main".into()),
+                offset: Some(0x61),
+            },
+        ],
+        note: None,
+    };
+    update(
+        &mut a,
+        ev(Event::RunFinished {
+            job: 1,
+            report: report(Mode::Aot, 16, 1, Outcome::Trapped(trap)),
+        }),
+    );
+    insta::assert_snapshot!(screen(&a, 120, 30));
+}
+
+#[test]
+fn snapshot_narrow_terminal() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp, Mode::Aot]);
+    insta::assert_snapshot!(screen(&a, 80, 24));
+}
+
+#[test]
+fn snapshot_help_overlay() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp]);
+    update(&mut a, key('?'));
+    insta::assert_snapshot!(screen(&a, 120, 36));
+}

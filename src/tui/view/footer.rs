@@ -1,0 +1,43 @@
+//! The bottom line: the focused pane's keys (from the key table), or the `:` prompt, or the
+//! search being typed, or the last error.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tui::app::App;
+use crate::tui::keys;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let line = if let Some(text) = &app.prompt {
+        Line::from(vec![
+            Span::styled(":", Style::new().fg(Color::Cyan)),
+            Span::raw(text.clone()),
+            Span::styled(
+                "▏  (args A B … | env K=V …, Enter to apply, Esc to cancel)",
+                Style::new().fg(Color::DarkGray),
+            ),
+        ])
+    } else if app.typing_search {
+        Line::from(vec![
+            Span::styled("/", Style::new().fg(Color::Cyan)),
+            Span::raw(app.search.clone().unwrap_or_default()),
+            Span::raw("▏"),
+        ])
+    } else if let Some(err) = &app.error {
+        Line::from(Span::styled(format!(" {err}"), Style::new().fg(Color::Red)))
+    } else {
+        let mut spans = vec![Span::raw(" ")];
+        for (label, help) in keys::footer(app.focus) {
+            spans.push(Span::styled(
+                label,
+                Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            ));
+            spans.push(Span::raw(format!(" {help}  ")));
+        }
+        Line::from(spans)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}

@@ -1,0 +1,132 @@
+//! The guest's stdout and stderr, newest at the bottom; stderr in red; stale output dimmed.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::pane_block;
+use crate::engine::Outcome;
+use crate::tui::app::{App, Pane};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let inner_w = area.width.saturating_sub(2).max(1) as usize;
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let search = app.search.as_deref().filter(|s| !s.is_empty());
+    let matches = search.map(|s| {
+        app.output
+            .lines
+            .iter()
+            .filter(|l| l.text.contains(s))
+            .count()
+    });
+
+    // The window: `inner_h` rows ending `scroll` lines above the newest.
+    let end = app.output.len().saturating_sub(app.scroll);
+    let mut rows = 0;
+    let mut start = end;
+    while start > 0 && rows < inner_h {
+        start -= 1;
+        let chars = app.output.lines[start].text.chars().count() + 7;
+        rows += if app.wrap {
+            chars.div_ceil(inner_w).max(1)
+        } else {
+            1
+        };
+    }
+    let base = if app.stale {
+        Style::new().fg(Color::DarkGray)
+    } else {
+        Style::new()
+    };
+    let multi_mode = app.modes.len() > 1;
+    let mut lines: Vec<Line> = app
+        .output
+        .lines
+        .range(start..end)
+        .map(|l| {
+            let style = if l.stderr {
+                base.fg(if app.stale {
+                    Color::DarkGray
+                } else {
+                    Color::Red
+                })
+            } else {
+                base
+            };
+            let mut spans = vec![];
+            if multi_mode {
+                spans.push(Span::styled(
+                    format!("{:<9}", l.mode.name()),
+                    Style::new().fg(Color::DarkGray),
+                ));
+            }
+            match search {
+                Some(s) if l.text.contains(s) => {
+                    for (i, part) in l.text.split(s).enumerate() {
+                        if i > 0 {
+                            spans.push(Span::styled(
+                                s.to_string(),
+                                style.add_modifier(Modifier::REVERSED),
+                            ));
+                        }
+                        spans.push(Span::styled(part.to_string(), style));
+                    }
+                }
+                _ => spans.push(Span::styled(l.text.clone(), style)),
+            }
+            Line::from(spans)
+        })
+        .collect();
+    // How the last run ended, under its output.
+    if app.scroll == 0 {
+        for r in &app.reports {
+            let color = match &r.outcome {
+                Outcome::Exited { code: 0 } => Color::Green,
+                Outcome::Trapped(_) => Color::Red,
+                _ => Color::Yellow,
+            };
+            let style = base.fg(if app.stale { Color::DarkGray } else { color });
+            let text = match &r.outcome {
+                Outcome::Trapped(t) => t.render(),
+                _ => r.describe(),
+            };
+            for (i, line) in text.lines().enumerate() {
+                let lead = if i == 0 {
+                    format!("── {}: ", r.mode.name())
+                } else {
+                    "   ".to_string()
+                };
+                lines.push(Line::styled(format!("{lead}{line}"), style));
+            }
+        }
+    }
+    let tail: usize = app
+        .reports
+        .iter()
+        .map(|r| match &r.outcome {
+            Outcome::Trapped(t) => t.render().lines().count(),
+            _ => 1,
+        })
+        .sum();
+    let overflow = (rows + tail).saturating_sub(inner_h) as u16;
+    let mut title = " Output ".to_string();
+    if app.stale {
+        title = " Output (stale: the last build failed) ".to_string();
+    }
+    if let Some(n) = matches {
+        title.push_str(&format!("[/{} {n} matches] ", search.unwrap_or("")));
+    }
+    if app.scroll > 0 {
+        title.push_str(&format!("[↑{}] ", app.scroll));
+    }
+    if app.output.dropped > 0 {
+        title.push_str(&format!("[{} older lines dropped] ", app.output.dropped));
+    }
+    let mut p = Paragraph::new(lines).block(pane_block(app, Pane::Output, title));
+    if app.wrap {
+        p = p.wrap(Wrap { trim: false }).scroll((overflow, 0));
+    }
+    frame.render_widget(p, area);
+}

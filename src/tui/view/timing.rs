@@ -1,0 +1,156 @@
+//! Phases × modes side by side, with bars, speedups, break-even, bench medians and history.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+
+use super::{bar, pane_block};
+use crate::compare::compare;
+use crate::engine::{CacheUse, RunReport, human_ms};
+use crate::tui::app::{App, Pane};
+
+/// Rows the pane wants: phases, bars, verdict lines, history.
+pub fn height(app: &App) -> u16 {
+    let bench = if app.bench.is_some() || app.bench_running {
+        1
+    } else {
+        0
+    };
+    (2 + 7 + app.reports.len().max(1) + 2 + bench + 2) as u16
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let mut title = " Timing ".to_string();
+    if app.stale {
+        title = " Timing (stale) ".to_string();
+    }
+    let block = pane_block(app, Pane::Timing, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [text_area, spark_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(inner);
+    let reports: Vec<&RunReport> = app.reports.iter().collect();
+    let dim = Style::new().fg(Color::DarkGray);
+    let mut lines = vec![];
+    if reports.is_empty() {
+        lines.push(Line::styled("no run yet", dim));
+    } else {
+        let col = 12;
+        let mut head = vec![Span::styled(format!("{:<12}", "phase"), dim)];
+        for r in &reports {
+            head.push(Span::styled(
+                format!("{:>col$}", r.mode.name()),
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+        }
+        lines.push(Line::from(head));
+        type Cell = fn(&RunReport) -> String;
+        let rows: [(&str, Cell); 6] = [
+            ("load", |r| human_ms(r.timings.load)),
+            ("compile", |r| human_ms(r.timings.compile)),
+            ("aot cache", |r| {
+                match r.timings.cache {
+                    CacheUse::None => "—",
+                    CacheUse::Hit => "hit",
+                    CacheUse::Miss => "miss",
+                    CacheUse::Rejected(_) => "rejected",
+                }
+                .to_string()
+            }),
+            ("instantiate", |r| human_ms(r.timings.instantiate)),
+            ("run", |r| human_ms(r.timings.run)),
+            ("total", |r| human_ms(r.timings.total)),
+        ];
+        for (name, cell) in rows {
+            let mut spans = vec![Span::styled(format!("{name:<12}"), dim)];
+            for r in &reports {
+                spans.push(Span::raw(format!("{:>col$}", cell(r))));
+            }
+            lines.push(Line::from(spans));
+        }
+        let max = reports
+            .iter()
+            .map(|r| r.timings.total.as_secs_f64())
+            .fold(0.0, f64::max);
+        let width = (text_area.width as usize).saturating_sub(22);
+        for r in &reports {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<9}", r.mode.name()), dim),
+                Span::styled(
+                    bar(r.timings.total.as_secs_f64(), max, width),
+                    Style::new().fg(Color::Cyan),
+                ),
+                Span::raw(format!(" {}", human_ms(r.timings.total))),
+            ]));
+        }
+        let c = compare(&app.reports);
+        let speedups: Vec<String> = c
+            .speedups
+            .iter()
+            .filter_map(|s| s.ratio.map(|x| format!("{} {x:.1}×", s.mode.name())))
+            .collect();
+        if !speedups.is_empty() {
+            lines.push(Line::raw(format!(
+                "speedup over interp: {}",
+                speedups.join(", ")
+            )));
+        }
+        match (c.aot_break_even_runs, c.aot_cold_compile) {
+            (Some(n), Some(cold)) => lines.push(Line::raw(format!(
+                "aot's compile ({}) pays off after {n} run{}",
+                human_ms(cold),
+                if n == 1 { "" } else { "s" }
+            ))),
+            (None, Some(cold)) if reports.len() > 1 => lines.push(Line::styled(
+                format!("aot cold compile {}", human_ms(cold)),
+                dim,
+            )),
+            _ => {}
+        }
+    }
+    if app.bench_running {
+        lines.push(Line::styled(
+            "benchmarking: 5 runs per mode…",
+            Style::new().fg(Color::Yellow),
+        ));
+    } else if let Some(bench) = &app.bench {
+        let text = match bench {
+            Ok(medians) => {
+                let parts: Vec<String> = medians
+                    .iter()
+                    .map(|(m, d)| format!("{} {}", m.name(), human_ms(*d)))
+                    .collect();
+                format!("bench median run: {}", parts.join(", "))
+            }
+            Err(e) => format!("bench failed: {e}"),
+        };
+        lines.push(Line::raw(text));
+    }
+    frame.render_widget(Paragraph::new(lines), text_area);
+
+    // History of the first mode's run phase over the last jobs.
+    let first = app.modes.first().copied();
+    let data: Vec<u64> = app
+        .history
+        .iter()
+        .filter_map(|(_, runs)| runs.iter().find(|(m, _)| Some(*m) == first))
+        .map(|(_, d)| d.as_micros() as u64)
+        .collect();
+    if data.len() > 1 {
+        let [label, spark] =
+            Layout::horizontal([Constraint::Length(16), Constraint::Min(0)]).areas(spark_area);
+        let name = first.map_or("", |m| m.name());
+        frame.render_widget(
+            Paragraph::new(format!("{name} run, last {}", data.len())).style(dim),
+            label,
+        );
+        frame.render_widget(
+            Sparkline::default()
+                .data(&data)
+                .style(Style::new().fg(Color::Green)),
+            spark,
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! The workbench end to end: the real binary in a real terminal (tmux), on a copy of a sample,
+//! edited on disk while it runs.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(command: &str, width: u16, height: u16) -> Tmux {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let session = format!("gowasm-test-{}-{n}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+                command,
+            ])
+            .status()
+            .expect("the TUI test needs tmux (apt-get install tmux)");
+        assert!(status.success());
+        Tmux { session }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, needle: &str, limit: Duration) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            let s = self.screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{needle:?} never appeared; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn keys(&self, keys: &str) {
+        Command::new("tmux")
+            .args(["send-keys", "-t", &self.session, keys])
+            .status()
+            .unwrap();
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["has-session", "-t", &self.session])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+fn copy_sample(name: &str, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(sample(name)).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn the_workbench_shows_new_output_after_an_edit_and_quits_at_once() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path().join("hello");
+    copy_sample("hello", &dir);
+    let command = format!(
+        "env GOWASM_CACHE_DIR={} {} {} --mode interp -- x",
+        shared_cache().display(),
+        env!("CARGO_BIN_EXE_gowasm"),
+        dir.display()
+    );
+    let t = Tmux::start(&command, 120, 32);
+    let first = t.wait_for("Hello from Go on wasip1/wasm!", Duration::from_secs(90));
+    assert!(first.contains("gowasm"), "{first}");
+    assert!(first.contains("Timing"), "{first}");
+    assert!(first.contains("Sections"), "{first}");
+
+    let main = dir.join("main.go");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, text.replacen("Hello from Go", "Edited from Go", 1)).unwrap();
+    let after = t.wait_for("Edited from Go on wasip1/wasm!", Duration::from_secs(90));
+    assert!(
+        !after.contains("Hello from Go"),
+        "old output is replaced:\n{after}"
+    );
+
+    // A broken edit shows the diagnostics pane.
+    std::fs::write(
+        &main,
+        text.replacen("\tfor i, arg", "\tundefinedThing()\n\tfor i, arg", 1),
+    )
+    .unwrap();
+    t.wait_for("undefined: undefinedThing", Duration::from_secs(90));
+    t.wait_for("stale", Duration::from_secs(10));
+
+    t.keys("?");
+    t.wait_for("Keys", Duration::from_secs(10));
+    t.keys("Escape");
+    let started = Instant::now();
+    t.keys("q");
+    while t.alive() {
+        assert!(started.elapsed() < Duration::from_secs(3), "q did not quit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn q_quits_while_the_guest_loops_forever() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path().join("forever");
+    copy_sample("forever", &dir);
+    let command = format!(
+        "env GOWASM_CACHE_DIR={} {} {} --mode interp",
+        shared_cache().display(),
+        env!("CARGO_BIN_EXE_gowasm"),
+        dir.display()
+    );
+    let t = Tmux::start(&command, 100, 30);
+    t.wait_for("tick 3", Duration::from_secs(90));
+    let started = Instant::now();
+    t.keys("q");
+    while t.alive() {
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "q did not quit during a run"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    eprintln!("quit took {:?}", started.elapsed());
+}
