@@ -73,6 +73,7 @@ fn main() {
         exe: env!("CARGO_BIN_EXE_gowasm").into(),
         cache_root: cache.path().to_path_buf(),
         grace: gowasm::watch::DEFAULT_GRACE,
+        first_job: 0,
     };
     let pipeline = Pipeline::start(options, move |e| {
         let _ = tx.send((Instant::now(), e));

@@ -42,6 +42,8 @@ pub struct BuildOutcome {
     #[serde(with = "crate::duration_ms")]
     pub duration: Duration,
     pub success: bool,
+    /// The compiler's exit code (`None` if a signal ended it).
+    pub exit_code: Option<i32>,
     /// The compiler's own messages, as printed.
     pub log: String,
     pub diagnostics: Vec<Diagnostic>,
@@ -211,6 +213,7 @@ impl PreparedBuild {
             output: self.output,
             duration,
             success,
+            exit_code: out.status.code(),
             log,
         }))
     }

@@ -34,7 +34,7 @@ pub struct Toolchain {
 #[derive(Debug, thiserror::Error)]
 pub enum ToolchainError {
     #[error(
-        "no Go toolchain found (looked on PATH, in /usr/local/go and /usr/lib/go-*): install Go 1.21 or newer (https://go.dev/dl, or `apt-get install golang-1.23-go` from bookworm-backports)"
+        "no Go toolchain: install Go 1.21+ (https://go.dev/dl, or Debian's golang-1.23-go from bookworm-backports); looked on PATH, in /usr/local/go and /usr/lib/go-*"
     )]
     NoGo,
     #[error(

@@ -103,6 +103,7 @@ impl WatchArgs {
             exe,
             cache_root: crate::cache_root(),
             grace: Duration::from_millis(self.grace),
+            first_job: 0,
         };
         if !self.headless && !self.json {
             let root = std::fs::canonicalize(&self.input).unwrap_or(self.input.clone());
@@ -255,6 +256,10 @@ impl Printer {
                     module.functions
                 ));
             }
+            Event::Precompiling { job, mode } => out(&format!(
+                "[#{job}] compiling {} in the background",
+                mode.name()
+            )),
             Event::RunStarted { job, mode } => out(&format!("[#{job}] run {}", mode.name())),
             Event::Output {
                 job,

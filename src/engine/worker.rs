@@ -16,6 +16,15 @@ use serde::{Deserialize, Serialize};
 
 use super::{Mode, Outcome, OutputSink, RunConfig, RunReport, Stream};
 
+/// Where workers' stderr goes when not to gowasm's own (the workbench sends it to its log file,
+/// so an engine's message never lands on the screen).
+static WORKER_STDERR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Sends every later worker's stderr to `path` (appended) instead of gowasm's stderr.
+pub fn redirect_worker_stderr(path: PathBuf) {
+    let _ = WORKER_STDERR.set(path);
+}
+
 /// The hidden subcommand the child is started with.
 pub const WORKER_COMMAND: &str = "__worker";
 
@@ -96,6 +105,8 @@ pub fn run(
         let _ = child.kill();
     }
     let status = child.wait();
+    // The reader may be blocked sending frames still in the pipe: let its sends fail.
+    drop(rx);
     let _ = reader.join();
     let mut report = RunReport::new(job.mode);
     report.timings.total = started.elapsed();
@@ -151,7 +162,15 @@ fn spawn(exe: &Path, job: &Job) -> Result<(Child, tempfile::NamedTempFile), Work
             Stdio::null()
         })
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(match WORKER_STDERR.get() {
+            Some(path) => std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map(Stdio::from)
+                .unwrap_or_else(|_| Stdio::null()),
+            None => Stdio::inherit(),
+        })
         .spawn()
         .map_err(spawn_error)?;
     Ok((child, job_file))

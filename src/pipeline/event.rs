@@ -33,6 +33,8 @@ pub enum Event {
     BuildFinished {
         job: u64,
         success: bool,
+        /// The compiler's exit code.
+        exit_code: Option<i32>,
         #[serde(with = "crate::duration_ms")]
         duration: Duration,
         diagnostics: Vec<Diagnostic>,
@@ -52,6 +54,11 @@ pub enum Event {
     ModuleReady {
         job: u64,
         module: ModuleSummary,
+    },
+    /// The artifact for `mode` compiles in the background (aot, while interp runs).
+    Precompiling {
+        job: u64,
+        mode: Mode,
     },
     RunStarted {
         job: u64,
@@ -87,6 +94,7 @@ impl Event {
             | Event::KeptLastGood { job, .. }
             | Event::JobError { job, .. }
             | Event::ModuleReady { job, .. }
+            | Event::Precompiling { job, .. }
             | Event::RunStarted { job, .. }
             | Event::Output { job, .. }
             | Event::RunFinished { job, .. }

@@ -36,15 +36,12 @@ impl Job {
             job,
             trigger: self.trigger.clone(),
         });
-        let finished = self
-            .build()
-            .and_then(|module| self.inspect(module))
-            .map(|module| {
-                self.run_modes(&module);
-            });
+        if let Some((module, unchanged)) = self.build().and_then(|module| self.inspect(module)) {
+            self.run_modes(&module, unchanged);
+        }
         self.send(Event::JobFinished {
             job,
-            cancelled: finished.is_none() && self.cancelled(),
+            cancelled: self.cancelled(),
         });
     }
 
@@ -76,6 +73,7 @@ impl Job {
         self.send(Event::BuildFinished {
             job: self.job,
             success: outcome.success,
+            exit_code: outcome.exit_code,
             duration: outcome.duration,
             diagnostics: outcome.diagnostics.clone(),
             log: outcome.log.clone(),
@@ -106,7 +104,8 @@ impl Job {
     }
 
     /// Reads and inspects the module; refuses what cannot run.
-    fn inspect(&self, path: PathBuf) -> Option<PathBuf> {
+    /// Returns the module and whether it is byte-identical to the last good one.
+    fn inspect(&self, path: PathBuf) -> Option<(PathBuf, bool)> {
         if self.cancelled() {
             return None;
         }
@@ -123,24 +122,20 @@ impl Job {
         };
         let hash = crate::hash::hex_digest(&bytes);
         let size = bytes.len() as u64;
-        let previous = {
-            let mut last = self.last_good.lock().unwrap_or_else(|p| p.into_inner());
-            let previous = last.clone();
-            *last = Some(LastGood {
-                job: self.job,
-                size,
-                hash: hash.clone(),
-            });
-            previous
-        };
+        let previous = self
+            .last_good
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let unchanged = previous.as_ref().is_some_and(|p| p.hash == hash);
         self.send(Event::ModuleReady {
             job: self.job,
             module: ModuleSummary {
                 path: path.clone(),
                 size,
                 size_delta: previous.as_ref().map(|p| size as i64 - p.size as i64),
-                unchanged: previous.as_ref().is_some_and(|p| p.hash == hash),
-                hash,
+                unchanged,
+                hash: hash.clone(),
                 toolchain: report.toolchain.name.clone(),
                 toolchain_version: report.toolchain.version.clone(),
                 target: report.target.label().to_string(),
@@ -163,14 +158,26 @@ impl Job {
         if let Err(e) = triage::triage(&report) {
             return self.fail(e.to_string());
         }
-        Some(path)
+        // Only a module that can run becomes the one a failed build falls back to.
+        *self.last_good.lock().unwrap_or_else(|p| p.into_inner()) = Some(LastGood {
+            job: self.job,
+            size,
+            hash,
+        });
+        Some((path, unchanged))
     }
 
     /// Runs each mode in turn. With interp and aot both wanted, aot's artifact compiles in the
     /// background while interp runs, so the first output appears without waiting for Cranelift.
-    fn run_modes(&self, module: &Path) {
+    /// An unchanged module's artifact is already cached, so nothing is precompiled for it.
+    fn run_modes(&self, module: &Path, unchanged: bool) {
         let modes = &self.options.modes;
-        let precompile = (modes.contains(&Mode::Interp) && modes.contains(&Mode::Aot)).then(|| {
+        let wanted = !unchanged && modes.contains(&Mode::Interp) && modes.contains(&Mode::Aot);
+        let mut precompile = wanted.then(|| {
+            self.send(Event::Precompiling {
+                job: self.job,
+                mode: Mode::Aot,
+            });
             let job = self.worker_job(module, Mode::Aot, true);
             let exe = self.options.exe.clone();
             let cancel = self.cancel.clone();
@@ -178,10 +185,9 @@ impl Job {
                 let _ = worker::run(&exe, &job, None, Some(&cancel), |_, _| {});
             })
         });
-        let mut precompile = precompile;
         for &mode in modes {
             if self.cancelled() {
-                return;
+                break;
             }
             if mode == Mode::Aot
                 && let Some(p) = precompile.take()
@@ -189,8 +195,12 @@ impl Job {
                 let _ = p.join();
             }
             if !self.run_one(module, mode) {
-                return;
+                break;
             }
+        }
+        // Never leave a compiler running behind a finished job.
+        if let Some(p) = precompile {
+            let _ = p.join();
         }
     }
 

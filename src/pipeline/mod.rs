@@ -42,6 +42,8 @@ pub struct PipelineOptions {
     pub exe: PathBuf,
     pub cache_root: PathBuf,
     pub grace: Duration,
+    /// Jobs are numbered from `first_job + 1`, so a restarted pipeline goes on counting.
+    pub first_job: u64,
 }
 
 /// Why the pipeline could not start.
@@ -179,7 +181,7 @@ fn controller(
     emit: Arc<dyn Fn(Event) + Send + Sync>,
 ) {
     let last_good = Arc::new(Mutex::new(None::<LastGood>));
-    let mut number = 0u64;
+    let mut number = options.first_job;
     // Every job not yet finished, newest last; older ones have been told to stop.
     let mut jobs: Vec<(Arc<AtomicBool>, JoinHandle<()>)> = vec![];
     let cancel_all = |jobs: &[(Arc<AtomicBool>, JoinHandle<()>)]| {

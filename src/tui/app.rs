@@ -62,6 +62,8 @@ pub struct App {
     pub clock: Duration,
     pub spinner: usize,
     pub paused: bool,
+    /// aot's artifact is compiling in the background.
+    pub compiling_aot: bool,
     pub output: OutputBuffer,
     /// Lines scrolled up from the bottom (0: follow new output).
     pub scroll: usize,
@@ -101,6 +103,8 @@ pub enum Msg {
     Pipeline(Box<Event>),
     /// Time passes (for the spinner and the "building 1.2 s" counter).
     Tick(Duration),
+    /// The terminal changed size: nothing to do but draw again.
+    Resize,
     BenchDone(Result<Vec<(Mode, Duration)>, String>),
 }
 
@@ -137,6 +141,7 @@ impl App {
             clock: Duration::ZERO,
             spinner: 0,
             paused: false,
+            compiling_aot: false,
             output: OutputBuffer::default(),
             scroll: 0,
             wrap: true,
@@ -192,6 +197,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.spinner = app.spinner.wrapping_add(1);
             vec![]
         }
+        Msg::Resize => vec![],
         Msg::BenchDone(result) => {
             app.bench_running = false;
             app.bench = Some(result);
@@ -481,7 +487,11 @@ fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
             app.output.clear();
             app.scroll = 0;
         }
+        Event::Precompiling { .. } => app.compiling_aot = true,
         Event::RunStarted { mode, .. } => {
+            if mode == Mode::Aot {
+                app.compiling_aot = false;
+            }
             app.activity = Activity::Running {
                 mode,
                 since: app.clock,
@@ -493,11 +503,12 @@ fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
             stream,
             bytes,
         } => {
-            let before = app.output.len();
+            let before = app.output.len() as u64 + app.output.dropped;
             app.output.push(job, mode, stream, &bytes);
             // Keep the view still while the user reads scrollback.
             if app.scroll > 0 {
-                app.scroll += app.output.len().saturating_sub(before);
+                let added = (app.output.len() as u64 + app.output.dropped).saturating_sub(before);
+                app.scroll = (app.scroll + added as usize).min(app.output.len());
             }
         }
         Event::RunFinished { job, report } => {
@@ -507,6 +518,7 @@ fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
             app.reports_job = job;
         }
         Event::JobFinished { job, .. } => {
+            app.compiling_aot = false;
             if app.activity != Activity::Failed {
                 app.activity = Activity::Watching;
             }

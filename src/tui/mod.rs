@@ -13,7 +13,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event as TermEvent};
@@ -33,10 +33,20 @@ const BENCH_RUNS: usize = 5;
 pub fn run(options: PipelineOptions, project: &str) -> io::Result<()> {
     let mut app = App::new(project, options.modes.clone(), options.run.args.clone());
     app.env = options.run.env.clone();
-    let (tx, rx) = mpsc::channel::<Msg>();
+    // Bounded: a guest flooding output slows down instead of filling memory.
+    let (tx, rx) = mpsc::sync_channel::<Msg>(1024);
     let mut pipeline = Some(start_pipeline(&options, &app, &tx).map_err(io::Error::other)?);
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(io::stdout(), EnableMouseCapture);
+    // ratatui's hook restores the screen; mouse reporting must be turned off too.
+    let restore_screen = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+        restore_screen(info);
+    }));
+    if let Ok(log) = crate::cache_root().join("gowasm.log").canonicalize() {
+        worker::redirect_worker_stderr(log);
+    }
     let suspended = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     spawn_input(tx.clone(), suspended.clone(), stop.clone());
@@ -62,12 +72,13 @@ pub fn run(options: PipelineOptions, project: &str) -> io::Result<()> {
 fn start_pipeline(
     base: &PipelineOptions,
     app: &App,
-    tx: &Sender<Msg>,
+    tx: &SyncSender<Msg>,
 ) -> Result<Pipeline, PipelineError> {
     let mut options = base.clone();
     options.modes = app.modes.clone();
     options.run.args = app.args.clone();
     options.run.env = app.env.clone();
+    options.first_job = app.job;
     let tx = tx.clone();
     Pipeline::start(options, move |e| {
         let _ = tx.send(Msg::Pipeline(Box::new(e)));
@@ -79,7 +90,7 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     rx: &Receiver<Msg>,
-    tx: &Sender<Msg>,
+    tx: &SyncSender<Msg>,
     options: &PipelineOptions,
     pipeline: &mut Option<Pipeline>,
     suspended: &AtomicBool,
@@ -89,13 +100,20 @@ fn event_loop(
         let Ok(first) = rx.recv() else {
             return Ok(());
         };
-        // Apply everything that is waiting before drawing again: a flood of output costs one frame.
+        // Apply what is waiting before drawing again (a flood of output costs one frame), but
+        // draw at least every 500 messages and act on a quit at once.
         let mut cmds = update(app, first);
-        while let Ok(msg) = rx.try_recv() {
-            cmds.extend(update(app, msg));
-            if cmds.len() > 64 {
+        for _ in 0..500 {
+            if app.quit {
                 break;
             }
+            match rx.try_recv() {
+                Ok(msg) => cmds.extend(update(app, msg)),
+                Err(_) => break,
+            }
+        }
+        if app.quit {
+            return Ok(());
         }
         for cmd in cmds {
             match cmd {
@@ -120,12 +138,18 @@ fn event_loop(
                         p.shutdown();
                     }
                     match start_pipeline(options, app, tx) {
-                        Ok(p) => *pipeline = Some(p),
+                        Ok(p) => {
+                            p.set_paused(app.paused);
+                            *pipeline = Some(p);
+                        }
                         Err(e) => app.error = Some(e.to_string()),
                     }
                 }
                 Cmd::OpenEditor { file, line, column } => {
                     suspended.store(true, Ordering::Relaxed);
+                    // Let the input thread finish its current poll, so it takes no editor keys.
+                    std::thread::sleep(Duration::from_millis(120));
+                    let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
                     ratatui::restore();
                     let result = open_editor(&file, line, column);
                     *terminal = ratatui::init();
@@ -136,14 +160,19 @@ fn event_loop(
                         app.error = Some(e);
                     }
                 }
-                Cmd::Bench { module } => spawn_bench(module, options, tx.clone()),
+                Cmd::Bench { module } => {
+                    let mut run = options.run.clone();
+                    run.args = app.args.clone();
+                    run.env = app.env.clone();
+                    spawn_bench(module, &options.exe, run, tx.clone());
+                }
             }
         }
     }
 }
 
 /// Reads keys and mouse events; pauses while an editor owns the terminal.
-fn spawn_input(tx: Sender<Msg>, suspended: Arc<AtomicBool>, stop: Arc<AtomicBool>) {
+fn spawn_input(tx: SyncSender<Msg>, suspended: Arc<AtomicBool>, stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         while !stop.load(Ordering::Relaxed) {
             if suspended.load(Ordering::Relaxed) {
@@ -156,7 +185,7 @@ fn spawn_input(tx: Sender<Msg>, suspended: Arc<AtomicBool>, stop: Arc<AtomicBool
             let msg = match event::read() {
                 Ok(TermEvent::Key(k)) if k.kind != event::KeyEventKind::Release => Msg::Key(k),
                 Ok(TermEvent::Mouse(m)) => Msg::Mouse(m),
-                Ok(TermEvent::Resize(..)) => Msg::Tick(Duration::ZERO),
+                Ok(TermEvent::Resize(..)) => Msg::Resize,
                 _ => continue,
             };
             if tx.send(msg).is_err() {
@@ -166,7 +195,7 @@ fn spawn_input(tx: Sender<Msg>, suspended: Arc<AtomicBool>, stop: Arc<AtomicBool
     });
 }
 
-fn spawn_ticks(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
+fn spawn_ticks(tx: SyncSender<Msg>, stop: Arc<AtomicBool>) {
     let started = Instant::now();
     std::thread::spawn(move || {
         while !stop.load(Ordering::Relaxed) {
@@ -207,9 +236,8 @@ fn open_editor(file: &str, line: u32, column: Option<u32>) -> Result<(), String>
 
 /// Runs the module `BENCH_RUNS` times in each mode (aot from the cache) and reports the median
 /// run phase of each.
-fn spawn_bench(module: PathBuf, options: &PipelineOptions, tx: Sender<Msg>) {
-    let exe = options.exe.clone();
-    let config = options.run.clone();
+fn spawn_bench(module: PathBuf, exe: &Path, config: crate::engine::RunConfig, tx: SyncSender<Msg>) {
+    let exe = exe.to_path_buf();
     std::thread::spawn(move || {
         let mut medians = vec![];
         for mode in Mode::ALL {
@@ -221,7 +249,7 @@ fn spawn_bench(module: PathBuf, options: &PipelineOptions, tx: Sender<Msg>) {
             };
             let mut runs = vec![];
             for _ in 0..BENCH_RUNS {
-                match worker::run(&exe, &job, Some(Duration::from_secs(60)), None, |_, _| {}) {
+                match worker::run(&exe, &job, Some(Duration::from_secs(10)), None, |_, _| {}) {
                     Ok(r) => runs.push(r.timings.run),
                     Err(e) => {
                         let _ = tx.send(Msg::BenchDone(Err(e.to_string())));

@@ -153,6 +153,7 @@ fn successful_job(app: &mut App, modes: &[Mode]) {
         ev(Event::BuildFinished {
             job: 1,
             success: true,
+            exit_code: Some(0),
             duration: ms(136),
             diagnostics: vec![],
             log: String::new(),
@@ -203,6 +204,7 @@ fn failed_build(app: &mut App, job: u64) {
         ev(Event::BuildFinished {
             job,
             success: false,
+            exit_code: Some(1),
             duration: ms(71),
             diagnostics: vec![
                 Diagnostic {
@@ -456,6 +458,7 @@ fn a_failed_build_keeps_the_last_good_marked_stale_and_a_fix_clears_it() {
         ev(Event::BuildFinished {
             job: 3,
             success: true,
+            exit_code: Some(0),
             duration: ms(90),
             diagnostics: vec![],
             log: String::new(),
@@ -642,4 +645,84 @@ fn snapshot_help_overlay() {
     successful_job(&mut a, &[Mode::Interp]);
     update(&mut a, key('?'));
     insta::assert_snapshot!(screen(&a, 120, 36));
+}
+
+#[test]
+fn mouse_wheel_resize_and_esc_behave() {
+    use crossterm::event::{MouseEvent, MouseEventKind};
+    let mut a = app();
+    for i in 0..10 {
+        output(&mut a, 0, Mode::Interp, &format!("l{i}\n"));
+    }
+    let wheel = |kind| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column: 1,
+            row: 1,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    update(&mut a, wheel(MouseEventKind::ScrollUp));
+    assert_eq!(a.scroll, 3);
+    update(&mut a, wheel(MouseEventKind::ScrollDown));
+    assert_eq!(a.scroll, 0);
+    update(&mut a, Msg::Tick(ms(900)));
+    assert_eq!(update(&mut a, Msg::Resize), vec![]);
+    assert_eq!(a.clock, ms(900), "a resize does not touch the clock");
+    update(&mut a, key('/'));
+    update(&mut a, key('x'));
+    update(&mut a, code(KeyCode::Esc));
+    assert!(a.search.is_none() && !a.typing_search);
+}
+
+#[test]
+fn background_compile_and_cancelled_jobs_show_in_the_state() {
+    let mut a = app();
+    update(
+        &mut a,
+        ev(Event::JobStarted {
+            job: 1,
+            trigger: vec![],
+        }),
+    );
+    update(
+        &mut a,
+        ev(Event::Precompiling {
+            job: 1,
+            mode: Mode::Aot,
+        }),
+    );
+    assert!(a.compiling_aot);
+    assert!(screen(&a, 120, 20).contains("compiling aot"));
+    update(
+        &mut a,
+        ev(Event::RunStarted {
+            job: 1,
+            mode: Mode::Aot,
+        }),
+    );
+    assert!(!a.compiling_aot);
+    update(
+        &mut a,
+        ev(Event::JobFinished {
+            job: 1,
+            cancelled: true,
+        }),
+    );
+    assert_eq!(a.activity, Activity::Watching);
+    assert!(
+        a.history.is_empty(),
+        "a job that ran nothing adds no history"
+    );
+}
+
+#[test]
+fn output_keeps_its_place_while_reading_scrollback_even_at_the_cap() {
+    let mut a = app();
+    for i in 0..super::output::MAX_LINES {
+        output(&mut a, 0, Mode::Interp, &format!("{i}\n"));
+    }
+    update(&mut a, key('k'));
+    output(&mut a, 0, Mode::Interp, "new\n");
+    assert_eq!(a.scroll, 2);
 }

@@ -11,7 +11,8 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 #[derive(Debug)]
 pub struct PathFilter {
     root: PathBuf,
-    gitignore: Gitignore,
+    /// One matcher per `.gitignore`, each relative to its own folder.
+    gitignores: Vec<(PathBuf, Gitignore)>,
     ignored_dirs: Vec<PathBuf>,
     /// `//go:embed` patterns, by the package folder they are relative to.
     embeds: BTreeMap<PathBuf, GlobSet>,
@@ -24,7 +25,7 @@ impl PathFilter {
     pub fn new(root: &Path, ignored_dirs: &[PathBuf], only: Option<PathBuf>) -> Self {
         let mut f = PathFilter {
             root: root.to_path_buf(),
-            gitignore: Gitignore::empty(),
+            gitignores: vec![],
             ignored_dirs: ignored_dirs.to_vec(),
             embeds: BTreeMap::new(),
             only,
@@ -40,8 +41,8 @@ impl PathFilter {
         if self.only.is_some() {
             return;
         }
-        let mut builder = GitignoreBuilder::new(&self.root);
-        let mut embeds = BTreeMap::new();
+        let mut gitignores = vec![];
+        let mut patterns: BTreeMap<PathBuf, Vec<Glob>> = BTreeMap::new();
         for entry in ignore::WalkBuilder::new(&self.root)
             .hidden(false)
             .filter_entry(|e| e.file_name() != ".git")
@@ -49,17 +50,34 @@ impl PathFilter {
             .flatten()
         {
             let path = entry.path();
+            let Some(dir) = path.parent() else { continue };
             if entry.file_name() == ".gitignore" {
-                let _ = builder.add(path);
-            } else if path.extension().is_some_and(|e| e == "go")
-                && let Some(set) = embed_globs(path)
-                && let Some(dir) = path.parent()
-            {
-                embeds.insert(dir.to_path_buf(), set);
+                let mut builder = GitignoreBuilder::new(dir);
+                if builder.add(path).is_none()
+                    && let Ok(gi) = builder.build()
+                {
+                    gitignores.push((dir.to_path_buf(), gi));
+                }
+            } else if path.extension().is_some_and(|e| e == "go") {
+                // Every file of a package adds to the package folder's patterns.
+                patterns
+                    .entry(dir.to_path_buf())
+                    .or_default()
+                    .extend(embed_globs(path));
             }
         }
-        self.gitignore = builder.build().unwrap_or_else(|_| Gitignore::empty());
-        self.embeds = embeds;
+        self.gitignores = gitignores;
+        self.embeds = patterns
+            .into_iter()
+            .filter(|(_, globs)| !globs.is_empty())
+            .filter_map(|(dir, globs)| {
+                let mut set = GlobSetBuilder::new();
+                for g in globs {
+                    set.add(g);
+                }
+                set.build().ok().map(|set| (dir, set))
+            })
+            .collect();
     }
 
     /// True when a change to `path` should trigger a rebuild.
@@ -83,11 +101,10 @@ impl PathFilter {
             return false;
         }
         let is_dir = path.is_dir();
-        if self
-            .gitignore
-            .matched_path_or_any_parents(rel, is_dir)
-            .is_ignore()
-        {
+        let ignored = self.gitignores.iter().any(|(dir, gi)| {
+            path.starts_with(dir) && gi.matched_path_or_any_parents(path, is_dir).is_ignore()
+        });
+        if ignored {
             return false;
         }
         if name.ends_with(".go") || matches!(&*name, "go.mod" | "go.sum" | "go.work" | ".gitignore")
@@ -121,23 +138,15 @@ pub fn is_editor_temp(name: &str) -> bool {
 }
 
 /// The patterns of a Go file's `//go:embed` lines, as globs relative to its folder.
-fn embed_globs(go_file: &Path) -> Option<GlobSet> {
-    let text = std::fs::read_to_string(go_file).ok()?;
-    let mut builder = GlobSetBuilder::new();
-    let mut any = false;
-    for line in text.lines() {
-        let Some(rest) = line.trim_start().strip_prefix("//go:embed") else {
-            continue;
-        };
-        for pattern in embed_patterns(rest) {
-            let pattern = pattern.trim_start_matches("all:");
-            if let Ok(g) = Glob::new(pattern) {
-                builder.add(g);
-                any = true;
-            }
-        }
-    }
-    any.then(|| builder.build().ok()).flatten()
+fn embed_globs(go_file: &Path) -> Vec<Glob> {
+    let Ok(text) = std::fs::read_to_string(go_file) else {
+        return vec![];
+    };
+    text.lines()
+        .filter_map(|line| line.trim_start().strip_prefix("//go:embed"))
+        .flat_map(embed_patterns)
+        .filter_map(|p| Glob::new(p.trim_start_matches("all:")).ok())
+        .collect()
 }
 
 /// Splits a `//go:embed` argument list: space-separated, with "double" or `back` quotes.
@@ -218,9 +227,31 @@ mod tests {
     #[test]
     fn embedded_files_matter() {
         let d = project();
+        std::fs::write(
+            d.path().join("more.go"),
+            "package main\n\n//go:embed schema.json\nvar schema []byte\n",
+        )
+        .unwrap();
         let f = PathFilter::new(d.path(), &[], None);
         assert!(f.is_relevant(&d.path().join("static/index.html")));
         assert!(f.is_relevant(&d.path().join("notes.txt")));
+        assert!(
+            f.is_relevant(&d.path().join("schema.json")),
+            "a second file's patterns count too"
+        );
+    }
+
+    #[test]
+    fn a_nested_gitignore_applies_to_its_own_folder() {
+        let d = project();
+        std::fs::create_dir_all(d.path().join("sub")).unwrap();
+        std::fs::write(d.path().join("sub/.gitignore"), "/gen.go\n").unwrap();
+        let f = PathFilter::new(d.path(), &[], None);
+        assert!(!f.is_relevant(&d.path().join("sub/gen.go")));
+        assert!(
+            f.is_relevant(&d.path().join("gen.go")),
+            "anchored to sub/, not the root"
+        );
     }
 
     #[test]

@@ -115,7 +115,8 @@ impl Loop {
         let mut last_change = Instant::now();
         while !stop.load(Ordering::Relaxed) {
             let wait = if burst.is_empty() {
-                Duration::from_millis(500)
+                // Also how soon a dropped watcher notices it should stop.
+                Duration::from_millis(100)
             } else {
                 self.config.grace.saturating_sub(last_change.elapsed())
             };

@@ -66,6 +66,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         spans.extend([sep(), Span::raw(format!("{}{delta}", human_bytes(m.size)))]);
     }
+    if app.compiling_aot {
+        spans.extend([
+            sep(),
+            Span::styled(
+                format!("{spin} compiling aot"),
+                Style::new().fg(Color::Yellow),
+            ),
+        ]);
+    }
     if app.paused && !matches!(app.activity, Activity::Watching) {
         spans.extend([
             sep(),

@@ -24,11 +24,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     // The window: `inner_h` rows ending `scroll` lines above the newest.
     let end = app.output.len().saturating_sub(app.scroll);
+    let multi_mode = app.modes.len() > 1;
+    let prefix = if multi_mode { 9 } else { 0 };
     let mut rows = 0;
     let mut start = end;
     while start > 0 && rows < inner_h {
         start -= 1;
-        let chars = app.output.lines[start].text.chars().count() + 7;
+        let chars = app.output.lines[start].text.chars().count() + prefix;
         rows += if app.wrap {
             chars.div_ceil(inner_w).max(1)
         } else {
@@ -40,7 +42,6 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         Style::new()
     };
-    let multi_mode = app.modes.len() > 1;
     let mut lines: Vec<Line> = app
         .output
         .lines
@@ -124,9 +125,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.output.dropped > 0 {
         title.push_str(&format!("[{} older lines dropped] ", app.output.dropped));
     }
-    let mut p = Paragraph::new(lines).block(pane_block(app, Pane::Output, title));
+    // Scrolled so that the newest line and the run's result stay in view.
+    let mut p = Paragraph::new(lines)
+        .block(pane_block(app, Pane::Output, title))
+        .scroll((overflow, 0));
     if app.wrap {
-        p = p.wrap(Wrap { trim: false }).scroll((overflow, 0));
+        p = p.wrap(Wrap { trim: false });
     }
     frame.render_widget(p, area);
 }

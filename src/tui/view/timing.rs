@@ -29,8 +29,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = pane_block(app, Pane::Timing, title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let spark_rows = if inner.height >= 14 { 2 } else { 0 };
     let [text_area, spark_area] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(inner);
+        Layout::vertical([Constraint::Min(0), Constraint::Length(spark_rows)]).areas(inner);
     let reports: Vec<&RunReport> = app.reports.iter().collect();
     let dim = Style::new().fg(Color::DarkGray);
     let mut lines = vec![];
@@ -63,27 +64,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ("run", |r| human_ms(r.timings.run)),
             ("total", |r| human_ms(r.timings.total)),
         ];
+        // A short pane (80×24) keeps the rows that matter most: compile, run, total.
+        let compact = text_area.height < 11;
         for (name, cell) in rows {
+            if compact && matches!(name, "load" | "aot cache" | "instantiate") {
+                continue;
+            }
             let mut spans = vec![Span::styled(format!("{name:<12}"), dim)];
             for r in &reports {
                 spans.push(Span::raw(format!("{:>col$}", cell(r))));
             }
             lines.push(Line::from(spans));
-        }
-        let max = reports
-            .iter()
-            .map(|r| r.timings.total.as_secs_f64())
-            .fold(0.0, f64::max);
-        let width = (text_area.width as usize).saturating_sub(22);
-        for r in &reports {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{:<9}", r.mode.name()), dim),
-                Span::styled(
-                    bar(r.timings.total.as_secs_f64(), max, width),
-                    Style::new().fg(Color::Cyan),
-                ),
-                Span::raw(format!(" {}", human_ms(r.timings.total))),
-            ]));
         }
         let c = compare(&app.reports);
         let speedups: Vec<String> = c
@@ -108,6 +99,24 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 dim,
             )),
             _ => {}
+        }
+    }
+    // Bars last: a short pane (80×24) drops them before the numbers.
+    if !reports.is_empty() {
+        let max = reports
+            .iter()
+            .map(|r| r.timings.total.as_secs_f64())
+            .fold(0.0, f64::max);
+        let width = (text_area.width as usize).saturating_sub(22);
+        for r in &reports {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<9}", r.mode.name()), dim),
+                Span::styled(
+                    bar(r.timings.total.as_secs_f64(), max, width),
+                    Style::new().fg(Color::Cyan),
+                ),
+                Span::raw(format!(" {}", human_ms(r.timings.total))),
+            ]));
         }
     }
     if app.bench_running {
@@ -138,7 +147,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .filter_map(|(_, runs)| runs.iter().find(|(m, _)| Some(*m) == first))
         .map(|(_, d)| d.as_micros() as u64)
         .collect();
-    if data.len() > 1 {
+    if data.len() > 1 && spark_rows > 0 {
         let [label, spark] =
             Layout::horizontal([Constraint::Length(16), Constraint::Min(0)]).areas(spark_area);
         let name = first.map_or("", |m| m.name());
