@@ -60,11 +60,11 @@ pub struct Watcher {
 }
 
 impl Drop for Watcher {
+    /// Tells the thread to stop without waiting for it: it owns no process and ends by itself
+    /// within one poll (100 ms), and quitting must not wait for that.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        drop(self.thread.take());
     }
 }
 
