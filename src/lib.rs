@@ -8,6 +8,7 @@ pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod inspect;
+pub mod lines;
 pub mod pipeline;
 pub mod tui;
 pub mod watch;

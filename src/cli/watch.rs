@@ -1,7 +1,6 @@
 //! `gowasm watch DIR --headless`: the edit-compile-run loop printed as lines (or JSON lines) until
 //! Ctrl-C.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +13,7 @@ use super::format::{ms, summary_line};
 use super::guest::GuestOptions;
 use super::source::BuildOptions;
 use crate::engine::{Mode, Outcome, Stream, human_bytes};
+use crate::lines::LineSplitter;
 use crate::pipeline::{Event, Pipeline, PipelineOptions, Source};
 use crate::watch::WatchEvent;
 
@@ -149,7 +149,7 @@ struct Printer {
     root: PathBuf,
     current_job: u64,
     /// Unfinished output lines, by job, mode and stream.
-    partial: HashMap<(u64, Mode, bool), Vec<u8>>,
+    partial: LineSplitter<(u64, Mode, bool)>,
 }
 
 impl Printer {
@@ -158,7 +158,7 @@ impl Printer {
             json,
             root,
             current_job: 0,
-            partial: HashMap::new(),
+            partial: LineSplitter::default(),
         }
     }
 
@@ -268,17 +268,14 @@ impl Printer {
                 bytes,
             } => {
                 let key = (job, mode, stream == Stream::Stderr);
-                let buf = self.partial.entry(key).or_default();
-                buf.extend_from_slice(&bytes);
-                while let Some(nl) = buf.iter().position(|&b| b == b'\n') {
-                    let line: Vec<u8> = buf.drain(..=nl).collect();
-                    out(&output_line(key, &line[..line.len() - 1]));
+                for line in self.partial.push(key, &bytes) {
+                    out(&output_line(key, &line));
                 }
             }
             Event::RunFinished { job, report } => {
                 for stderr in [false, true] {
                     let key = (job, report.mode, stderr);
-                    if let Some(rest) = self.partial.remove(&key).filter(|r| !r.is_empty()) {
+                    if let Some(rest) = self.partial.finish(&key) {
                         out(&output_line(key, &rest));
                     }
                 }
@@ -322,13 +319,9 @@ fn init_log_file() {
         .try_init();
 }
 
-fn output_line((job, mode, stderr): (u64, Mode, bool), line: &[u8]) -> String {
+fn output_line((job, mode, stderr): (u64, Mode, bool), line: &str) -> String {
     let mark = if stderr { "!" } else { "|" };
-    format!(
-        "[#{job} {}] {mark} {}",
-        mode.name(),
-        String::from_utf8_lossy(line)
-    )
+    format!("[#{job} {}] {mark} {line}", mode.name())
 }
 
 fn out(line: &str) {
