@@ -50,7 +50,6 @@ impl<K: Hash + Eq> LineSplitter<K> {
         self.partial.clear();
     }
 }
-}
 
 #[cfg(test)]
 mod tests {
