@@ -3,6 +3,7 @@
 //! The library knows nothing of terminals: `inspect`, `build` and `engine` return data; the command
 //! line (`cli`) presents it.
 
+pub mod bench;
 pub mod build;
 pub mod cli;
 pub mod compare;

@@ -1,5 +1,6 @@
 //! The command line: one file per subcommand, each an `Args` struct with `run(self) -> ExitCode`.
 
+mod bench;
 mod build;
 mod format;
 mod guest;
@@ -46,6 +47,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Build a Go project folder to wasm
     Build(build::BuildArgs),
+    /// Time every mode (and native Go, and other runtimes) over repeated, interleaved runs
+    Bench(bench::BenchArgs),
     /// Show a module's sections, imports, exports, limits and largest functions
     Inspect(inspect::InspectArgs),
     /// Rebuild and rerun a Go project (or rerun a .wasm file) on every change
@@ -61,6 +64,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Run(a)) => a.run(),
         Some(Command::Build(a)) => a.run(),
+        Some(Command::Bench(a)) => a.run(),
         Some(Command::Inspect(a)) => a.run(),
         Some(Command::Watch(a)) => a.run(),
         Some(Command::Worker { job }) => {

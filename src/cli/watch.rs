@@ -47,7 +47,7 @@ pub struct WatchArgs {
 #[derive(Debug, Clone)]
 pub struct ModeList(pub Vec<Mode>);
 
-fn parse_modes(s: &str) -> Result<ModeList, String> {
+pub(super) fn parse_modes(s: &str) -> Result<ModeList, String> {
     match s {
         "all" => return Ok(ModeList(Mode::ALL.to_vec())),
         "none" => return Ok(ModeList(vec![])),

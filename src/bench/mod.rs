@@ -1,0 +1,289 @@
+//! `gowasm bench`: every mode (and native Go, and other runtimes) run the same module the same
+//! number of times, interleaved (A B C A B C …) so that a noisy machine slows all alike; reported
+//! as medians, spreads and ratios, never as a single run.
+
+mod runtimes;
+mod stats;
+
+pub use runtimes::{KNOWN as KNOWN_RUNTIMES, NODE_SHIM, Runtime, find as find_runtimes};
+pub use stats::Stats;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::engine::worker::{self, Job};
+use crate::engine::{Mode, Outcome, RunConfig, RunReport};
+
+/// One thing being timed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contender {
+    /// A gowasm mode; aot loads its cached artifact (warm).
+    Mode(Mode),
+    /// aot with no artifact: compiles every time.
+    AotCold,
+    /// The same Go program built for this machine.
+    Native(PathBuf),
+    /// Another runtime on PATH.
+    Runtime(Runtime),
+}
+
+impl Contender {
+    pub fn name(&self) -> String {
+        match self {
+            Contender::Mode(Mode::Aot) => "aot (warm)".into(),
+            Contender::Mode(m) => m.name().into(),
+            Contender::AotCold => "aot (cold)".into(),
+            Contender::Native(_) => "native".into(),
+            Contender::Runtime(r) => r.name.clone(),
+        }
+    }
+}
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct BenchPlan {
+    pub module: PathBuf,
+    pub contenders: Vec<Contender>,
+    pub runs: usize,
+    pub warmup: usize,
+    pub config: RunConfig,
+    pub exe: PathBuf,
+    /// Where the node shim lives, when node is a contender.
+    pub node_shim: PathBuf,
+}
+
+/// One contender's results.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContenderResult {
+    pub name: String,
+    pub runs: usize,
+    /// Wall time of a whole run, process start to exit (the only figure for native and other runtimes).
+    pub wall: Option<Stats>,
+    /// gowasm's phases: load, compile, instantiate, run, total.
+    pub phases: Vec<(String, Stats)>,
+    /// Largest linear memory seen, in bytes (gowasm modes).
+    pub peak_memory: Option<u64>,
+    /// Every run printed what the first contender's first run printed, and exited the same way.
+    pub same_output: bool,
+    pub exit_code: Option<i32>,
+    /// Median wall time over interp's (gowasm modes compare their run phase instead).
+    pub speedup_over_interp: Option<f64>,
+    /// This one's median over native Go's wall time (gowasm modes: their run phase), i.e. how far
+    /// from the physical limit for the same source.
+    pub ratio_to_native: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub module: PathBuf,
+    pub runs: usize,
+    pub warmup: usize,
+    pub results: Vec<ContenderResult>,
+    /// After how many runs aot's cold compile pays off against interp.
+    pub aot_break_even_runs: Option<u64>,
+    /// Runtimes asked for but not found on PATH.
+    pub not_found: Vec<String>,
+}
+
+struct Sample {
+    wall: Duration,
+    report: Option<RunReport>,
+    stdout: Vec<u8>,
+    exit: i32,
+}
+
+/// Runs the plan; `progress(done, total, name)` is called before each run.
+pub fn run(
+    plan: &BenchPlan,
+    mut progress: impl FnMut(usize, usize, &str),
+) -> Result<BenchReport, String> {
+    let rounds = plan.warmup + plan.runs;
+    let total = rounds * plan.contenders.len();
+    let mut samples: Vec<Vec<Sample>> = plan.contenders.iter().map(|_| vec![]).collect();
+    let mut done = 0;
+    for round in 0..rounds {
+        for (i, contender) in plan.contenders.iter().enumerate() {
+            progress(done, total, &contender.name());
+            done += 1;
+            let sample = run_once(plan, contender)?;
+            if round >= plan.warmup {
+                samples[i].push(sample);
+            }
+        }
+    }
+    let reference = samples
+        .first()
+        .and_then(|s| s.first())
+        .map(|s| (s.stdout.clone(), s.exit));
+    let mut results: Vec<ContenderResult> = plan
+        .contenders
+        .iter()
+        .zip(&samples)
+        .map(|(c, s)| summarize(c, s, reference.as_ref()))
+        .collect();
+    add_ratios(&plan.contenders, &mut results);
+    let aot_break_even_runs = break_even(&plan.contenders, &results);
+    Ok(BenchReport {
+        module: plan.module.clone(),
+        runs: plan.runs,
+        warmup: plan.warmup,
+        results,
+        aot_break_even_runs,
+        not_found: vec![],
+    })
+}
+
+fn run_once(plan: &BenchPlan, contender: &Contender) -> Result<Sample, String> {
+    let mode_run = |mode: Mode, config: &RunConfig| -> Result<Sample, String> {
+        let job = Job {
+            module: plan.module.clone(),
+            mode,
+            config: config.clone(),
+            compile_only: false,
+        };
+        let mut stdout = vec![];
+        let started = Instant::now();
+        let report = worker::run(&plan.exe, &job, None, None, |s, b| {
+            if s == crate::engine::Stream::Stdout {
+                stdout.extend_from_slice(b)
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        let wall = started.elapsed();
+        let exit = match report.outcome {
+            Outcome::Exited { code } => code,
+            _ => -1,
+        };
+        Ok(Sample {
+            wall,
+            report: Some(report),
+            stdout,
+            exit,
+        })
+    };
+    match contender {
+        Contender::Mode(mode) => mode_run(*mode, &plan.config),
+        Contender::AotCold => {
+            let fresh = tempfile::tempdir().map_err(|e| e.to_string())?;
+            let mut config = plan.config.clone();
+            config.cache_dir = Some(fresh.path().to_path_buf());
+            mode_run(Mode::Aot, &config)
+        }
+        Contender::Native(binary) => {
+            let mut c = std::process::Command::new(binary);
+            c.args(&plan.config.args);
+            external(c)
+        }
+        Contender::Runtime(rt) => {
+            external(rt.command(&plan.module, &plan.config.args, &plan.node_shim))
+        }
+    }
+}
+
+fn external(mut c: std::process::Command) -> Result<Sample, String> {
+    c.stdin(Stdio::null()).stderr(Stdio::null());
+    let started = Instant::now();
+    let out = c
+        .output()
+        .map_err(|e| format!("{:?}: {e}", c.get_program()))?;
+    Ok(Sample {
+        wall: started.elapsed(),
+        report: None,
+        stdout: out.stdout,
+        exit: out.status.code().unwrap_or(-1),
+    })
+}
+
+fn summarize(
+    c: &Contender,
+    samples: &[Sample],
+    reference: Option<&(Vec<u8>, i32)>,
+) -> ContenderResult {
+    let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+    let reports: Vec<&RunReport> = samples.iter().filter_map(|s| s.report.as_ref()).collect();
+    let phase = |f: fn(&RunReport) -> Duration| {
+        Stats::of(&reports.iter().map(|r| f(r)).collect::<Vec<_>>())
+    };
+    let mut phases = vec![];
+    if !reports.is_empty() {
+        type Phase = fn(&RunReport) -> Duration;
+        let fields: [(&str, Phase); 5] = [
+            ("load", |r| r.timings.load),
+            ("compile", |r| r.timings.compile),
+            ("instantiate", |r| r.timings.instantiate),
+            ("run", |r| r.timings.run),
+            ("total", |r| r.timings.total),
+        ];
+        for (name, f) in fields {
+            if let Some(s) = phase(f) {
+                phases.push((name.to_string(), s));
+            }
+        }
+    }
+    let same_output = match reference {
+        Some((out, exit)) => samples.iter().all(|s| &s.stdout == out && s.exit == *exit),
+        None => true,
+    };
+    ContenderResult {
+        name: c.name(),
+        runs: samples.len(),
+        wall: Stats::of(&walls),
+        phases,
+        peak_memory: reports.iter().map(|r| r.memory_bytes).max(),
+        same_output,
+        exit_code: samples.first().map(|s| s.exit),
+        speedup_over_interp: None,
+        ratio_to_native: None,
+    }
+}
+
+fn median_of(r: &ContenderResult, phase: &str) -> Option<Duration> {
+    r.phases
+        .iter()
+        .find(|(n, _)| n == phase)
+        .map(|(_, s)| s.median)
+}
+
+fn add_ratios(contenders: &[Contender], results: &mut [ContenderResult]) {
+    let interp = contenders
+        .iter()
+        .position(|c| *c == Contender::Mode(Mode::Interp));
+    let native = contenders
+        .iter()
+        .position(|c| matches!(c, Contender::Native(_)));
+    let interp_run = interp.and_then(|i| median_of(&results[i], "run"));
+    let interp_wall = interp.and_then(|i| results[i].wall.map(|w| w.median));
+    let native_wall = native.and_then(|i| results[i].wall.map(|w| w.median));
+    for r in results.iter_mut() {
+        // gowasm modes compare run phases; others can only be compared whole.
+        r.speedup_over_interp = match (median_of(r, "run"), interp_run, r.wall, interp_wall) {
+            (Some(run), Some(base), _, _) if !run.is_zero() => {
+                Some(base.as_secs_f64() / run.as_secs_f64())
+            }
+            (None, _, Some(w), Some(base)) if !w.median.is_zero() => {
+                Some(base.as_secs_f64() / w.median.as_secs_f64())
+            }
+            _ => None,
+        };
+        let own = median_of(r, "run").or(r.wall.map(|w| w.median));
+        r.ratio_to_native = match (own, native_wall) {
+            (Some(t), Some(n)) if !n.is_zero() => Some(t.as_secs_f64() / n.as_secs_f64()),
+            _ => None,
+        };
+    }
+}
+
+/// Runs after which aot (one cold compile, then warm loads) costs less than interp every time.
+fn break_even(contenders: &[Contender], results: &[ContenderResult]) -> Option<u64> {
+    let find = |c: Contender| contenders.iter().position(|x| *x == c).map(|i| &results[i]);
+    let per_run = |r: &ContenderResult| {
+        Some(median_of(r, "compile")? + median_of(r, "instantiate")? + median_of(r, "run")?)
+    };
+    let interp = per_run(find(Contender::Mode(Mode::Interp))?)?;
+    let warm = per_run(find(Contender::Mode(Mode::Aot))?)?;
+    let cold = per_run(find(Contender::AotCold)?)?;
+    crate::compare::break_even(interp, cold, warm)
+}

@@ -1,0 +1,266 @@
+//! `gowasm bench`: repeated, interleaved runs of every mode (and native Go, and other runtimes),
+//! reported as medians, spreads and ratios.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::format::ms;
+use super::guest::GuestOptions;
+use super::source::{self, BuildOptions, SourceError};
+use super::watch::ModeList;
+use crate::bench::{self, BenchPlan, BenchReport, Contender};
+use crate::engine::{Mode, human_bytes};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// A .wasm file or a Go project folder (built first)
+    pub input: PathBuf,
+    /// Arguments for the guest program
+    #[arg(last = true)]
+    pub args: Vec<String>,
+    /// Modes to time: a comma-separated list or `all`
+    #[arg(long, default_value = "all", value_parser = super::watch::parse_modes)]
+    pub modes: ModeList,
+    /// Measured runs of each contender
+    #[arg(long, default_value_t = 10)]
+    pub runs: usize,
+    /// Unmeasured runs first (they also fill the aot cache)
+    #[arg(long, default_value_t = 1)]
+    pub warmup: usize,
+    /// Also build the Go program for this machine and time it
+    #[arg(long)]
+    pub native: bool,
+    /// Also time these runtimes from PATH (wasmtime, wasmedge, wasmer, wazero, wasm3, wasmi_cli, iwasm, node)
+    #[arg(long, value_delimiter = ',', value_name = "RUNTIME,...")]
+    pub against: Vec<String>,
+    /// Print the report as JSON
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print the report as CSV, one row per contender
+    #[arg(long)]
+    pub csv: bool,
+    #[command(flatten)]
+    pub guest: GuestOptions,
+    #[command(flatten)]
+    pub build: BuildOptions,
+}
+
+impl BenchArgs {
+    pub fn run(self) -> ExitCode {
+        if self.runs == 0 {
+            return super::fail("--runs must be at least 1");
+        }
+        let resolved = match source::resolve(&self.input, &self.build) {
+            Ok(r) => r,
+            Err(SourceError::BuildFailed(outcome)) => {
+                source::report_build_failure(&outcome);
+                return ExitCode::from(super::exit::BAD_INPUT);
+            }
+            Err(e) => return super::fail(e),
+        };
+        let config = match self.guest.config(&resolved.module, &self.args, true) {
+            Ok(c) => c,
+            Err(e) => return super::fail(e),
+        };
+        let exe = match std::env::current_exe() {
+            Ok(e) => e,
+            Err(e) => return super::fail(format!("cannot find gowasm's own executable: {e}")),
+        };
+        let scratch = match tempfile::tempdir() {
+            Ok(d) => d,
+            Err(e) => return super::fail(format!("cannot make a temporary folder: {e}")),
+        };
+        let mut contenders = vec![];
+        for mode in &self.modes.0 {
+            contenders.push(Contender::Mode(*mode));
+            if *mode == Mode::Aot {
+                contenders.push(Contender::AotCold);
+            }
+        }
+        if self.native {
+            if !self.input.is_dir() {
+                return super::fail("--native needs the Go project folder, not a .wasm file");
+            }
+            match build_native(&self.input, scratch.path()) {
+                Ok(bin) => contenders.push(Contender::Native(bin)),
+                Err(e) => return super::fail(e),
+            }
+        }
+        let (found, not_found) = bench::find_runtimes(&self.against);
+        contenders.extend(found.into_iter().map(Contender::Runtime));
+        let node_shim = scratch.path().join("wasi-shim.mjs");
+        if let Err(e) = std::fs::write(&node_shim, bench::NODE_SHIM) {
+            return super::fail(format!("cannot write the node shim: {e}"));
+        }
+        let plan = BenchPlan {
+            module: resolved.module.clone(),
+            contenders,
+            runs: self.runs,
+            warmup: self.warmup,
+            config,
+            exe,
+            node_shim,
+        };
+        let show_progress = std::io::stderr().is_terminal();
+        let mut report = match bench::run(&plan, |done, total, name| {
+            if show_progress {
+                eprint!("\rgowasm bench: run {}/{total}: {name:<16}", done + 1);
+                let _ = std::io::stderr().flush();
+            }
+        }) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!();
+                return super::fail(e);
+            }
+        };
+        if show_progress {
+            eprint!("\r{:<60}\r", "");
+        }
+        report.not_found = not_found;
+        if self.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).expect("serializable")
+            );
+        } else if self.csv {
+            print!("{}", csv(&report));
+        } else {
+            print!("{}", table(&report));
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+fn build_native(dir: &Path, out_dir: &Path) -> Result<PathBuf, String> {
+    let go = crate::build::find_toolchain(Some(crate::build::Compiler::Go))
+        .map_err(|e| e.to_string())?;
+    let bin = out_dir.join("native");
+    let out = std::process::Command::new(&go.path)
+        .args(["build", "-o"])
+        .arg(&bin)
+        .arg(".")
+        .current_dir(dir)
+        .env_remove("GOOS")
+        .env_remove("GOARCH")
+        .output()
+        .map_err(|e| format!("could not run {}: {e}", go.path.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "the native build failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .next()
+                .unwrap_or("")
+        ));
+    }
+    Ok(bin)
+}
+
+fn ratio(x: Option<f64>) -> String {
+    x.map_or("—".into(), |r| format!("{r:.2}×"))
+}
+
+fn phase_median(r: &bench::ContenderResult, phase: &str) -> String {
+    r.phases
+        .iter()
+        .find(|(n, _)| n == phase)
+        .map_or("—".into(), |(_, s)| ms(s.median))
+}
+
+/// One row per contender: wall time stats, gowasm's compile and run phases, ratios, memory.
+pub fn table(report: &BenchReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}: {} runs each after {} warm-up, interleaved",
+        report.module.display(),
+        report.runs,
+        report.warmup
+    );
+    let _ = writeln!(
+        s,
+        "{:<12} {:>10} {:>10} {:>10} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}  output",
+        "",
+        "wall med",
+        "min",
+        "max",
+        "spread",
+        "compile",
+        "run",
+        "vs interp",
+        "vs native",
+        "memory"
+    );
+    for r in &report.results {
+        let w = r.wall.expect("every contender ran");
+        let _ = writeln!(
+            s,
+            "{:<12} {:>10} {:>10} {:>10} {:>6.0}% {:>10} {:>10} {:>10} {:>10} {:>10}  {}",
+            r.name,
+            ms(w.median),
+            ms(w.min),
+            ms(w.max),
+            w.spread * 100.0,
+            phase_median(r, "compile"),
+            phase_median(r, "run"),
+            ratio(r.speedup_over_interp),
+            ratio(r.ratio_to_native),
+            r.peak_memory.map_or("—".into(), human_bytes),
+            if r.same_output { "same" } else { "DIFFERS" }
+        );
+    }
+    let _ = writeln!(
+        s,
+        "vs interp: interp's median over this one's; vs native: this one's over native Go's (run phase for gowasm modes, wall time for the rest)"
+    );
+    if let Some(n) = report.aot_break_even_runs {
+        let _ = writeln!(
+            s,
+            "aot's compile pays off after {n} run{}",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    if !report.not_found.is_empty() {
+        let _ = writeln!(s, "not found on PATH: {}", report.not_found.join(", "));
+    }
+    s
+}
+
+pub fn csv(report: &BenchReport) -> String {
+    let mut s = String::from(
+        "name,runs,wall_median_ms,wall_min_ms,wall_max_ms,spread,compile_median_ms,run_median_ms,speedup_over_interp,ratio_to_native,peak_memory_bytes,same_output\n",
+    );
+    let msf = |d: std::time::Duration| format!("{:.3}", d.as_secs_f64() * 1000.0);
+    for r in &report.results {
+        let w = r.wall.expect("every contender ran");
+        let phase = |p: &str| {
+            r.phases
+                .iter()
+                .find(|(n, _)| n == p)
+                .map_or(String::new(), |(_, s)| msf(s.median))
+        };
+        let opt = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.4}"));
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{:.4},{},{},{},{},{},{}",
+            r.name,
+            r.runs,
+            msf(w.median),
+            msf(w.min),
+            msf(w.max),
+            w.spread,
+            phase("compile"),
+            phase("run"),
+            opt(r.speedup_over_interp),
+            opt(r.ratio_to_native),
+            r.peak_memory.map_or(String::new(), |m| m.to_string()),
+            r.same_output
+        );
+    }
+    s
+}
