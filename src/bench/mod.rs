@@ -50,6 +50,8 @@ pub struct BenchPlan {
     pub runs: usize,
     pub warmup: usize,
     pub config: RunConfig,
+    /// Stops a gowasm run that goes on longer than this (it then counts as it ended).
+    pub timeout: Option<Duration>,
     pub exe: PathBuf,
     /// Where the node shim lives, when node is a contender.
     pub node_shim: PathBuf,
@@ -146,7 +148,7 @@ fn run_once(plan: &BenchPlan, contender: &Contender) -> Result<Sample, String> {
         };
         let mut stdout = vec![];
         let started = Instant::now();
-        let report = worker::run(&plan.exe, &job, None, None, |s, b| {
+        let report = worker::run(&plan.exe, &job, plan.timeout, None, |s, b| {
             if s == crate::engine::Stream::Stdout {
                 stdout.extend_from_slice(b)
             }

@@ -102,6 +102,7 @@ impl BenchArgs {
             runs: self.runs,
             warmup: self.warmup,
             config,
+            timeout: self.guest.timeout,
             exe,
             node_shim,
         };

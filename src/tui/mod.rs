@@ -20,7 +20,7 @@ use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event as T
 use ratatui::DefaultTerminal;
 
 use crate::engine::Mode;
-use crate::engine::worker::{self, Job};
+use crate::engine::worker;
 use crate::pipeline::{Pipeline, PipelineError, PipelineOptions};
 use app::{App, Cmd, Msg, update};
 
@@ -234,32 +234,33 @@ fn open_editor(file: &str, line: u32, column: Option<u32>) -> Result<(), String>
     }
 }
 
-/// Runs the module `BENCH_RUNS` times in each mode (aot from the cache) and reports the median
-/// run phase of each.
+/// `gowasm bench` on the module: `BENCH_RUNS` interleaved runs per mode after a warm-up;
+/// reports each mode's median run phase.
 fn spawn_bench(module: PathBuf, exe: &Path, config: crate::engine::RunConfig, tx: SyncSender<Msg>) {
-    let exe = exe.to_path_buf();
+    let plan = crate::bench::BenchPlan {
+        module,
+        contenders: Mode::ALL
+            .iter()
+            .map(|m| crate::bench::Contender::Mode(*m))
+            .collect(),
+        runs: BENCH_RUNS,
+        warmup: 1,
+        config,
+        timeout: Some(Duration::from_secs(10)),
+        exe: exe.to_path_buf(),
+        node_shim: PathBuf::new(),
+    };
     std::thread::spawn(move || {
-        let mut medians = vec![];
-        for mode in Mode::ALL {
-            let job = Job {
-                module: module.clone(),
-                mode,
-                config: config.clone(),
-                compile_only: false,
-            };
-            let mut runs = vec![];
-            for _ in 0..BENCH_RUNS {
-                match worker::run(&exe, &job, Some(Duration::from_secs(10)), None, |_, _| {}) {
-                    Ok(r) => runs.push(r.timings.run),
-                    Err(e) => {
-                        let _ = tx.send(Msg::BenchDone(Err(e.to_string())));
-                        return;
-                    }
-                }
-            }
-            runs.sort();
-            medians.push((mode, runs[runs.len() / 2]));
-        }
-        let _ = tx.send(Msg::BenchDone(Ok(medians)));
+        let result = crate::bench::run(&plan, |_, _, _| {}).map(|report| {
+            Mode::ALL
+                .iter()
+                .zip(&report.results)
+                .filter_map(|(mode, r)| {
+                    let run = r.phases.iter().find(|(n, _)| n == "run")?;
+                    Some((*mode, run.1.median))
+                })
+                .collect()
+        });
+        let _ = tx.send(Msg::BenchDone(result));
     });
 }
