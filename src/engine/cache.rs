@@ -24,7 +24,8 @@ pub struct ArtifactCache {
 pub enum Lookup {
     /// The payload (wasmer's serialized module) and how long compiling it took when it was made.
     Hit {
-        payload: Vec<u8>,
+        /// A view into the file's bytes, without copying them.
+        payload: bytes::Bytes,
         compiled_in: Duration,
     },
     Miss,
@@ -47,20 +48,16 @@ impl ArtifactCache {
 
     pub fn load(&self, module_hash: &str, engine_id: &str) -> Lookup {
         let path = self.path_for(module_hash, engine_id);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match map_file(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
             Err(e) => return Lookup::Rejected(format!("cannot read {}: {e}", path.display())),
         };
         match unwrap_artifact(&bytes, engine_id) {
-            Ok(compiled_in) => {
-                let mut payload = bytes;
-                payload.drain(..HEADER_LEN);
-                Lookup::Hit {
-                    payload,
-                    compiled_in,
-                }
-            }
+            Ok(compiled_in) => Lookup::Hit {
+                payload: bytes.slice(HEADER_LEN..),
+                compiled_in,
+            },
             Err(reason) => {
                 let _ = std::fs::remove_file(&path);
                 Lookup::Rejected(format!("{}: {reason}", path.display()))
@@ -90,6 +87,16 @@ impl ArtifactCache {
         tmp.persist(&path).map_err(|e| e.error)?;
         Ok(path)
     }
+}
+
+/// The file's bytes, memory-mapped: a worker process would otherwise spend most of a cache
+/// load allocating and copying a 10 MB artifact.
+fn map_file(path: &Path) -> std::io::Result<bytes::Bytes> {
+    let file = std::fs::File::open(path)?;
+    // SAFETY: artifacts are never changed in place — writers rename a new file over the old
+    // name — so the mapped bytes stay as they were checked for as long as they are used.
+    let map = unsafe { memmap2::Mmap::map(&file)? };
+    Ok(bytes::Bytes::from_owner(map))
 }
 
 fn header(engine_id: &str, payload: &[u8], compiled_in: Duration) -> Vec<u8> {
@@ -143,7 +150,7 @@ mod tests {
                 payload,
                 compiled_in,
             } => {
-                assert_eq!(payload, b"artifact bytes");
+                assert_eq!(&payload[..], b"artifact bytes");
                 assert_eq!(compiled_in, Duration::from_millis(1500));
             }
             other => panic!("expected a hit, got {other:?}"),
