@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::format::ms;
 use super::guest::GuestOptions;
-use super::source::{self, BuildOptions, SourceError};
+use super::source::{self, BuildOptions};
 use super::watch::ModeList;
 use crate::bench::{self, BenchPlan, BenchReport, Contender};
 use crate::engine::{Mode, human_bytes};
@@ -54,13 +54,9 @@ impl BenchArgs {
         if self.runs == 0 {
             return super::fail("--runs must be at least 1");
         }
-        let resolved = match source::resolve(&self.input, &self.build) {
+        let resolved = match source::resolve_or_exit(&self.input, &self.build) {
             Ok(r) => r,
-            Err(SourceError::BuildFailed(outcome)) => {
-                source::report_build_failure(&outcome);
-                return ExitCode::from(super::exit::BAD_INPUT);
-            }
-            Err(e) => return super::fail(e),
+            Err(code) => return code,
         };
         let config = match self.guest.config(&resolved.module, &self.args, true) {
             Ok(c) => c,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::source::{self, BuildOptions, SourceError};
+use super::source::{self, BuildOptions};
 use crate::engine::human_bytes;
 use crate::inspect::{self, Report, triage};
 
@@ -26,13 +26,9 @@ pub struct InspectArgs {
 
 impl InspectArgs {
     pub fn run(self) -> ExitCode {
-        let resolved = match source::resolve(&self.input, &self.build) {
+        let resolved = match source::resolve_or_exit(&self.input, &self.build) {
             Ok(r) => r,
-            Err(SourceError::BuildFailed(outcome)) => {
-                source::report_build_failure(&outcome);
-                return ExitCode::from(super::exit::BAD_INPUT);
-            }
-            Err(e) => return super::fail(e),
+            Err(code) => return code,
         };
         let data = match std::fs::read(&resolved.module)
             .map_err(|e| e.to_string())

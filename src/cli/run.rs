@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::exit;
 use super::format::{summary_line, timings_table};
 use super::guest::GuestOptions;
-use super::source::{self, BuildOptions, SourceError};
+use super::source::{self, BuildOptions};
 use crate::build::BuildOutcome;
 use crate::compare::{Comparison, compare};
 use crate::engine::worker::{self, Job, WorkerError};
@@ -74,13 +74,9 @@ impl RunArgs {
             None if !self.args.is_empty() => PathBuf::from(self.args.remove(0)),
             None => return super::fail("nothing to run: give a .wasm file or a Go project folder"),
         };
-        let resolved = match source::resolve(&input, &self.build) {
+        let resolved = match source::resolve_or_exit(&input, &self.build) {
             Ok(r) => r,
-            Err(SourceError::BuildFailed(outcome)) => {
-                source::report_build_failure(&outcome);
-                return ExitCode::from(exit::BAD_INPUT);
-            }
-            Err(e) => return super::fail(e),
+            Err(code) => return code,
         };
         let config = match self.guest.config(&resolved.module, &self.args, self.json) {
             Ok(c) => c,

@@ -45,7 +45,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     } else {
         0
     };
-    if area.width >= 100 {
+    let [diag, out, timing_area, module_area] = if area.width >= 100 {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                 .areas(body);
@@ -54,27 +54,22 @@ pub fn view(app: &App, frame: &mut Frame) {
         let [timing_area, module_area] =
             Layout::vertical([Constraint::Length(timing::height(app)), Constraint::Min(4)])
                 .areas(right);
-        if failed {
-            diagnostics::render(app, frame, diag);
-        }
-        output::render(app, frame, out);
-        timing::render(app, frame, timing_area);
-        module::render(app, frame, module_area);
+        [diag, out, timing_area, module_area]
     } else {
-        let [diag, out, timing_area, module_area] = Layout::vertical([
+        Layout::vertical([
             Constraint::Length(diag_height.min(5)),
             Constraint::Min(6),
             Constraint::Length(timing::height(app).min(8)),
             Constraint::Length(6),
         ])
-        .areas(body);
-        if failed {
-            diagnostics::render(app, frame, diag);
-        }
-        output::render(app, frame, out);
-        timing::render(app, frame, timing_area);
-        module::render(app, frame, module_area);
+        .areas(body)
+    };
+    if failed {
+        diagnostics::render(app, frame, diag);
     }
+    output::render(app, frame, out);
+    timing::render(app, frame, timing_area);
+    module::render(app, frame, module_area);
     if app.help {
         help::render(frame, centered(area, 70, 30));
     }
