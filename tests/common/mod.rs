@@ -1,6 +1,8 @@
 //! Helpers for the end-to-end tests: the real gowasm binary, the real Go toolchain, wat fixtures.
 #![allow(dead_code)]
 
+pub mod watch;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
