@@ -20,7 +20,11 @@ pub fn inspect(bytes: &[u8], top: usize) -> Result<Report, InspectError> {
     if !bytes.starts_with(b"\0asm") {
         return Err(InspectError::NotWasm);
     }
-    let mut acc = Accumulator::default();
+    let mut acc = Accumulator {
+        // Names only label the largest functions; a run's triage (top 0) skips them.
+        want_names: top > 0,
+        ..Accumulator::default()
+    };
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload.map_err(malformed)?;
         acc.visit(payload).map_err(malformed)?;
@@ -52,6 +56,7 @@ struct Accumulator {
     imported_functions: u32,
     bodies: Vec<(u32, u64)>,
     names: HashMap<u32, String>,
+    want_names: bool,
     producers: Vec<Producer>,
     custom_names: Vec<String>,
 }
@@ -186,7 +191,7 @@ impl Accumulator {
                 self.section(&name, start..start + c.data().len() as u64, None);
                 self.custom_names.push(c.name().to_string());
                 match c.as_known() {
-                    KnownCustom::Name(names) => self.read_names(names),
+                    KnownCustom::Name(names) if self.want_names => self.read_names(names),
                     KnownCustom::Producers(p) => {
                         for field in p.into_iter().flatten() {
                             for v in field.values.into_iter().flatten() {

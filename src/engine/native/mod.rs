@@ -66,13 +66,14 @@ fn compile(
     report: &mut RunReport,
 ) -> Result<Module, EngineError> {
     let started = Instant::now();
+    let compile_now =
+        || Module::new(engine, &module.bytes).map_err(|e| EngineError::Invalid(e.to_string()));
     let cache = match (mode, &config.cache_dir) {
         (Mode::Aot, Some(root)) => Some(ArtifactCache::new(root)),
         _ => None,
     };
     let Some(cache) = cache else {
-        let m =
-            Module::new(engine, &module.bytes).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let m = compile_now()?;
         report.timings.compile = started.elapsed();
         return Ok(m);
     };
@@ -107,7 +108,7 @@ fn compile(
             .push(format!("discarded cached artifact ({reason}); recompiling"));
     }
     let compiling = Instant::now();
-    let m = Module::new(engine, &module.bytes).map_err(|e| EngineError::Invalid(e.to_string()))?;
+    let m = compile_now()?;
     // What a cold run pays: compiling plus writing the artifact.
     let stored = m
         .serialize()
