@@ -3,10 +3,11 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::watch::copy_dir;
 use common::*;
 
 struct Tmux {
@@ -85,26 +86,43 @@ impl Drop for Tmux {
     }
 }
 
-fn copy_sample(name: &str, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(sample(name)).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
-}
-
-#[test]
-fn the_workbench_shows_new_output_after_an_edit_and_quits_at_once() {
+/// Opens the workbench in tmux on a fresh copy of `sample_name`, with `flags` after the folder.
+fn open_workbench(
+    sample_name: &str,
+    flags: &str,
+    width: u16,
+    height: u16,
+) -> (tempfile::TempDir, PathBuf, Tmux) {
     let project = tempfile::tempdir().unwrap();
-    let dir = project.path().join("hello");
-    copy_sample("hello", &dir);
+    let dir = project.path().join(sample_name);
+    copy_dir(&sample(sample_name), &dir);
     let command = format!(
-        "env GOWASM_CACHE_DIR={} {} {} --mode interp -- x",
+        "env GOWASM_CACHE_DIR={} {} {} {flags}",
         shared_cache().display(),
         env!("CARGO_BIN_EXE_gowasm"),
         dir.display()
     );
-    let t = Tmux::start(&command, 120, 32);
+    let t = Tmux::start(&command, width, height);
+    (project, dir, t)
+}
+
+/// Presses `q` and returns how long the workbench took to exit; fails past one second.
+fn quit(t: &Tmux) -> Duration {
+    let started = Instant::now();
+    t.keys("q");
+    while t.alive() {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "q did not quit at once"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    started.elapsed()
+}
+
+#[test]
+fn the_workbench_shows_new_output_after_an_edit_and_quits_at_once() {
+    let (_project, dir, t) = open_workbench("hello", "--mode interp -- x", 120, 32);
     let first = t.wait_for("Hello from Go on wasip1/wasm!", Duration::from_secs(90));
     assert!(first.contains("gowasm"), "{first}");
     assert!(first.contains("Timing"), "{first}");
@@ -131,38 +149,12 @@ fn the_workbench_shows_new_output_after_an_edit_and_quits_at_once() {
     t.keys("?");
     t.wait_for("Keys", Duration::from_secs(10));
     t.keys("Escape");
-    let started = Instant::now();
-    t.keys("q");
-    while t.alive() {
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "q did not quit at once"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    quit(&t);
 }
 
 #[test]
 fn q_quits_while_the_guest_loops_forever() {
-    let project = tempfile::tempdir().unwrap();
-    let dir = project.path().join("forever");
-    copy_sample("forever", &dir);
-    let command = format!(
-        "env GOWASM_CACHE_DIR={} {} {} --mode interp",
-        shared_cache().display(),
-        env!("CARGO_BIN_EXE_gowasm"),
-        dir.display()
-    );
-    let t = Tmux::start(&command, 100, 30);
+    let (_project, _dir, t) = open_workbench("forever", "--mode interp", 100, 30);
     t.wait_for("tick 3", Duration::from_secs(90));
-    let started = Instant::now();
-    t.keys("q");
-    while t.alive() {
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "q did not quit during a run"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    eprintln!("quit took {:?}", started.elapsed());
+    eprintln!("quit took {:?}", quit(&t));
 }

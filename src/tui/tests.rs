@@ -132,6 +132,34 @@ fn output(app: &mut App, job: u64, mode: Mode, text: &str) {
 
 /// Job 1: a good build of hello, run in the given modes.
 fn successful_job(app: &mut App, modes: &[Mode]) {
+    good_build(app);
+    for &mode in modes {
+        update(app, ev(Event::RunStarted { job: 1, mode }));
+        output(app, 1, mode, "Hello from Go on wasip1/wasm!\narg 1: x\n");
+        let (compile, run) = match mode {
+            Mode::Interp => (23, 502),
+            Mode::Baseline => (218, 76),
+            Mode::Aot => (16, 42),
+        };
+        update(
+            app,
+            ev(Event::RunFinished {
+                job: 1,
+                report: report(mode, compile, run, Outcome::Exited { code: 0 }),
+            }),
+        );
+    }
+    update(
+        app,
+        ev(Event::JobFinished {
+            job: 1,
+            cancelled: false,
+        }),
+    );
+}
+
+/// Job 1 up to a good module: started, built, inspected; nothing run yet.
+fn good_build(app: &mut App) {
     update(
         app,
         ev(Event::JobStarted {
@@ -164,29 +192,6 @@ fn successful_job(app: &mut App, modes: &[Mode]) {
         ev(Event::ModuleReady {
             job: 1,
             module: module(2_379_671, None),
-        }),
-    );
-    for &mode in modes {
-        update(app, ev(Event::RunStarted { job: 1, mode }));
-        output(app, 1, mode, "Hello from Go on wasip1/wasm!\narg 1: x\n");
-        let (compile, run) = match mode {
-            Mode::Interp => (23, 502),
-            Mode::Baseline => (218, 76),
-            Mode::Aot => (16, 42),
-        };
-        update(
-            app,
-            ev(Event::RunFinished {
-                job: 1,
-                report: report(mode, compile, run, Outcome::Exited { code: 0 }),
-            }),
-        );
-    }
-    update(
-        app,
-        ev(Event::JobFinished {
-            job: 1,
-            cancelled: false,
         }),
     );
 }
@@ -566,7 +571,7 @@ fn snapshot_first_build() {
 #[test]
 fn snapshot_running() {
     let mut a = app();
-    successful_job(&mut a, &[]);
+    good_build(&mut a);
     update(
         &mut a,
         ev(Event::RunStarted {
@@ -597,7 +602,7 @@ fn snapshot_build_failure() {
 #[test]
 fn snapshot_trap() {
     let mut a = app();
-    successful_job(&mut a, &[]);
+    good_build(&mut a);
     update(
         &mut a,
         ev(Event::RunStarted {
