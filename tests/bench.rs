@@ -6,6 +6,13 @@ use std::path::Path;
 
 use common::*;
 
+fn executable(dir: &Path, name: &str, body: &str) {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 /// A stand-in runtime: runs the module with gowasm's interpreter, or prints something else.
 fn fake_runtime(dir: &Path, name: &str, honest: bool) {
     let body = if honest {
@@ -16,10 +23,27 @@ fn fake_runtime(dir: &Path, name: &str, honest: bool) {
     } else {
         "echo something else".to_string()
     };
-    let path = dir.join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    executable(dir, name, &body);
+}
+
+/// A stand-in wasmtime with its CLI's shape: `compile -o OUT MODULE` (here a copy) and
+/// `run [-C cache=n | --allow-precompiled] FILE ARGS…`; it logs how it was called.
+fn fake_wasmtime(dir: &Path) {
+    let log = dir.join("wasmtime.log");
+    executable(
+        dir,
+        "wasmtime",
+        &format!(
+            r#"echo "$@" >> {log}
+case "$1" in
+  compile) cp "$4" "$3" ;;
+  run) shift; while [ "${{1#-}}" != "$1" ]; do [ "$1" = -C ] && shift; shift; done
+       m="$1"; shift; exec {gowasm} run -q --mode interp "$m" -- "$@" ;;
+esac"#,
+            log = log.display(),
+            gowasm = env!("CARGO_BIN_EXE_gowasm")
+        ),
+    );
 }
 
 #[test]
@@ -27,6 +51,9 @@ fn bench_times_every_contender_interleaved_and_checks_outputs() {
     let bin = tempfile::tempdir().unwrap();
     fake_runtime(bin.path(), "wasm3", true);
     fake_runtime(bin.path(), "iwasm", false);
+    fake_wasmtime(bin.path());
+    // `cargo install wasmi_cli` installs `wasmi`.
+    fake_runtime(bin.path(), "wasmi", true);
     let path = format!("{}:/usr/bin:/bin", bin.path().display());
     let mut c = gowasm();
     c.env("PATH", path)
@@ -37,7 +64,7 @@ fn bench_times_every_contender_interleaved_and_checks_outputs() {
             "--native",
             "--json",
             "--against",
-            "wasm3,iwasm,wasmtime",
+            "wasm3,iwasm,wasmtime,wasmi_cli,wasmedge",
         ])
         .arg(sample("fib"))
         .args(["--", "20"]);
@@ -58,21 +85,46 @@ fn bench_times_every_contender_interleaved_and_checks_outputs() {
             "aot (cold)",
             "native",
             "wasm3",
-            "iwasm"
+            "iwasm",
+            "wasmtime",
+            "wasmtime (precompiled)",
+            "wasmi_cli"
         ]
     );
-    assert_eq!(r["not_found"], serde_json::json!(["wasmtime"]));
+    assert_eq!(r["not_found"], serde_json::json!(["wasmedge"]));
+    // wasmtime compiled the module once, ran it cold with its cache off and warm from the
+    // artifact, 1 warm-up + 3 runs each.
+    let calls = std::fs::read_to_string(bin.path().join("wasmtime.log")).unwrap();
+    let calls: Vec<&str> = calls.lines().collect();
+    assert!(calls[0].starts_with("compile -o "), "{calls:?}");
+    assert!(calls[0].ends_with("fib.wasm"), "{calls:?}");
+    let cold = calls
+        .iter()
+        .filter(|c| c.starts_with("run -C cache=n "))
+        .count();
+    let warm = calls
+        .iter()
+        .filter(|c| c.starts_with("run --allow-precompiled ") && c.contains(".cwasm 20"))
+        .count();
+    assert_eq!((calls.len(), cold, warm), (9, 4, 4), "{calls:?}");
     for x in results {
         assert_eq!(x["runs"], 3, "{x}");
         let w = &x["wall"];
         assert!(w["min"].as_f64().unwrap() <= w["median"].as_f64().unwrap());
         assert!(w["median"].as_f64().unwrap() <= w["max"].as_f64().unwrap());
     }
-    // Every mode and the honest stand-in print what native Go prints; the other does not.
-    for x in &results[..6] {
-        assert_eq!(x["same_output"], true, "{x}");
+    // Every mode and the honest stand-ins print what native Go prints; iwasm's does not.
+    for (i, x) in results.iter().enumerate() {
+        assert_eq!(x["same_output"], i != 6, "{x}");
     }
-    assert_eq!(results[6]["same_output"], false);
+    assert_eq!(results[0]["stdout_bytes"], results[4]["stdout_bytes"]);
+    // gowasm's modes say what a run costs besides the guest's own run phase; others cannot.
+    for x in &results[..4] {
+        let wall = x["wall"]["median"].as_f64().unwrap();
+        let not_run = x["overhead"]["median"].as_f64().unwrap();
+        assert!(not_run > 0.0 && not_run < wall, "{x}");
+    }
+    assert!(results[4]["overhead"].is_null());
     // The compiled modes beat the interpreter's run phase, and native Go beats everything.
     assert!(
         results[2]["speedup_over_interp"].as_f64().unwrap() > 1.0,

@@ -95,6 +95,14 @@ fn fib_matches_native() {
     check_sample("fib", &["nope"], &["nope"], &[]);
 }
 
+/// 4 MiB as 65 536 separate writes, and as 64 KiB blocks: gathered into fewer frames on the
+/// way out of the worker, every byte arrives, in order.
+#[test]
+fn spew_matches_native_line_by_line_and_in_blocks() {
+    check_sample("spew", &["4", "lines"], &["4", "lines"], &[]);
+    check_sample("spew", &["4"], &["4"], &[]);
+}
+
 #[test]
 fn jsonsort_matches_native() {
     check_sample("jsonsort", &[], &[], &[]);

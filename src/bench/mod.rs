@@ -8,6 +8,7 @@ mod stats;
 pub use runtimes::{KNOWN as KNOWN_RUNTIMES, NODE_SHIM, Runtime, find as find_runtimes};
 pub use stats::Stats;
 
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -66,6 +67,12 @@ pub struct ContenderResult {
     pub wall: Option<Stats>,
     /// gowasm's phases: load, compile, instantiate, run, total.
     pub phases: Vec<(String, Stats)>,
+    /// Wall time minus the guest's run phase (gowasm modes): starting the worker, loading,
+    /// compiling or loading the artifact, instantiating, and exiting. An upper bound on the
+    /// time from process start to the guest's `_start`.
+    pub overhead: Option<Stats>,
+    /// Bytes the guest wrote to stdout in its first measured run.
+    pub stdout_bytes: u64,
     /// Largest linear memory seen, in bytes (gowasm modes).
     pub peak_memory: Option<u64>,
     /// Every run printed what the first contender's first run printed, and exited the same way.
@@ -93,8 +100,35 @@ pub struct BenchReport {
 struct Sample {
     wall: Duration,
     report: Option<RunReport>,
-    stdout: Vec<u8>,
+    stdout: Digest,
     exit: i32,
+}
+
+/// What a run printed, kept as a length and a hash: a guest may print gigabytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Digest {
+    bytes: u64,
+    hash: blake3::Hash,
+}
+
+#[derive(Default)]
+struct Digester {
+    bytes: u64,
+    hasher: blake3::Hasher,
+}
+
+impl Digester {
+    fn update(&mut self, chunk: &[u8]) {
+        self.bytes += chunk.len() as u64;
+        self.hasher.update(chunk);
+    }
+
+    fn finish(&self) -> Digest {
+        Digest {
+            bytes: self.bytes,
+            hash: self.hasher.finalize(),
+        }
+    }
 }
 
 /// Runs the plan; `progress(done, total, name)` is called before each run.
@@ -146,11 +180,11 @@ fn run_once(plan: &BenchPlan, contender: &Contender) -> Result<Sample, String> {
             config: config.clone(),
             compile_only: false,
         };
-        let mut stdout = vec![];
+        let mut stdout = Digester::default();
         let started = Instant::now();
         let report = worker::run(&plan.exe, &job, plan.timeout, None, |s, b| {
             if s == crate::engine::Stream::Stdout {
-                stdout.extend_from_slice(b)
+                stdout.update(b)
             }
         })
         .map_err(|e| e.to_string())?;
@@ -162,7 +196,7 @@ fn run_once(plan: &BenchPlan, contender: &Contender) -> Result<Sample, String> {
         Ok(Sample {
             wall,
             report: Some(report),
-            stdout,
+            stdout: stdout.finish(),
             exit,
         })
     };
@@ -186,23 +220,37 @@ fn run_once(plan: &BenchPlan, contender: &Contender) -> Result<Sample, String> {
 }
 
 fn external(mut c: std::process::Command) -> Result<Sample, String> {
-    c.stdin(Stdio::null()).stderr(Stdio::null());
+    c.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let program = c.get_program().to_owned();
+    let failed = |e: std::io::Error| format!("{program:?}: {e}");
     let started = Instant::now();
-    let out = c
-        .output()
-        .map_err(|e| format!("{:?}: {e}", c.get_program()))?;
+    let mut child = c.spawn().map_err(failed)?;
+    let mut stdout = Digester::default();
+    let mut pipe = child.stdout.take().expect("piped stdout");
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        match pipe.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => stdout.update(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    let status = child.wait().map_err(failed)?;
     Ok(Sample {
         wall: started.elapsed(),
         report: None,
-        stdout: out.stdout,
-        exit: out.status.code().unwrap_or(-1),
+        stdout: stdout.finish(),
+        exit: status.code().unwrap_or(-1),
     })
 }
 
 fn summarize(
     c: &Contender,
     samples: &[Sample],
-    reference: Option<&(Vec<u8>, i32)>,
+    reference: Option<&(Digest, i32)>,
 ) -> ContenderResult {
     let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
     let reports: Vec<&RunReport> = samples.iter().filter_map(|s| s.report.as_ref()).collect();
@@ -229,11 +277,17 @@ fn summarize(
         Some((out, exit)) => samples.iter().all(|s| &s.stdout == out && s.exit == *exit),
         None => true,
     };
+    let overheads: Vec<Duration> = samples
+        .iter()
+        .filter_map(|s| Some(s.wall.saturating_sub(s.report.as_ref()?.timings.run)))
+        .collect();
     ContenderResult {
         name: c.name(),
         runs: samples.len(),
         wall: Stats::of(&walls),
         phases,
+        overhead: Stats::of(&overheads),
+        stdout_bytes: samples.first().map_or(0, |s| s.stdout.bytes),
         peak_memory: reports.iter().map(|r| r.memory_bytes).max(),
         same_output,
         exit_code: samples.first().map(|s| s.exit),

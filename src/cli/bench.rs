@@ -87,7 +87,15 @@ impl BenchArgs {
             }
         }
         let (found, not_found) = bench::find_runtimes(&self.against);
-        contenders.extend(found.into_iter().map(Contender::Runtime));
+        for runtime in found {
+            // wasmtime also runs its own ahead-of-time artifact: the counterpart of aot (warm).
+            let precompiled = match runtime.precompile(&resolved.module, scratch.path()) {
+                Ok(p) => p,
+                Err(e) => return super::fail(e),
+            };
+            contenders.push(Contender::Runtime(runtime));
+            contenders.extend(precompiled.map(Contender::Runtime));
+        }
         let node_shim = scratch.path().join("wasi-shim.mjs");
         if let Err(e) = std::fs::write(&node_shim, bench::NODE_SHIM) {
             return super::fail(format!("cannot write the node shim: {e}"));
@@ -179,9 +187,16 @@ pub fn table(report: &BenchReport) -> String {
         report.runs,
         report.warmup
     );
+    let width = report
+        .results
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(12);
     let _ = writeln!(
         s,
-        "{:<12} {:>10} {:>10} {:>10} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}  output",
+        "{:<width$} {:>10} {:>10} {:>10} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}  output",
         "",
         "wall med",
         "min",
@@ -189,6 +204,7 @@ pub fn table(report: &BenchReport) -> String {
         "spread",
         "compile",
         "run",
+        "not run",
         "vs interp",
         "vs native",
         "memory"
@@ -197,7 +213,7 @@ pub fn table(report: &BenchReport) -> String {
         let w = r.wall.expect("every contender ran");
         let _ = writeln!(
             s,
-            "{:<12} {:>10} {:>10} {:>10} {:>6.0}% {:>10} {:>10} {:>10} {:>10} {:>10}  {}",
+            "{:<width$} {:>10} {:>10} {:>10} {:>6.0}% {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}  {}",
             r.name,
             ms(w.median),
             ms(w.min),
@@ -205,6 +221,7 @@ pub fn table(report: &BenchReport) -> String {
             w.spread * 100.0,
             phase_median(r, "compile"),
             phase_median(r, "run"),
+            r.overhead.map_or("—".into(), |o| ms(o.median)),
             ratio(r.speedup_over_interp),
             ratio(r.ratio_to_native),
             r.peak_memory.map_or("—".into(), human_bytes),
@@ -213,7 +230,7 @@ pub fn table(report: &BenchReport) -> String {
     }
     let _ = writeln!(
         s,
-        "vs interp: interp's median over this one's; vs native: this one's over native Go's (run phase for gowasm modes, wall time for the rest)"
+        "not run: wall time minus the guest's run phase (worker start, load, compile or cache load, instantiate, exit)\nvs interp: interp's median over this one's; vs native: this one's over native Go's (run phase for gowasm modes, wall time for the rest)"
     );
     if let Some(n) = report.aot_break_even_runs {
         let _ = writeln!(
@@ -230,7 +247,7 @@ pub fn table(report: &BenchReport) -> String {
 
 pub fn csv(report: &BenchReport) -> String {
     let mut s = String::from(
-        "name,runs,wall_median_ms,wall_min_ms,wall_max_ms,spread,compile_median_ms,run_median_ms,speedup_over_interp,ratio_to_native,peak_memory_bytes,same_output\n",
+        "name,runs,wall_median_ms,wall_min_ms,wall_max_ms,spread,compile_median_ms,run_median_ms,not_run_median_ms,speedup_over_interp,ratio_to_native,peak_memory_bytes,stdout_bytes,same_output\n",
     );
     let msf = |d: std::time::Duration| format!("{:.3}", d.as_secs_f64() * 1000.0);
     for r in &report.results {
@@ -244,7 +261,7 @@ pub fn csv(report: &BenchReport) -> String {
         let opt = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.4}"));
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{:.4},{},{},{},{},{},{}",
+            "{},{},{},{},{},{:.4},{},{},{},{},{},{},{},{}",
             r.name,
             r.runs,
             msf(w.median),
@@ -253,9 +270,11 @@ pub fn csv(report: &BenchReport) -> String {
             w.spread,
             phase("compile"),
             phase("run"),
+            r.overhead.map_or(String::new(), |o| msf(o.median)),
             opt(r.speedup_over_interp),
             opt(r.ratio_to_native),
             r.peak_memory.map_or(String::new(), |m| m.to_string()),
+            r.stdout_bytes,
             r.same_output
         );
     }

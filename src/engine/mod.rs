@@ -3,6 +3,7 @@
 
 pub mod cache;
 mod config;
+pub mod frames;
 mod interp;
 mod native;
 mod report;
@@ -62,7 +63,7 @@ pub struct LoadedModule {
 /// Parses and triages a module; `read_time` is how long the caller took to read the bytes.
 pub fn load(bytes: Vec<u8>, read_time: Duration) -> Result<LoadedModule, EngineError> {
     let started = Instant::now();
-    let report = inspect::inspect(&bytes, 0)?;
+    let report = inspect::inspect_headers(&bytes)?;
     let needs = triage::triage(&report)?;
     Ok(LoadedModule {
         bytes,

@@ -1,19 +1,21 @@
 //! Runs live in a child process of the same binary (`gowasm __worker JOB`), so a run can be timed
 //! out or cancelled at any instant by killing the process — neither wasmi nor wasmer (as built
-//! here) can interrupt a guest stuck in a loop. The child streams frames on its stdout:
-//! `[tag u8][len u32 LE][payload]`, tag 1 = guest stdout, 2 = guest stderr, 3 = the final
-//! `Result<RunReport, String>` as JSON, 4 = compiling is done and instantiation (with any start function) begins: the timeout
-//! starts then.
+//! here) can interrupt a guest stuck in a loop. The child streams [`frames`](super::frames) on
+//! its stdout; the timeout starts with the frame that says compiling is done.
 
-use std::io::{BufWriter, Read, Write};
+use std::io::Write;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use super::frames::{
+    Event, FrameWriter, TAG_DONE, TAG_RUNNING, TAG_STDERR, TAG_STDOUT, read_frames,
+};
 use super::{Mode, Outcome, OutputSink, RunConfig, RunReport, Stream};
 
 /// Where workers' stderr goes when not to gowasm's own (the workbench sends it to its log file,
@@ -28,11 +30,6 @@ pub fn redirect_worker_stderr(path: PathBuf) {
 /// The hidden subcommand the child is started with.
 pub const WORKER_COMMAND: &str = "__worker";
 
-const TAG_STDOUT: u8 = 1;
-const TAG_STDERR: u8 = 2;
-const TAG_DONE: u8 = 3;
-const TAG_RUNNING: u8 = 4;
-
 /// One run, as sent to the child.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
@@ -42,13 +39,6 @@ pub struct Job {
     /// Only compile (and cache) the module; do not run it.
     #[serde(default)]
     pub compile_only: bool,
-}
-
-/// What the parent hears from a running child.
-enum Event {
-    Running,
-    Output(Stream, Vec<u8>),
-    Done(Box<Result<RunReport, String>>),
 }
 
 /// Why a worker run produced no report.
@@ -176,33 +166,6 @@ fn spawn(exe: &Path, job: &Job) -> Result<(Child, tempfile::NamedTempFile), Work
     Ok((child, job_file))
 }
 
-fn read_frames(mut from: impl Read, to: mpsc::SyncSender<Event>) {
-    let mut header = [0u8; 5];
-    loop {
-        if from.read_exact(&mut header).is_err() {
-            return;
-        }
-        let len = u32::from_le_bytes(header[1..5].try_into().expect("4 bytes")) as usize;
-        let mut payload = vec![0u8; len];
-        if from.read_exact(&mut payload).is_err() {
-            return;
-        }
-        let event = match header[0] {
-            TAG_RUNNING => Event::Running,
-            TAG_STDOUT => Event::Output(Stream::Stdout, payload),
-            TAG_STDERR => Event::Output(Stream::Stderr, payload),
-            TAG_DONE => Event::Done(Box::new(
-                serde_json::from_slice(&payload)
-                    .unwrap_or_else(|e| Err(format!("unreadable worker report: {e}"))),
-            )),
-            _ => return,
-        };
-        if to.send(event).is_err() {
-            return;
-        }
-    }
-}
-
 #[cfg(unix)]
 fn describe_status(s: std::process::ExitStatus) -> String {
     use std::os::unix::process::ExitStatusExt;
@@ -217,52 +180,52 @@ fn describe_status(s: std::process::ExitStatus) -> String {
     s.to_string()
 }
 
-/// The child's side of the pipe: frames written to our stdout.
-struct FrameWriter {
-    out: Mutex<BufWriter<std::io::Stdout>>,
-    broken: AtomicBool,
+/// The child's side of the pipe: frames on our stdout.
+struct WorkerSink {
+    frames: FrameWriter<std::fs::File>,
 }
 
-impl FrameWriter {
-    fn frame(&self, tag: u8, payload: &[u8]) {
-        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
-        // Chunks are split so a frame's length always fits its u32.
-        for chunk in payload
-            .chunks(u32::MAX as usize)
-            .chain(payload.is_empty().then_some(&[][..]))
-        {
-            let ok = out.write_all(&[tag]).is_ok()
-                && out.write_all(&(chunk.len() as u32).to_le_bytes()).is_ok()
-                && out.write_all(chunk).is_ok()
-                && out.flush().is_ok();
-            if !ok && !self.broken.swap(true, Ordering::Relaxed) {
-                // The parent is gone: nobody will read the rest, so stop the guest now.
-                std::process::exit(141);
-            }
+impl WorkerSink {
+    fn send(&self, tag: u8, payload: &[u8], now: bool) {
+        let sent = if now {
+            self.frames.send_now(tag, payload)
+        } else {
+            self.frames.send(tag, payload)
+        };
+        if sent.is_err() {
+            // The parent is gone: nobody will read the rest, so stop the guest now.
+            std::process::exit(141);
         }
     }
 }
 
-impl OutputSink for FrameWriter {
+impl OutputSink for WorkerSink {
     fn output(&self, stream: Stream, bytes: &[u8]) {
         let tag = match stream {
             Stream::Stdout => TAG_STDOUT,
             Stream::Stderr => TAG_STDERR,
         };
-        self.frame(tag, bytes);
+        self.send(tag, bytes, false);
     }
 
     fn running(&self) {
-        self.frame(TAG_RUNNING, &[]);
+        self.send(TAG_RUNNING, &[], true);
     }
 }
 
 /// Entry point of the child process: runs the job in the JSON file `job_path`, reports on stdout.
 pub fn worker_main(job_path: &Path) -> i32 {
     die_with_parent();
-    let writer = Arc::new(FrameWriter {
-        out: Mutex::new(BufWriter::with_capacity(64 * 1024, std::io::stdout())),
-        broken: AtomicBool::new(false),
+    // The pipe itself, not `Stdout`, whose line buffering would split and copy every frame.
+    let pipe = match std::io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => std::fs::File::from(fd),
+        Err(e) => {
+            eprintln!("gowasm worker: no stdout: {e}");
+            return 125;
+        }
+    };
+    let writer = Arc::new(WorkerSink {
+        frames: FrameWriter::new(pipe),
     });
     let result = std::fs::read(job_path)
         .map_err(|e| format!("cannot read the worker job {}: {e}", job_path.display()))
@@ -285,7 +248,7 @@ pub fn worker_main(job_path: &Path) -> i32 {
             .map_err(|e| e.to_string())
         });
     let json = serde_json::to_vec(&result).expect("a report serializes");
-    writer.frame(TAG_DONE, &json);
+    writer.send(TAG_DONE, &json, true);
     0
 }
 
@@ -300,53 +263,3 @@ fn die_with_parent() {
 
 #[cfg(not(target_os = "linux"))]
 fn die_with_parent() {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn frame(tag: u8, payload: &[u8]) -> Vec<u8> {
-        let mut f = vec![tag];
-        f.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-        f.extend_from_slice(payload);
-        f
-    }
-
-    #[test]
-    fn frames_become_events_in_order() {
-        let report = RunReport::new(Mode::Aot);
-        let done = serde_json::to_vec(&Ok::<_, String>(report.clone())).unwrap();
-        let mut wire = frame(TAG_RUNNING, b"");
-        wire.extend(frame(TAG_STDOUT, b"hello\n"));
-        wire.extend(frame(TAG_STDERR, b""));
-        wire.extend(frame(TAG_DONE, &done));
-        let (tx, rx) = mpsc::sync_channel(16);
-        read_frames(&wire[..], tx);
-        let events: Vec<Event> = rx.iter().collect();
-        assert!(matches!(events[0], Event::Running));
-        assert!(matches!(&events[1], Event::Output(Stream::Stdout, b) if b == b"hello\n"));
-        assert!(matches!(&events[2], Event::Output(Stream::Stderr, b) if b.is_empty()));
-        assert!(matches!(&events[3], Event::Done(r) if r.as_ref() == &Ok(report)));
-        assert_eq!(events.len(), 4);
-    }
-
-    #[test]
-    fn a_cut_stream_or_unknown_tag_ends_reading() {
-        let mut wire = frame(TAG_STDOUT, b"abc");
-        wire.truncate(wire.len() - 1);
-        let (tx, rx) = mpsc::sync_channel(16);
-        read_frames(&wire[..], tx);
-        assert_eq!(rx.iter().count(), 0);
-
-        let (tx, rx) = mpsc::sync_channel(16);
-        read_frames(&frame(99, b"x")[..], tx);
-        assert_eq!(rx.iter().count(), 0);
-    }
-
-    #[test]
-    fn garbage_report_is_an_error_not_a_panic() {
-        let (tx, rx) = mpsc::sync_channel(16);
-        read_frames(&frame(TAG_DONE, b"{not json")[..], tx);
-        assert!(matches!(rx.recv().unwrap(), Event::Done(r) if r.is_err()));
-    }
-}

@@ -9,7 +9,7 @@ pub mod triage;
 #[cfg(test)]
 mod tests;
 
-pub use parse::inspect;
+pub use parse::{inspect, inspect_headers};
 pub use toolchain::{Target, Toolchain, detect_toolchain};
 
 use serde::Serialize;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use wasmparser::{
-    BinaryReaderError, CompositeInnerType, ExternalKind, KnownCustom, Name, Parser, Payload,
+    BinaryReaderError, Chunk, CompositeInnerType, ExternalKind, KnownCustom, Name, Parser, Payload,
     TypeRef, ValType,
 };
 
@@ -14,25 +14,61 @@ use super::{
 
 /// Inspects a wasm file; `top` is how many of the largest functions to list.
 pub fn inspect(bytes: &[u8], top: usize) -> Result<Report, InspectError> {
+    let acc = Accumulator {
+        // Names only label the largest functions.
+        want_names: top > 0,
+        ..Accumulator::default()
+    };
+    Ok(scan(bytes, acc)?.finish(bytes.len() as u64, top))
+}
+
+/// What a run needs to know before it starts, read quickly: sections, imports, exports, limits,
+/// producers, toolchain and target. Function bodies and data segments are not read (Go modules
+/// have tens of thousands of segments), so `largest_functions` is empty and `data_bytes` is 0;
+/// the engines validate those parts when they compile.
+pub fn inspect_headers(bytes: &[u8]) -> Result<Report, InspectError> {
+    let acc = Accumulator {
+        headers_only: true,
+        ..Accumulator::default()
+    };
+    Ok(scan(bytes, acc)?.finish(bytes.len() as u64, 0))
+}
+
+fn scan(bytes: &[u8], mut acc: Accumulator) -> Result<Accumulator, InspectError> {
     if bytes.is_empty() {
         return Err(InspectError::Empty);
     }
     if !bytes.starts_with(b"\0asm") {
         return Err(InspectError::NotWasm);
     }
-    let mut acc = Accumulator {
-        // Names only label the largest functions; a run's triage (top 0) skips them.
-        want_names: top > 0,
-        ..Accumulator::default()
-    };
-    for payload in Parser::new(0).parse_all(bytes) {
-        let payload = payload.map_err(malformed)?;
-        acc.visit(payload).map_err(malformed)?;
+    let mut parser = Parser::new(0);
+    let mut offset = 0usize;
+    loop {
+        let truncated = |offset: usize| InspectError::Malformed {
+            offset: offset as u64,
+            message: "unexpected end of file".into(),
+        };
+        let rest = bytes.get(offset..).ok_or_else(|| truncated(offset))?;
+        let (consumed, payload) = match parser.parse(rest, true).map_err(malformed)? {
+            Chunk::Parsed { consumed, payload } => (consumed, payload),
+            Chunk::NeedMoreData(_) => return Err(truncated(bytes.len())),
+        };
+        offset += consumed;
+        match payload {
+            Payload::CodeSectionStart { count, range, size } if acc.headers_only => {
+                acc.section("code", range, Some(count));
+                acc.unread_bodies = count;
+                parser.skip_section();
+                offset += size as usize;
+            }
+            Payload::End(_) => break,
+            payload => acc.visit(payload).map_err(malformed)?,
+        }
         if acc.encoding == Some(Encoding::Component) {
             break;
         }
     }
-    Ok(acc.finish(bytes.len() as u64, top))
+    Ok(acc)
 }
 
 fn malformed(e: BinaryReaderError) -> InspectError {
@@ -57,6 +93,10 @@ struct Accumulator {
     bodies: Vec<(u32, u64)>,
     names: HashMap<u32, String>,
     want_names: bool,
+    /// Skip function bodies and data segments ([`inspect_headers`]).
+    headers_only: bool,
+    /// Function bodies counted but not read.
+    unread_bodies: u32,
     producers: Vec<Producer>,
     custom_names: Vec<String>,
 }
@@ -171,6 +211,10 @@ impl Accumulator {
             Payload::DataCountSection { range, .. } => self.section("datacount", range, None),
             Payload::DataSection(r) => {
                 self.section("data", r.range(), Some(r.count()));
+                if self.headers_only {
+                    self.data_segments = r.count();
+                    return Ok(());
+                }
                 for d in r {
                     self.data_segments += 1;
                     self.data_bytes += d?.data.len() as u64;
@@ -240,7 +284,7 @@ impl Accumulator {
                 (s.size as f64 * 10000.0 / file_size as f64).round() / 100.0
             };
         }
-        let defined_functions = self.bodies.len() as u32;
+        let defined_functions = self.bodies.len() as u32 + self.unread_bodies;
         self.bodies
             .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let largest_functions = self

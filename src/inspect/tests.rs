@@ -138,6 +138,7 @@ fn damaged_bytes_never_panic() {
     let good = fixture("tinygo_wasm");
     for len in 0..good.len() {
         let _ = inspect(&good[..len], 20);
+        let _ = inspect_headers(&good[..len]);
     }
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut next = || {
@@ -155,6 +156,9 @@ fn damaged_bytes_never_panic() {
         if let Ok(r) = inspect(&bytes, 20) {
             let _ = triage(&r);
         }
+        if let Ok(r) = inspect_headers(&bytes) {
+            let _ = triage(&r);
+        }
     }
     for _ in 0..2_000 {
         let len = (next() % 200) as usize;
@@ -163,5 +167,39 @@ fn damaged_bytes_never_panic() {
             bytes.splice(0..0, *b"\0asm\x01\0\0\0");
         }
         let _ = inspect(&bytes, 20);
+        let _ = inspect_headers(&bytes);
     }
+}
+
+/// The quick read a run makes agrees with the full one on everything but what it skips.
+#[test]
+fn headers_only_agrees_with_the_full_report() {
+    let with_data = wasm(
+        r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+             (memory 1) (data (i32.const 8) "abc") (data (i32.const 64) "defgh")
+             (func $a) (func $b (drop (i32.const 1)))
+             (export "_start" (func $a)))"#,
+    );
+    for bytes in [
+        fixture("trap"),
+        fixture("tinygo_wasm"),
+        fixture("go_js"),
+        with_data,
+    ] {
+        let full = inspect(&bytes, 0).unwrap();
+        let quick = inspect_headers(&bytes).unwrap();
+        assert_eq!(quick.data_bytes, 0);
+        assert_eq!(
+            Report {
+                data_bytes: full.data_bytes,
+                ..quick
+            },
+            full
+        );
+    }
+    // A truncated code section is still an error, not a short report.
+    let bytes = fixture("trap");
+    let code = inspect(&bytes, 0).unwrap().section("code").unwrap().clone();
+    let cut = &bytes[..(code.offset + code.size / 2) as usize];
+    assert!(inspect_headers(cut).is_err());
 }

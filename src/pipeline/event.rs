@@ -126,6 +126,43 @@ pub struct ModuleSummary {
     pub largest_functions: Vec<crate::inspect::FunctionSize>,
 }
 
+impl ModuleSummary {
+    /// The summary of a module of `size` bytes hashed `hash`, from its inspection `report`;
+    /// `previous` is the last good module's size and whether it was these very bytes.
+    pub fn of(
+        path: PathBuf,
+        report: &crate::inspect::Report,
+        hash: String,
+        size: u64,
+        previous: Option<(u64, bool)>,
+    ) -> ModuleSummary {
+        ModuleSummary {
+            path,
+            size,
+            size_delta: previous.map(|(p, _)| size as i64 - p as i64),
+            unchanged: previous.is_some_and(|(_, same)| same),
+            hash,
+            toolchain: report.toolchain.name.clone(),
+            toolchain_version: report.toolchain.version.clone(),
+            target: report.target.label().to_string(),
+            functions: report.defined_functions,
+            imports: report.imports.len(),
+            exports: report.exports.len(),
+            sections: report
+                .sections
+                .iter()
+                .map(|s| SectionSize {
+                    name: s.name.clone(),
+                    size: s.size,
+                })
+                .collect(),
+            import_list: report.imports.clone(),
+            export_list: report.exports.clone(),
+            largest_functions: report.largest_functions.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SectionSize {
     pub name: String,

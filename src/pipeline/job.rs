@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::event::{Event, ModuleSummary, SectionSize};
+use super::event::{Event, ModuleSummary};
 use super::{LastGood, PipelineOptions, Source};
 use crate::build::{self, BuildRequest};
 use crate::engine::worker::{self, Job as WorkerJob};
@@ -127,33 +127,10 @@ impl Job {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        let unchanged = previous.as_ref().is_some_and(|p| p.hash == hash);
+        let before = previous.as_ref().map(|p| (p.size, p.hash == hash));
         self.send(Event::ModuleReady {
             job: self.job,
-            module: ModuleSummary {
-                path: path.clone(),
-                size,
-                size_delta: previous.as_ref().map(|p| size as i64 - p.size as i64),
-                unchanged,
-                hash: hash.clone(),
-                toolchain: report.toolchain.name.clone(),
-                toolchain_version: report.toolchain.version.clone(),
-                target: report.target.label().to_string(),
-                functions: report.defined_functions,
-                imports: report.imports.len(),
-                exports: report.exports.len(),
-                sections: report
-                    .sections
-                    .iter()
-                    .map(|s| SectionSize {
-                        name: s.name.clone(),
-                        size: s.size,
-                    })
-                    .collect(),
-                import_list: report.imports.clone(),
-                export_list: report.exports.clone(),
-                largest_functions: report.largest_functions.clone(),
-            },
+            module: ModuleSummary::of(path.clone(), &report, hash.clone(), size, before),
         });
         if let Err(e) = triage::triage(&report) {
             return self.fail(e.to_string());
@@ -164,7 +141,7 @@ impl Job {
             size,
             hash,
         });
-        Some((path, unchanged))
+        Some((path, before.is_some_and(|(_, same)| same)))
     }
 
     /// Runs each mode in turn. With interp and aot both wanted, aot's artifact compiles in the

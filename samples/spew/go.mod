@@ -1,0 +1,3 @@
+module gowasm.example/spew
+
+go 1.21
