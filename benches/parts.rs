@@ -4,7 +4,7 @@
 //! - `aot cache load`: engine set-up plus loading the cached artifact of a real Go module
 //!   (memory map, checksum, wasmer's deserialization), i.e. aot's compile phase on a hit;
 //! - `instantiate`: each mode's instantiate phase on a real Go module, as the engine times it;
-//! - `output frames`: guest output through the worker's frame format over a real pipe, in
+//! - `output frames`: guest output through the worker's frame writer and a real pipe, in
 //!   64-byte writes (one per line, like `fmt.Println`) and 64 KiB writes (like a `bufio.Writer`);
 //! - `tui frame`: one full-screen (200×60) frame of the workbench holding a real module and a
 //!   full scrollback.
@@ -12,14 +12,13 @@
 //! The Go samples are built with the real Go toolchain (run `scripts/setup` first).
 
 use std::hint::black_box;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gowasm::build::{BuildRequest, Compiler};
-use gowasm::engine::frames::{TAG_STDOUT, read_frames, write_frame};
+use gowasm::engine::frames::{FrameWriter, TAG_STDOUT, read_frames};
 use gowasm::engine::{self, Mode, OutputSink, RunConfig, RunReport, Stream};
 use gowasm::pipeline::{Event, ModuleSummary};
 use gowasm::tui::app::{App, Msg, update};
@@ -180,17 +179,16 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-/// Sends `total` bytes of output as frames of `chunk` bytes through a pipe, the way a worker
-/// does, and reads them back as the parent does; returns the bytes received.
+/// Sends `total` bytes of output in `chunk`-byte writes through the worker's frame writer and
+/// a pipe, and reads them back as the parent does; returns the bytes received.
 fn frames_through_a_pipe(total: usize, chunk: usize) -> usize {
     let (reader, writer) = std::io::pipe().unwrap();
     let sender = std::thread::spawn(move || {
-        let mut out = BufWriter::with_capacity(64 * 1024, writer);
+        let frames = FrameWriter::new(writer);
         let payload = vec![b'x'; chunk];
         for _ in 0..total / chunk {
-            write_frame(&mut out, TAG_STDOUT, &payload).unwrap();
+            frames.send(TAG_STDOUT, &payload).unwrap();
         }
-        out.flush().unwrap();
     });
     let (tx, rx) = mpsc::sync_channel(256);
     let receiver = std::thread::spawn(move || read_frames(reader, tx));

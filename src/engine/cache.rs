@@ -93,11 +93,9 @@ impl ArtifactCache {
 /// load allocating and copying a 10 MB artifact.
 fn map_file(path: &Path) -> std::io::Result<bytes::Bytes> {
     let file = std::fs::File::open(path)?;
-    // Populated up front: one call maps every page instead of a fault per page as the
-    // checksum walks the file.
     // SAFETY: artifacts are never changed in place — writers rename a new file over the old
     // name — so the mapped bytes stay as they were checked for as long as they are used.
-    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file)? };
+    let map = unsafe { memmap2::Mmap::map(&file)? };
     Ok(bytes::Bytes::from_owner(map))
 }
 
