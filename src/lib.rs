@@ -8,6 +8,7 @@ pub mod build;
 pub mod cli;
 pub mod compare;
 pub mod engine;
+pub mod image;
 pub mod inspect;
 pub mod lines;
 pub mod pipeline;

@@ -100,7 +100,7 @@ fn bench_times_every_contender_interleaved_and_checks_outputs() {
     assert!(calls[0].ends_with("fib.wasm"), "{calls:?}");
     let cold = calls
         .iter()
-        .filter(|c| c.starts_with("run -C cache=n "))
+        .filter(|c| c.starts_with("run -C cache=n ") && c.ends_with("fib.wasm 20"))
         .count();
     let warm = calls
         .iter()
@@ -117,6 +117,7 @@ fn bench_times_every_contender_interleaved_and_checks_outputs() {
     for (i, x) in results.iter().enumerate() {
         assert_eq!(x["same_output"], i != 6, "{x}");
     }
+    assert!(results[0]["stdout_bytes"].as_u64().unwrap() > 0);
     assert_eq!(results[0]["stdout_bytes"], results[4]["stdout_bytes"]);
     // gowasm's modes say what a run costs besides the guest's own run phase; others cannot.
     for x in &results[..4] {

@@ -235,7 +235,11 @@ fn external(mut c: std::process::Command) -> Result<Sample, String> {
             Ok(0) => break,
             Ok(n) => stdout.update(&chunk[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(failed(e)),
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(failed(e));
+            }
         }
     }
     let status = child.wait().map_err(failed)?;

@@ -4,6 +4,7 @@ mod bench;
 mod build;
 mod format;
 mod guest;
+mod image;
 mod inspect;
 mod run;
 mod source;
@@ -51,6 +52,8 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Show a module's sections, imports, exports, limits and largest functions
     Inspect(inspect::InspectArgs),
+    /// Package the module as an OCI image (FROM scratch, wasi/wasm) for containerd and crun
+    Image(image::ImageArgs),
     /// Rebuild and rerun a Go project (or rerun a .wasm file) on every change
     Watch(watch::WatchArgs),
     /// Internal: run one job in a worker process
@@ -66,6 +69,7 @@ pub fn main() -> ExitCode {
         Some(Command::Build(a)) => a.run(),
         Some(Command::Bench(a)) => a.run(),
         Some(Command::Inspect(a)) => a.run(),
+        Some(Command::Image(a)) => a.run(),
         Some(Command::Watch(a)) => a.run(),
         Some(Command::Worker { job }) => {
             ExitCode::from(crate::engine::worker::worker_main(&job) as u8)

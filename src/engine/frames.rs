@@ -90,6 +90,14 @@ impl<W: Write + Send + 'static> FrameWriter<W> {
         self.write(tag, payload, false)
     }
 
+    /// Flushes what waits, unless a writer holds the lock (for a panic hook, which must not
+    /// wait on a lock the panicking thread may hold).
+    pub fn try_flush(&self) {
+        if let Ok(mut state) = self.shared.state.try_lock() {
+            let _ = state.flush();
+        }
+    }
+
     /// Sends a frame, and everything before it, now.
     pub fn send_now(&self, tag: u8, payload: &[u8]) -> std::io::Result<()> {
         self.write(tag, payload, true)
@@ -172,7 +180,7 @@ pub fn read_frames(from: impl Read, to: mpsc::SyncSender<Event>) {
         let event = match tag {
             TAG_RUNNING => Event::Running,
             TAG_STDOUT | TAG_STDERR => {
-                while let Some(more) = next_buffered_output(&mut from, tag) {
+                while let Some(more) = next_buffered_output(&mut from, tag, payload.len()) {
                     payload.extend_from_slice(&more);
                 }
                 let stream = if tag == TAG_STDOUT {
@@ -206,14 +214,19 @@ fn read_one(from: &mut impl BufRead) -> Option<(u8, Vec<u8>)> {
     Some((header[0], payload))
 }
 
-/// The next frame's payload if it is `tag` output lying whole in the buffer (no read needed).
-fn next_buffered_output(from: &mut BufReader<impl Read>, tag: u8) -> Option<Vec<u8>> {
+/// The next frame's payload if it is `tag` output lying whole in the buffer (no read needed)
+/// and joining it to the `joined` bytes so far stays within [`MAX_JOINED`].
+fn next_buffered_output(
+    from: &mut BufReader<impl Read>,
+    tag: u8,
+    joined: usize,
+) -> Option<Vec<u8>> {
     let buffered = from.buffer();
     if buffered.len() < HEADER_LEN || buffered[0] != tag {
         return None;
     }
     let len = u32::from_le_bytes(buffered[1..5].try_into().expect("4 bytes")) as usize;
-    if buffered.len() < HEADER_LEN + len || len > MAX_JOINED {
+    if buffered.len() < HEADER_LEN + len || joined + len > MAX_JOINED {
         return None;
     }
     let payload = buffered[HEADER_LEN..HEADER_LEN + len].to_vec();

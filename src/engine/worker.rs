@@ -227,6 +227,13 @@ pub fn worker_main(job_path: &Path) -> i32 {
     let writer = Arc::new(WorkerSink {
         frames: FrameWriter::new(pipe),
     });
+    // A panic (in an engine, say) ends the process: send the guest's last output first.
+    let on_panic = writer.clone();
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        on_panic.frames.try_flush();
+        previous_hook(info);
+    }));
     let result = std::fs::read(job_path)
         .map_err(|e| format!("cannot read the worker job {}: {e}", job_path.display()))
         .and_then(|json| {

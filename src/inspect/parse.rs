@@ -59,7 +59,10 @@ fn scan(bytes: &[u8], mut acc: Accumulator) -> Result<Accumulator, InspectError>
                 acc.section("code", range, Some(count));
                 acc.unread_bodies = count;
                 parser.skip_section();
-                offset += size as usize;
+                offset = offset
+                    .checked_add(size as usize)
+                    .filter(|&end| end <= bytes.len())
+                    .ok_or_else(|| truncated(bytes.len()))?;
             }
             Payload::End(_) => break,
             payload => acc.visit(payload).map_err(malformed)?,

@@ -1,0 +1,149 @@
+//! `gowasm image`: the module as an OCI image for containerd and crun, without a daemon.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::source::{self, BuildOptions};
+use crate::engine::human_bytes;
+use crate::image::{self, Format, ImageRequest, Provenance, Reference};
+
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// A .wasm file or a Go project folder (built first)
+    pub input: PathBuf,
+    /// Where to write the image (a file, or a folder for oci-dir)
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// The image's name and tag [default: the project's or file's name, tag latest]
+    #[arg(long, value_name = "NAME:TAG")]
+    pub name: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::OciArchive)]
+    pub format: Format,
+    /// Also write OUTPUT.Containerfile, the same image for buildah, and print the buildah command
+    #[arg(long)]
+    pub containerfile: bool,
+    /// Print what was written as JSON
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub build: BuildOptions,
+}
+
+impl ImageArgs {
+    pub fn run(self) -> ExitCode {
+        let stem = if self.input.is_dir() {
+            crate::build::project_name(&self.input.canonicalize().unwrap_or(self.input.clone()))
+        } else {
+            self.input
+                .file_stem()
+                .map_or("module".into(), |s| s.to_string_lossy().into_owned())
+        };
+        let stem = image::name_from(&stem);
+        let reference: Reference = match self.name.as_deref().unwrap_or(&stem).parse() {
+            Ok(r) => r,
+            Err(e) => return super::fail(e),
+        };
+        let resolved = match source::resolve_or_exit(&self.input, &self.build) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+        let module = match std::fs::read(&resolved.module)
+            .map_err(|e| format!("cannot read {}: {e}", resolved.module.display()))
+            .and_then(|raw| {
+                crate::inspect::binary_from_file_contents(raw)
+                    .map_err(|e| format!("{}: {e}", resolved.module.display()))
+            }) {
+            Ok(m) => m,
+            Err(e) => return super::fail(e),
+        };
+        let origin = if self.input.is_dir() {
+            self.input.clone()
+        } else {
+            parent_of(&self.input)
+        };
+        let request = ImageRequest {
+            module,
+            file_name: format!("{stem}.wasm"),
+            reference,
+            provenance: Provenance::of(&origin, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref()),
+        };
+        let containerfile_path = {
+            let mut p = self.output.clone().into_os_string();
+            p.push(".Containerfile");
+            PathBuf::from(p)
+        };
+        if self.containerfile && !replaceable_containerfile(&containerfile_path) {
+            return super::fail(format!(
+                "{} exists and gowasm did not write it: choose another -o",
+                containerfile_path.display()
+            ));
+        }
+        let summary = match image::write_image(&request, self.format, &self.output) {
+            Ok(s) => s,
+            Err(e) => return super::fail(e),
+        };
+        if self.containerfile {
+            let context = parent_of(&resolved.module);
+            let context = context.canonicalize().unwrap_or(context);
+            let module_file = resolved
+                .module
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            let text = image::containerfile(
+                &request,
+                &context.to_string_lossy(),
+                &module_file,
+                &containerfile_path.to_string_lossy(),
+            );
+            if let Err(e) = std::fs::write(&containerfile_path, &text) {
+                return super::fail(format!(
+                    "cannot write {}: {e}",
+                    containerfile_path.display()
+                ));
+            }
+            if !self.json {
+                eprintln!(
+                    "gowasm: wrote {}; build it with:\n{}",
+                    containerfile_path.display(),
+                    text.lines().nth(1).unwrap_or("").trim_start_matches("# ")
+                );
+            }
+        }
+        if self.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&summary).expect("serializable")
+            );
+        } else {
+            eprintln!(
+                "gowasm: wrote {} ({}, {}, {}): entrypoint {:?}, platform {}, manifest {}",
+                summary.path.display(),
+                summary.format.name(),
+                summary.reference,
+                human_bytes(summary.size),
+                summary.entrypoint,
+                summary.platform,
+                summary.manifest_digest
+            );
+            println!("{}", summary.path.display());
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A Containerfile may be (re)written where there is none, or where gowasm wrote the last one.
+fn replaceable_containerfile(path: &Path) -> bool {
+    match std::fs::read_to_string(path) {
+        Ok(text) => text.starts_with(image::CONTAINERFILE_HEADER),
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    }
+}

@@ -1,0 +1,115 @@
+//! A module as an OCI image for containerd and crun: one layer holding `/<name>.wasm`, the
+//! entrypoint, the platform `wasi/wasm` and the annotation `module.wasm.image/variant=compat-smart`,
+//! written without a daemon as an OCI archive, an OCI layout folder or a docker archive.
+//! Reproducible: the same module and options give the same bytes.
+//!
+//! Why the platform and the annotation: containerd's runwasi shims and Docker's Wasm support pick
+//! images by the platform `wasi/wasm`; crun's Wasm handler runs a container through WasmEdge or
+//! wasmtime when the container's OCI runtime spec carries `module.wasm.image/variant`, which
+//! CRI-O and Podman copy from the image manifest's annotations. The annotation is also a label
+//! in the image config, the only place a docker archive can carry it.
+
+mod blobs;
+mod containerfile;
+mod layout;
+mod provenance;
+mod reference;
+mod tarball;
+
+pub use containerfile::{HEADER as CONTAINERFILE_HEADER, containerfile};
+pub use provenance::{Provenance, rfc3339};
+pub use reference::{Reference, name_from};
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// The annotation crun's Wasm handler looks for, and its value.
+pub const VARIANT_ANNOTATION: (&str, &str) = ("module.wasm.image/variant", "compat-smart");
+
+/// How the image is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// A tar of an OCI image layout (`skopeo copy oci-archive:…`, `ctr image import`).
+    OciArchive,
+    /// An OCI image layout folder (`umoci`, `skopeo copy oci:…`).
+    OciDir,
+    /// `docker save`'s format (`docker load`, `podman load`).
+    DockerArchive,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::OciArchive => "oci-archive",
+            Format::OciDir => "oci-dir",
+            Format::DockerArchive => "docker-archive",
+        }
+    }
+}
+
+/// What goes into the image.
+#[derive(Debug, Clone)]
+pub struct ImageRequest {
+    /// The module's bytes (checked to be wasm).
+    pub module: Vec<u8>,
+    /// The file name in the image's root, e.g. `hello.wasm`.
+    pub file_name: String,
+    pub reference: Reference,
+    pub provenance: Provenance,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageSummary {
+    pub path: PathBuf,
+    pub format: Format,
+    pub reference: String,
+    pub entrypoint: Vec<String>,
+    pub platform: String,
+    /// The manifest's digest (`sha256:…`), the image's identity.
+    pub manifest_digest: String,
+    pub config_digest: String,
+    pub layer_digest: String,
+    /// Bytes written.
+    pub size: u64,
+}
+
+/// Why no image was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error("{0}")]
+    NotWasm(String),
+    #[error("{path} exists and is not an image archive gowasm would replace: choose another -o")]
+    WouldOverwrite { path: PathBuf },
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Builds the image's blobs and writes them to `out` in `format`: atomically, so a failure
+/// leaves nothing behind and an existing archive is replaced only when the new one is whole.
+pub fn write_image(
+    request: &ImageRequest,
+    format: Format,
+    out: &Path,
+) -> Result<ImageSummary, ImageError> {
+    crate::inspect::inspect_headers(&request.module)
+        .map_err(|e| ImageError::NotWasm(format!("the module is not usable wasm: {e}")))?;
+    let blobs = blobs::build(request, format == Format::DockerArchive);
+    let size = layout::write(&blobs, request, format, out)?;
+    Ok(ImageSummary {
+        path: out.to_path_buf(),
+        format,
+        reference: request.reference.to_string(),
+        entrypoint: blobs.entrypoint.clone(),
+        platform: "wasi/wasm".into(),
+        manifest_digest: blobs.manifest.digest.clone(),
+        config_digest: blobs.config.digest.clone(),
+        layer_digest: blobs.layer.digest.clone(),
+        size,
+    })
+}

@@ -1,0 +1,91 @@
+//! Where an image came from, for its `org.opencontainers.image.*` annotations: a creation time
+//! that does not change from build to build, and the git source and revision.
+
+use std::path::Path;
+use std::process::Command;
+
+/// When and from what the image was made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// Unix seconds: `SOURCE_DATE_EPOCH`, else the git commit's time, else 0.
+    pub created: u64,
+    /// The git remote `origin`, when there is one.
+    pub source: Option<String>,
+    /// The git commit (`HEAD`), when the project is in a git repository.
+    pub revision: Option<String>,
+}
+
+impl Provenance {
+    /// Reads the provenance of a project folder (or a module's folder); `source_date_epoch`
+    /// is `$SOURCE_DATE_EPOCH`, which wins over the commit time as reproducible builds expect.
+    pub fn of(dir: &Path, source_date_epoch: Option<&str>) -> Provenance {
+        let git = |args: &[&str]| -> Option<String> {
+            let out = Command::new("git")
+                .arg("-C")
+                .arg(dir)
+                .args(args)
+                .output()
+                .ok()?;
+            let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
+            (out.status.success() && !text.is_empty()).then_some(text)
+        };
+        let revision = git(&["rev-parse", "HEAD"]);
+        let commit_time = revision
+            .as_ref()
+            .and_then(|_| git(&["log", "-1", "--format=%ct"]))
+            .and_then(|t| t.parse().ok());
+        Provenance {
+            created: source_date_epoch
+                .and_then(|s| s.trim().parse().ok())
+                .or(commit_time)
+                .unwrap_or(0),
+            source: revision
+                .as_ref()
+                .and_then(|_| git(&["remote", "get-url", "origin"])),
+            revision,
+        }
+    }
+}
+
+/// Unix seconds as an RFC 3339 UTC time, e.g. `2026-11-26T14:03:00Z`.
+pub fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_in_rfc3339() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_795_706_580), "2026-11-26T15:23:00Z");
+    }
+
+    #[test]
+    fn source_date_epoch_wins_and_no_git_means_no_revision() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = Provenance::of(dir.path(), Some("1234"));
+        assert_eq!(p.created, 1234);
+        assert_eq!(p.revision, None);
+        assert_eq!(Provenance::of(dir.path(), None).created, 0);
+    }
+}
