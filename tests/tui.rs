@@ -137,6 +137,18 @@ fn the_workbench_shows_new_output_after_an_edit_and_quits_at_once() {
         "old output is replaced:\n{after}"
     );
 
+    // `i` exports the good build as an image and says where it went.
+    t.keys("i");
+    t.wait_for("written to", Duration::from_secs(30));
+    let archive = shared_cache().join("images/hello.tar");
+    let bytes = std::fs::read(&archive).unwrap();
+    assert_eq!(
+        &bytes[257..262],
+        b"ustar",
+        "an OCI archive at {}",
+        archive.display()
+    );
+
     // A broken edit shows the diagnostics pane.
     std::fs::write(
         &main,

@@ -92,6 +92,9 @@ pub struct App {
     pub prompt: Option<String>,
     pub bench: Option<Result<Vec<(Mode, Duration)>, String>>,
     pub bench_running: bool,
+    /// The last image export's result, for the footer until the next key.
+    pub notice: Option<String>,
+    pub exporting_image: bool,
     pub quit: bool,
 }
 
@@ -106,6 +109,8 @@ pub enum Msg {
     /// The terminal changed size: nothing to do but draw again.
     Resize,
     BenchDone(Result<Vec<(Mode, Duration)>, String>),
+    /// An image export ended: where it went, or why it failed.
+    ImageDone(Result<String, String>),
 }
 
 /// Effects for the event loop to perform.
@@ -123,6 +128,10 @@ pub enum Cmd {
         column: Option<u32>,
     },
     Bench {
+        module: PathBuf,
+    },
+    /// Write the module as an OCI archive.
+    ExportImage {
         module: PathBuf,
     },
 }
@@ -165,6 +174,8 @@ impl App {
             prompt: None,
             bench: None,
             bench_running: false,
+            notice: None,
+            exporting_image: false,
             quit: false,
         }
     }
@@ -198,6 +209,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             vec![]
         }
         Msg::Resize => vec![],
+        Msg::ImageDone(result) => {
+            app.exporting_image = false;
+            match result {
+                Ok(notice) => app.notice = Some(notice),
+                Err(e) => app.error = Some(e),
+            }
+            vec![]
+        }
         Msg::BenchDone(result) => {
             app.bench_running = false;
             app.bench = Some(result);
@@ -207,6 +226,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    app.notice = None;
     if key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL {
         app.quit = true;
         return vec![Cmd::Quit];
@@ -281,6 +301,19 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
                 }]
             }
             _ => vec![],
+        },
+        Action::ExportImage => match &app.module {
+            Some(m) if !app.exporting_image => {
+                app.exporting_image = true;
+                vec![Cmd::ExportImage {
+                    module: m.path.clone(),
+                }]
+            }
+            Some(_) => vec![],
+            None => {
+                app.error = Some("no good build yet to export as an image".into());
+                vec![]
+            }
         },
         Action::FocusNext | Action::FocusPrev => {
             let panes = app.panes();

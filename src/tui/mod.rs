@@ -160,6 +160,9 @@ fn event_loop(
                         app.error = Some(e);
                     }
                 }
+                Cmd::ExportImage { module } => {
+                    spawn_image_export(module, &options.source, &options.cache_root, tx.clone())
+                }
                 Cmd::Bench { module } => {
                     let mut run = options.run.clone();
                     run.args = app.args.clone();
@@ -262,5 +265,52 @@ fn spawn_bench(module: PathBuf, exe: &Path, config: crate::engine::RunConfig, tx
                 .collect()
         });
         let _ = tx.send(Msg::BenchDone(result));
+    });
+}
+
+/// `gowasm image` on the last good module, as an OCI archive in `<cache>/images/NAME.tar`.
+fn spawn_image_export(
+    module: PathBuf,
+    source: &crate::pipeline::Source,
+    cache_root: &Path,
+    tx: SyncSender<Msg>,
+) {
+    use crate::image::{self, Format, ImageRequest, Provenance};
+    let (origin, stem) = match source {
+        crate::pipeline::Source::Project(dir) => (dir.clone(), crate::build::project_name(dir)),
+        crate::pipeline::Source::Module(file) => (
+            file.parent().map(Path::to_path_buf).unwrap_or_default(),
+            file.file_stem()
+                .map_or("module".into(), |s| s.to_string_lossy().into_owned()),
+        ),
+    };
+    let stem = image::name_from(&stem);
+    let out = cache_root.join("images").join(format!("{stem}.tar"));
+    std::thread::spawn(move || {
+        let result = (|| {
+            let bytes = std::fs::read(&module)
+                .map_err(|e| format!("image: cannot read {}: {e}", module.display()))?;
+            let request = ImageRequest {
+                module: bytes,
+                file_name: format!("{stem}.wasm"),
+                reference: stem.parse().map_err(|e| format!("image: {e}"))?,
+                provenance: Provenance::of(
+                    &origin,
+                    std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+                ),
+            };
+            std::fs::create_dir_all(out.parent().expect("a folder"))
+                .map_err(|e| format!("image: {e}"))?;
+            let summary = image::write_image(&request, Format::OciArchive, &out)
+                .map_err(|e| format!("image: {e}"))?;
+            Ok(format!(
+                "image {} written to {} ({}, {})",
+                summary.reference,
+                summary.path.display(),
+                summary.format.name(),
+                crate::engine::human_bytes(summary.size)
+            ))
+        })();
+        let _ = tx.send(Msg::ImageDone(result));
     });
 }

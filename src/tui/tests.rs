@@ -425,6 +425,35 @@ fn bench_needs_a_module_and_reports_medians() {
     assert!(a.bench.as_ref().unwrap().is_ok());
 }
 
+#[test]
+fn image_exports_the_last_good_build_and_says_where_it_went() {
+    let mut a = app();
+    assert_eq!(update(&mut a, key('i')), vec![]);
+    assert!(a.error.as_deref().unwrap().contains("no good build yet"));
+    successful_job(&mut a, &[Mode::Interp]);
+    let module = a.module.as_ref().unwrap().path.clone();
+    assert_eq!(update(&mut a, key('i')), vec![Cmd::ExportImage { module }]);
+    assert_eq!(update(&mut a, key('i')), vec![], "one export at a time");
+    update(
+        &mut a,
+        Msg::ImageDone(Ok(
+            "image hello:latest written to /c/images/hello.tar".into()
+        )),
+    );
+    assert!(!a.exporting_image);
+    assert!(a.notice.as_deref().unwrap().contains("/c/images/hello.tar"));
+    let screen = screen(&a, 100, 30);
+    assert!(
+        screen.contains("written to /c/images/hello.tar"),
+        "{screen}"
+    );
+    update(&mut a, code(KeyCode::Down));
+    assert_eq!(a.notice, None, "the next key clears it");
+    update(&mut a, key('i'));
+    update(&mut a, Msg::ImageDone(Err("image: disk full".into())));
+    assert_eq!(a.error.as_deref(), Some("image: disk full"));
+}
+
 // ---- update: pipeline messages ----
 
 #[test]

@@ -1,5 +1,5 @@
 //! The bottom line: the focused pane's keys (from the key table), or the `:` prompt, or the
-//! search being typed, or the last error.
+//! search being typed, or the last image export, or the last error.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -26,6 +26,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(app.search.clone().unwrap_or_default()),
             Span::raw("▏"),
         ])
+    } else if let Some(notice) = &app.notice {
+        Line::from(Span::styled(
+            format!(" {notice}"),
+            Style::new().fg(Color::Green),
+        ))
     } else if let Some(err) = &app.error {
         Line::from(Span::styled(format!(" {err}"), Style::new().fg(Color::Red)))
     } else {
