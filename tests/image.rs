@@ -201,6 +201,16 @@ fn bad_input_writes_nothing_and_says_why_in_one_line() {
         stderr(&o)
     );
 
+    // A module that needs a JavaScript host would not run under crun.
+    let (_t, tinygo_js) = fixture("tinygo_wasm");
+    let o = image(&tinygo_js, &out_path, &[]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("build with --target wasip1"),
+        "{}",
+        stderr(&o)
+    );
+
     let (_d, wasm) = fixture("exit_code");
     let o = image(&wasm, &out_path, &["--name", "Not Valid"]);
     assert_eq!(code(&o), 2);

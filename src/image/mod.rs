@@ -81,6 +81,10 @@ pub struct ImageSummary {
 pub enum ImageError {
     #[error("{0}")]
     NotWasm(String),
+    #[error(
+        "the module's target is {0}, but the runtimes behind crun and containerd (WasmEdge, wasmtime) run WASI preview 1 commands: build with --target wasip1"
+    )]
+    NotWasi(&'static str),
     #[error("{path} exists and is not an image archive gowasm would replace: choose another -o")]
     WouldOverwrite { path: PathBuf },
     #[error("cannot write {path}: {source}")]
@@ -97,8 +101,11 @@ pub fn write_image(
     format: Format,
     out: &Path,
 ) -> Result<ImageSummary, ImageError> {
-    crate::inspect::inspect_headers(&request.module)
-        .map_err(|e| ImageError::NotWasm(format!("the module is not usable wasm: {e}")))?;
+    let report = crate::inspect::inspect_headers(&request.module)
+        .map_err(|e| ImageError::NotWasm(e.to_string()))?;
+    if report.target != crate::inspect::Target::Wasip1 {
+        return Err(ImageError::NotWasi(report.target.label()));
+    }
     let blobs = blobs::build(request, format == Format::DockerArchive);
     let size = layout::write(&blobs, request, format, out)?;
     Ok(ImageSummary {
