@@ -119,3 +119,22 @@ fn forcing_tinygo_without_it_says_what_to_install() {
         "{err}"
     );
 }
+
+#[test]
+fn tinygo_builds_images_for_wasip1() {
+    let (_f, module) = fixture("exit_code");
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("args.log");
+    fake_tinygo(bin.path(), &module, &log);
+    let out_dir = tempfile::tempdir().unwrap();
+    let mut c = gowasm();
+    c.env("PATH", path_with(bin.path()))
+        .arg("image")
+        .arg(sample("hello"))
+        .arg("-o")
+        .arg(out_dir.path().join("hello.tar"));
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let args = std::fs::read_to_string(&log).unwrap();
+    assert!(args.starts_with("build -target wasip1 "), "{args}");
+}

@@ -45,7 +45,10 @@ impl ImageArgs {
             Ok(r) => r,
             Err(e) => return super::fail(e),
         };
-        let resolved = match source::resolve_or_exit(&self.input, &self.build) {
+        // Images are for WASI runtimes: TinyGo's default `-target wasm` needs a JavaScript host.
+        let mut build = self.build.clone();
+        build.target.get_or_insert_with(|| "wasip1".into());
+        let resolved = match source::resolve_or_exit(&self.input, &build) {
             Ok(r) => r,
             Err(code) => return code,
         };
