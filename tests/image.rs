@@ -165,7 +165,12 @@ fn the_containerfile_names_the_module_and_the_buildah_command() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = std::fs::read_to_string(dir.path().join("img.tar.Containerfile")).unwrap();
     assert!(text.contains("buildah build --platform wasi/wasm --annotation module.wasm.image/variant=compat-smart -t exit:latest"), "{text}");
-    assert!(text.contains("\nFROM scratch\nCOPY exit_code.wasm /exit_code.wasm\nENTRYPOINT [\"/exit_code.wasm\"]\n"), "{text}");
+    assert!(
+        text.ends_with(
+            "\nFROM scratch\nLABEL module.wasm.image/variant=compat-smart\nCOPY [\"exit_code.wasm\",\"/exit-code.wasm\"]\nENTRYPOINT [\"/exit-code.wasm\"]\n"
+        ),
+        "{text}"
+    );
     assert!(stderr(&out).contains("buildah build"), "{}", stderr(&out));
 }
 
@@ -227,20 +232,65 @@ fn bad_input_writes_nothing_and_says_why_in_one_line() {
         .collect();
     assert_eq!(left.len(), 2, "only the inputs: {left:?}");
 
-    // A file that is not an image is never replaced.
+    // A file that is not an image gowasm wrote is never replaced: not a text file, not a
+    // user's tar archive, not someone else's OCI layout.
     let precious = dir.path().join("main.go.tar");
     std::fs::write(&precious, "my work").unwrap();
-    let o = image(&wasm, &precious, &[]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("is not an image archive"),
-        "{}",
-        stderr(&o)
-    );
+    let backup = dir.path().join("backup.tar");
+    let status = Command::new("tar")
+        .arg("-cf")
+        .arg(&backup)
+        .arg("-C")
+        .arg(dir.path())
+        .arg("main.go.tar")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let backup_bytes = std::fs::read(&backup).unwrap();
+    let layout = dir.path().join("their-layout");
+    std::fs::create_dir(&layout).unwrap();
+    std::fs::write(
+        layout.join("oci-layout"),
+        r#"{"imageLayoutVersion":"1.0.0"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        layout.join("index.json"),
+        r#"{"schemaVersion":2,"manifests":[]}"#,
+    )
+    .unwrap();
+    for (target, format) in [
+        (&precious, "oci-archive"),
+        (&backup, "docker-archive"),
+        (&layout, "oci-dir"),
+    ] {
+        let o = image(&wasm, target, &["--format", format]);
+        assert_eq!(code(&o), 2, "{format}");
+        assert!(
+            stderr(&o).contains("is not an image archive"),
+            "{}",
+            stderr(&o)
+        );
+    }
     assert_eq!(std::fs::read_to_string(&precious).unwrap(), "my work");
-    // An earlier image is.
+    assert_eq!(std::fs::read(&backup).unwrap(), backup_bytes);
+    assert!(layout.join("index.json").is_file());
+    // An earlier image is, in both shapes.
     let o = image(&wasm, &out_path, &[]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let o = image(&wasm, &out_path, &["--name", "again"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let ours = dir.path().join("ours");
+    for name in ["first", "second"] {
+        let o = image(&wasm, &ours, &["--format", "oci-dir", "--name", name]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    let index = std::fs::read_to_string(ours.join("index.json")).unwrap();
+    assert!(index.contains("docker.io/library/second:latest"), "{index}");
+    let strays: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".gowasm"))
+        .collect();
+    assert!(strays.is_empty(), "no temporary folders left: {strays:?}");
 }

@@ -32,7 +32,9 @@ pub struct ImageArgs {
 }
 
 impl ImageArgs {
-    pub fn run(self) -> ExitCode {
+    pub fn run(mut self) -> ExitCode {
+        // `out/` and `out` are the same place (and OUT.Containerfile goes beside it, not in it).
+        self.output = self.output.components().collect();
         let stem = if self.input.is_dir() {
             crate::build::project_name(&self.input.canonicalize().unwrap_or(self.input.clone()))
         } else {

@@ -153,7 +153,7 @@ pub fn manifest_entry(blobs: &Blobs, reference: &super::Reference) -> Descriptor
         "org.opencontainers.image.ref.name".into(),
         reference.tag.clone(),
     );
-    annotations.insert("io.containerd.image.name".into(), reference.to_string());
+    annotations.insert("io.containerd.image.name".into(), reference.normalized());
     let mut d = blobs.manifest.descriptor(MediaType::ImageManifest);
     d.set_platform(Some(
         PlatformBuilder::default()

@@ -17,14 +17,17 @@ pub fn containerfile(
         "{HEADER}\n\
          #   buildah build --platform wasi/wasm --annotation {}={} -t {} -f {} {}\n\
          FROM scratch\n\
-         COPY {} /{name}\n\
+         LABEL {}={}\n\
+         COPY {}\n\
          ENTRYPOINT [\"/{name}\"]\n",
         VARIANT_ANNOTATION.0,
         VARIANT_ANNOTATION.1,
         request.reference,
         shell_word(containerfile_path),
         shell_word(context),
-        module_file,
+        VARIANT_ANNOTATION.0,
+        VARIANT_ANNOTATION.1,
+        serde_json::json!([module_file, format!("/{name}")]),
     )
 }
 

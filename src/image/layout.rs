@@ -1,6 +1,8 @@
 //! Writing the blobs out: an OCI image layout (as a folder or a tar of it) or a docker archive,
 //! atomically, and never over anything but an earlier image.
 
+use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use oci_spec::image::{ImageIndexBuilder, MediaType, OciLayoutBuilder};
@@ -9,6 +11,15 @@ use serde::Serialize;
 use super::blobs::{Blobs, canonical_json, manifest_entry};
 use super::tarball::{self, Entry};
 use super::{Format, ImageError, ImageRequest};
+
+/// The index annotation by which gowasm knows an image it wrote, and may replace.
+const WRITTEN_BY: (&str, &str) = ("dev.gowasm.written-by", "gowasm image");
+
+/// Whether an `index.json` is one gowasm wrote.
+fn written_by_gowasm(index_json: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(index_json)
+        .is_ok_and(|v| v["annotations"][WRITTEN_BY.0] == WRITTEN_BY.1)
+}
 
 /// The files of the image, by path inside the layout or archive.
 fn files(blobs: &Blobs, request: &ImageRequest, format: Format) -> Vec<(String, Vec<u8>)> {
@@ -21,6 +32,10 @@ fn files(blobs: &Blobs, request: &ImageRequest, format: Format) -> Vec<(String, 
         .schema_version(2u32)
         .media_type(MediaType::ImageIndex)
         .manifests(vec![manifest_entry(blobs, &request.reference)])
+        .annotations(HashMap::from([(
+            WRITTEN_BY.0.to_string(),
+            WRITTEN_BY.1.to_string(),
+        )]))
         .build()
         .expect("every required field is set");
     let mut files = vec![
@@ -71,6 +86,7 @@ pub fn write(
     match format {
         Format::OciDir => {
             let replaces = check_replaceable_dir(out)?;
+            // Both guards remove what is left of them if anything below fails.
             let staging = tempfile::Builder::new()
                 .prefix(".gowasm-image-")
                 .tempdir_in(&parent)
@@ -83,18 +99,20 @@ pub fn write(
                 std::fs::write(&target, bytes).map_err(io)?;
                 size += bytes.len() as u64;
             }
-            let staged = staging.keep();
             if replaces {
                 let old = tempfile::Builder::new()
                     .prefix(".gowasm-old-image-")
                     .tempdir_in(&parent)
-                    .map_err(io)?
-                    .keep();
-                std::fs::rename(out, old.join("image")).map_err(io)?;
-                std::fs::rename(&staged, out).map_err(io)?;
-                let _ = std::fs::remove_dir_all(old);
+                    .map_err(io)?;
+                let old_image = old.path().join("image");
+                std::fs::rename(out, &old_image).map_err(io)?;
+                if let Err(e) = std::fs::rename(staging.path(), out) {
+                    // Put the earlier image back: the user keeps what they had.
+                    let _ = std::fs::rename(&old_image, out);
+                    return Err(io(e));
+                }
             } else {
-                std::fs::rename(&staged, out).map_err(io)?;
+                std::fs::rename(staging.path(), out).map_err(io)?;
             }
             Ok(size)
         }
@@ -123,37 +141,47 @@ pub fn write(
     }
 }
 
-/// An existing file may be replaced only if it is a tar archive (an earlier image).
+/// An existing file may be replaced only if it is an image archive gowasm wrote.
 fn check_replaceable_file(out: &Path) -> Result<(), ImageError> {
+    let refuse = || {
+        Err(ImageError::WouldOverwrite {
+            path: out.to_path_buf(),
+        })
+    };
     match std::fs::symlink_metadata(out) {
         Err(_) => Ok(()),
         Ok(m) if m.is_file() => {
-            let mut head = vec![0u8; 512];
-            let n = std::fs::File::open(out)
-                .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-                .unwrap_or(0);
-            if tarball::looks_like_tar(&head[..n]) {
-                Ok(())
-            } else {
-                Err(ImageError::WouldOverwrite {
-                    path: out.to_path_buf(),
+            let index = std::fs::File::open(out).ok().and_then(|f| {
+                let mut archive = tar::Archive::new(f);
+                let mut entries = archive.entries().ok()?;
+                entries.find_map(|e| {
+                    let mut e = e.ok()?;
+                    if e.path().ok()?.as_os_str() != "index.json" || e.size() > 1 << 20 {
+                        return None;
+                    }
+                    let mut json = vec![];
+                    e.read_to_end(&mut json).ok()?;
+                    Some(json)
                 })
+            });
+            match index {
+                Some(json) if written_by_gowasm(&json) => Ok(()),
+                _ => refuse(),
             }
         }
-        Ok(_) => Err(ImageError::WouldOverwrite {
-            path: out.to_path_buf(),
-        }),
+        Ok(_) => refuse(),
     }
 }
 
-/// An existing folder may be replaced only if it is empty or an image layout; returns whether
-/// there is one to replace.
+/// An existing folder may be replaced only if it is empty or an image layout gowasm wrote;
+/// returns whether there is one to replace.
 fn check_replaceable_dir(out: &Path) -> Result<bool, ImageError> {
     match std::fs::symlink_metadata(out) {
         Err(_) => Ok(false),
         Ok(m) if m.is_dir() => {
             let empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none());
-            if empty || out.join("oci-layout").is_file() {
+            let ours = std::fs::read(out.join("index.json")).is_ok_and(|j| written_by_gowasm(&j));
+            if empty || ours {
                 Ok(true)
             } else {
                 Err(ImageError::WouldOverwrite {

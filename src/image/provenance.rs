@@ -29,11 +29,14 @@ impl Provenance {
             let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
             (out.status.success() && !text.is_empty()).then_some(text)
         };
-        let revision = git(&["rev-parse", "HEAD"]);
-        let commit_time = revision
+        let head = git(&["rev-parse", "HEAD"]);
+        let commit_time = head
             .as_ref()
             .and_then(|_| git(&["log", "-1", "--format=%ct"]))
             .and_then(|t| t.parse().ok());
+        // Uncommitted changes in the project's folder: the module is not HEAD's.
+        let dirty = head.is_some() && git(&["status", "--porcelain", "--", "."]).is_some();
+        let revision = head.map(|h| if dirty { format!("{h}-dirty") } else { h });
         Provenance {
             created: source_date_epoch
                 .and_then(|s| s.trim().parse().ok())
@@ -41,9 +44,38 @@ impl Provenance {
                 .unwrap_or(0),
             source: revision
                 .as_ref()
-                .and_then(|_| git(&["remote", "get-url", "origin"])),
+                .and_then(|_| git(&["remote", "get-url", "origin"]))
+                .map(|url| public_url(&url)),
             revision,
         }
+    }
+}
+
+/// A remote's URL as it may be published: without credentials (`https://user:token@host/…`),
+/// and scp-style `git@host:team/repo.git` as `https://host/team/repo.git`, so the same commit
+/// gives the same image whichever way it was cloned.
+pub fn public_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let scheme = if scheme == "ssh" || scheme == "git+ssh" {
+            "https"
+        } else {
+            scheme
+        };
+        let host = if scheme == "https" {
+            host.split(':').next().unwrap_or(host)
+        } else {
+            host
+        };
+        return format!("{scheme}://{host}/{path}");
+    }
+    match url.split_once(':') {
+        Some((user_host, path)) if !user_host.contains('/') && !path.starts_with("//") => {
+            let host = user_host.rsplit_once('@').map_or(user_host, |(_, h)| h);
+            format!("https://{host}/{}", path.trim_start_matches('/'))
+        }
+        _ => url.to_string(),
     }
 }
 
@@ -78,6 +110,23 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_795_706_580), "2026-11-26T15:23:00Z");
+    }
+
+    #[test]
+    fn remote_urls_lose_credentials_and_ssh_becomes_https() {
+        assert_eq!(
+            public_url("https://user:TOKEN@example.com/team/repo.git"),
+            "https://example.com/team/repo.git"
+        );
+        assert_eq!(
+            public_url("git@example.com:team/repo.git"),
+            "https://example.com/team/repo.git"
+        );
+        assert_eq!(
+            public_url("ssh://git@example.com:22/team/repo.git"),
+            "https://example.com/team/repo.git"
+        );
+        assert_eq!(public_url("/srv/git/repo"), "/srv/git/repo");
     }
 
     #[test]

@@ -16,6 +16,68 @@ impl fmt::Display for Reference {
     }
 }
 
+impl Reference {
+    /// The fully qualified name containerd and CRI look images up by:
+    /// `hello:latest` is `docker.io/library/hello:latest`, as `docker save` writes it.
+    pub fn normalized(&self) -> String {
+        let first = self.name.split('/').next().unwrap_or("");
+        let has_domain = self.name.contains('/')
+            && (first.contains('.') || first.contains(':') || first == "localhost");
+        if has_domain {
+            self.to_string()
+        } else if self.name.contains('/') {
+            format!("docker.io/{self}")
+        } else {
+            format!("docker.io/library/{self}")
+        }
+    }
+}
+
+/// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`: one path component of a repository name.
+fn valid_component(c: &str) -> bool {
+    let bytes = c.as_bytes();
+    if bytes.is_empty() || !is_alnum(bytes[0]) || !is_alnum(bytes[bytes.len() - 1]) {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_alnum(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !is_alnum(bytes[i]) {
+            i += 1;
+        }
+        let sep = &c[start..i];
+        let ok = sep == "." || sep == "_" || sep == "__" || sep.bytes().all(|b| b == b'-');
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+fn is_alnum(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+/// A registry host, `host(.host)*(:port)?`.
+fn valid_domain(d: &str) -> bool {
+    let (host, port) = match d.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (d, None),
+    };
+    port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && !host.is_empty()
+        && host.split('.').all(|part| {
+            !part.is_empty()
+                && !part.starts_with('-')
+                && !part.ends_with('-')
+                && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
 impl FromStr for Reference {
     type Err = String;
 
@@ -25,17 +87,18 @@ impl FromStr for Reference {
             Some(i) if !s[i..].contains('/') => (&s[..i], &s[i + 1..]),
             _ => (s, "latest"),
         };
-        let name_ok = !name.is_empty()
-            && name.split('/').all(|part| {
-                !part.is_empty()
-                    && part
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-:".contains(c))
-                    && part.starts_with(|c: char| c.is_ascii_alphanumeric())
+        let parts: Vec<&str> = name.split('/').collect();
+        let name_ok = name.len() <= 255
+            && parts.iter().enumerate().all(|(i, part)| {
+                valid_component(part)
+                    || (i == 0
+                        && parts.len() > 1
+                        && valid_domain(part)
+                        && part.contains(['.', ':']))
             });
         if !name_ok {
             return Err(format!(
-                "{s:?} is not an image name: use lowercase letters, digits, '.', '_', '-' and '/', as in hello or team/hello:v1"
+                "{s:?} is not an image name: use lowercase letters and digits, joined by '.', '_' or '-', and '/', as in hello or team/hello:v1"
             ));
         }
         let tag_ok = !tag.is_empty()
@@ -56,20 +119,19 @@ impl FromStr for Reference {
     }
 }
 
-/// A default image name from a project or file name: lowercased, other characters as '-'.
+/// A default image (and file) name from a project or file name: lowercase letters and digits,
+/// other runs of characters as one '-', at most 64 characters.
 pub fn name_from(stem: &str) -> String {
-    let name: String = stem
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "._-".contains(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let name = name.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+    let mut name = String::new();
+    for c in stem.to_ascii_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c);
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    name.truncate(64);
+    let name = name.trim_end_matches('-');
     if name.is_empty() {
         "module".into()
     } else {
