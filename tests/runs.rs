@@ -25,6 +25,26 @@ fn guest_exit_code_and_output_pass_through() {
     }
 }
 
+/// Passed-through output goes from the worker straight to gowasm's stdout and stderr, gathered
+/// for up to a millisecond; stdout and stderr sharing one file still keep the guest's order.
+#[test]
+fn stdout_and_stderr_keep_their_order_in_one_file() {
+    let (dir, wasm) = fixture("interleave");
+    let expected = "out\nerr\n".repeat(1000);
+    for mode in MODES {
+        let both = dir.path().join(format!("{mode}.txt"));
+        let file = std::fs::File::create(&both).unwrap();
+        let mut c = gowasm();
+        c.args(["run", "-q", "--mode", mode])
+            .arg(&wasm)
+            .stdout(file.try_clone().unwrap())
+            .stderr(file);
+        let status = c.status().unwrap();
+        assert!(status.success(), "{mode}");
+        assert_eq!(std::fs::read_to_string(&both).unwrap(), expected, "{mode}");
+    }
+}
+
 #[test]
 fn traps_show_kind_and_named_backtrace() {
     let (_d, wasm) = fixture("trap");

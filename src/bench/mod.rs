@@ -179,6 +179,7 @@ fn run_once(plan: &BenchPlan, contender: &Contender) -> Result<Sample, String> {
             mode,
             config: config.clone(),
             compile_only: false,
+            direct_output: false,
         };
         let mut stdout = Digester::default();
         let started = Instant::now();

@@ -96,14 +96,16 @@ impl RunArgs {
         let mut runs: Vec<ModeRun> = vec![];
         let mut queue: std::collections::VecDeque<Mode> = modes.iter().copied().collect();
         while let Some(mode) = queue.pop_front() {
+            // Output passes straight through for a single run, and for the first of several:
+            // the worker writes it to gowasm's stdout and stderr itself.
+            let pass_through = !self.json && runs.is_empty();
             let job = Job {
                 module: resolved.module.clone(),
                 mode,
                 config: config.clone(),
                 compile_only: false,
+                direct_output: pass_through,
             };
-            // Output passes straight through for a single run, and for the first of several.
-            let pass_through = !self.json && runs.is_empty();
             let run = match run_one(&exe, &job, timeout, pass_through) {
                 Ok(r) => r,
                 Err(code) => return code,

@@ -46,6 +46,8 @@ pub const FLUSH_WITHIN: Duration = Duration::from_millis(1);
 pub struct FrameWriter<W: Write + Send + 'static> {
     shared: Arc<Shared<W>>,
     flusher: Option<std::thread::JoinHandle<()>>,
+    /// Without frames: payloads are written as they are ([`FrameWriter::raw`]).
+    raw: bool,
 }
 
 struct Shared<W: Write> {
@@ -82,7 +84,27 @@ impl<W: Write + Send + 'static> FrameWriter<W> {
                 .spawn(move || flush_when_due(&shared))
                 .ok()
         };
-        FrameWriter { shared, flusher }
+        FrameWriter {
+            shared,
+            flusher,
+            raw: false,
+        }
+    }
+
+    /// The same gathering, for plain output: payloads are written without frame headers (the
+    /// guest's stdout written straight to gowasm's).
+    pub fn raw(out: W) -> FrameWriter<W> {
+        let mut writer = FrameWriter::new(out);
+        writer.raw = true;
+        writer
+    }
+
+    /// Writes out whatever waits, now.
+    pub fn flush(&self) -> std::io::Result<()> {
+        let mut state = self.shared.lock();
+        let result = state.flush();
+        state.broken |= result.is_err();
+        result
     }
 
     /// Sends a frame soon (within [`FLUSH_WITHIN`]); `Err` once the reader is gone.
@@ -108,7 +130,11 @@ impl<W: Write + Send + 'static> FrameWriter<W> {
         if state.broken {
             return Err(std::io::ErrorKind::BrokenPipe.into());
         }
-        let mut result = write_frame(&mut state.out, tag, payload);
+        let mut result = if self.raw {
+            state.out.write_all(payload)
+        } else {
+            write_frame(&mut state.out, tag, payload)
+        };
         // Without a flusher thread, every frame goes out at once.
         let due = now || self.flusher.is_none() || state.last_flush.elapsed() >= FLUSH_WITHIN;
         if result.is_ok() && due {

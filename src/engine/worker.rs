@@ -4,7 +4,7 @@
 //! its stdout; the timeout starts with the frame that says compiling is done.
 
 use std::io::Write;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, FromRawFd};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,6 +39,11 @@ pub struct Job {
     /// Only compile (and cache) the module; do not run it.
     #[serde(default)]
     pub compile_only: bool,
+    /// The guest's stdout and stderr go straight to gowasm's own (the worker gets gowasm's
+    /// stdout as fd 3) instead of through frames: for output passed through unchanged, which
+    /// then costs no more than it would without gowasm in between.
+    #[serde(default)]
+    pub direct_output: bool,
 }
 
 /// Why a worker run produced no report.
@@ -143,7 +148,15 @@ fn spawn(exe: &Path, job: &Job) -> Result<(Child, tempfile::NamedTempFile), Work
         .map_err(std::io::Error::from)
         .and_then(|_| job_file.flush())
         .map_err(spawn_error)?;
-    let child = Command::new(exe)
+    let mut command = Command::new(exe);
+    if job.direct_output {
+        let stdout = std::io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .map_err(spawn_error)?;
+        give_as_fd3(&mut command, stdout);
+    }
+    let child = command
         .arg(WORKER_COMMAND)
         .arg(job_file.path())
         .stdin(if job.config.inherit_stdin {
@@ -166,6 +179,32 @@ fn spawn(exe: &Path, job: &Job) -> Result<(Child, tempfile::NamedTempFile), Work
     Ok((child, job_file))
 }
 
+/// The fd the worker finds gowasm's stdout on, with `direct_output`.
+const DIRECT_STDOUT_FD: i32 = 3;
+
+/// Makes `fd` the child's fd 3 (and keeps it open across exec).
+fn give_as_fd3(command: &mut Command, fd: std::os::fd::OwnedFd) {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only async-signal-safe calls (dup2, fcntl) run between fork and exec; `fd` lives
+    // in the closure, which the Command keeps until it has spawned.
+    unsafe {
+        command.pre_exec(move || {
+            let raw = fd.as_raw_fd();
+            let ok = if raw == DIRECT_STDOUT_FD {
+                libc::fcntl(raw, libc::F_SETFD, 0) != -1
+            } else {
+                libc::dup2(raw, DIRECT_STDOUT_FD) != -1
+            };
+            if ok {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+}
+
 #[cfg(unix)]
 fn describe_status(s: std::process::ExitStatus) -> String {
     use std::os::unix::process::ExitStatusExt;
@@ -180,9 +219,16 @@ fn describe_status(s: std::process::ExitStatus) -> String {
     s.to_string()
 }
 
-/// The child's side of the pipe: frames on our stdout.
+/// The child's side of the pipe: frames on our stdout; with `direct_output`, the guest's output
+/// straight to gowasm's stdout (fd 3) and stderr (ours, inherited).
 struct WorkerSink {
     frames: FrameWriter<std::fs::File>,
+    direct: Option<DirectOutput>,
+}
+
+struct DirectOutput {
+    stdout: FrameWriter<std::fs::File>,
+    stderr: std::io::Stderr,
 }
 
 impl WorkerSink {
@@ -201,6 +247,17 @@ impl WorkerSink {
 
 impl OutputSink for WorkerSink {
     fn output(&self, stream: Stream, bytes: &[u8]) {
+        if let Some(direct) = &self.direct {
+            // A closed stdout (`| head`) discards the rest, as passing it through did.
+            let _ = match stream {
+                Stream::Stdout => direct.stdout.send(TAG_STDOUT, bytes),
+                Stream::Stderr => direct
+                    .stdout
+                    .flush()
+                    .and_then(|_| direct.stderr.lock().write_all(bytes)),
+            };
+            return;
+        }
         let tag = match stream {
             Stream::Stdout => TAG_STDOUT,
             Stream::Stderr => TAG_STDERR,
@@ -224,8 +281,25 @@ pub fn worker_main(job_path: &Path) -> i32 {
             return 125;
         }
     };
+    let job = std::fs::read(job_path)
+        .map_err(|e| format!("cannot read the worker job {}: {e}", job_path.display()))
+        .and_then(|json| {
+            serde_json::from_slice::<Job>(&json).map_err(|e| format!("bad worker job: {e}"))
+        });
+    let direct = match &job {
+        Ok(job) if job.direct_output => {
+            // SAFETY: the parent opened fd 3 for us (give_as_fd3) and nothing else uses it.
+            let fd = unsafe { std::os::fd::OwnedFd::from_raw_fd(DIRECT_STDOUT_FD) };
+            Some(DirectOutput {
+                stdout: FrameWriter::raw(std::fs::File::from(fd)),
+                stderr: std::io::stderr(),
+            })
+        }
+        _ => None,
+    };
     let writer = Arc::new(WorkerSink {
         frames: FrameWriter::new(pipe),
+        direct,
     });
     // A panic (in an engine, say) ends the process: send the guest's last output first.
     let on_panic = writer.clone();
@@ -234,27 +308,25 @@ pub fn worker_main(job_path: &Path) -> i32 {
         on_panic.frames.try_flush();
         previous_hook(info);
     }));
-    let result = std::fs::read(job_path)
-        .map_err(|e| format!("cannot read the worker job {}: {e}", job_path.display()))
-        .and_then(|json| {
-            serde_json::from_slice::<Job>(&json).map_err(|e| format!("bad worker job: {e}"))
-        })
-        .and_then(|job| {
-            let started = Instant::now();
-            let bytes = std::fs::read(&job.module)
-                .map_err(|e| format!("cannot read {}: {e}", job.module.display()))
-                .and_then(|raw| {
-                    crate::inspect::binary_from_file_contents(raw).map_err(|e| e.to_string())
-                })?;
-            let module = super::load(bytes, started.elapsed()).map_err(|e| e.to_string())?;
-            if job.compile_only {
-                super::precompile(&module, job.mode, &job.config)
-            } else {
-                super::run(&module, job.mode, &job.config, writer.clone())
-            }
-            .map_err(|e| e.to_string())
-        });
+    let result = job.and_then(|job| {
+        let started = Instant::now();
+        let bytes = std::fs::read(&job.module)
+            .map_err(|e| format!("cannot read {}: {e}", job.module.display()))
+            .and_then(|raw| {
+                crate::inspect::binary_from_file_contents(raw).map_err(|e| e.to_string())
+            })?;
+        let module = super::load(bytes, started.elapsed()).map_err(|e| e.to_string())?;
+        if job.compile_only {
+            super::precompile(&module, job.mode, &job.config)
+        } else {
+            super::run(&module, job.mode, &job.config, writer.clone())
+        }
+        .map_err(|e| e.to_string())
+    });
     let json = serde_json::to_vec(&result).expect("a report serializes");
+    if let Some(direct) = &writer.direct {
+        let _ = direct.stdout.flush();
+    }
     writer.send(TAG_DONE, &json, true);
     0
 }

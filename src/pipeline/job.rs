@@ -187,6 +187,7 @@ impl Job {
             mode,
             config: self.options.run.clone(),
             compile_only,
+            direct_output: false,
         }
     }
 
