@@ -150,9 +150,11 @@ fn spawn(exe: &Path, job: &Job) -> Result<(Child, tempfile::NamedTempFile), Work
         .map_err(spawn_error)?;
     let mut command = Command::new(exe);
     if job.direct_output {
+        // A closed stdout (`>&-`) discards the output, as writing to it would.
         let stdout = std::io::stdout()
             .as_fd()
             .try_clone_to_owned()
+            .or_else(|_| std::fs::File::create("/dev/null").map(std::os::fd::OwnedFd::from))
             .map_err(spawn_error)?;
         give_as_fd3(&mut command, stdout);
     }
