@@ -28,6 +28,12 @@ fn image(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     run(c)
 }
 
+/// gowasm said no: exit 2, with `why` on stderr.
+fn refused(o: &std::process::Output, why: &str) {
+    assert_eq!(code(o), 2, "{}", stderr(o));
+    assert!(stderr(o).contains(why), "{}", stderr(o));
+}
+
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
@@ -182,13 +188,8 @@ fn bad_input_writes_nothing_and_says_why_in_one_line() {
     let not_wasm = dir.path().join("notes.wasm");
     std::fs::write(&not_wasm, "just text").unwrap();
     let o = image(&not_wasm, &out_path, &[]);
-    assert_eq!(code(&o), 2);
+    refused(&o, "not a WebAssembly file");
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("not a WebAssembly file"),
-        "{}",
-        stderr(&o)
-    );
 
     let broken = dir.path().join("broken");
     std::fs::create_dir(&broken).unwrap();
@@ -199,31 +200,16 @@ fn bad_input_writes_nothing_and_says_why_in_one_line() {
     )
     .unwrap();
     let o = image(&broken, &out_path, &[]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("undefined: undefined"),
-        "{}",
-        stderr(&o)
-    );
+    refused(&o, "undefined: undefined");
 
     // A module that needs a JavaScript host would not run under crun.
     let (_t, tinygo_js) = fixture("tinygo_wasm");
     let o = image(&tinygo_js, &out_path, &[]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("build with --target wasip1"),
-        "{}",
-        stderr(&o)
-    );
+    refused(&o, "build with --target wasip1");
 
     let (_d, wasm) = fixture("exit_code");
     let o = image(&wasm, &out_path, &["--name", "Not Valid"]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("is not an image name"),
-        "{}",
-        stderr(&o)
-    );
+    refused(&o, "is not an image name");
 
     // None of that left a file behind.
     let left: Vec<_> = std::fs::read_dir(dir.path())
@@ -265,12 +251,7 @@ fn bad_input_writes_nothing_and_says_why_in_one_line() {
         (&layout, "oci-dir"),
     ] {
         let o = image(&wasm, target, &["--format", format]);
-        assert_eq!(code(&o), 2, "{format}");
-        assert!(
-            stderr(&o).contains("is not an image archive"),
-            "{}",
-            stderr(&o)
-        );
+        refused(&o, "is not an image archive");
     }
     assert_eq!(std::fs::read_to_string(&precious).unwrap(), "my work");
     assert_eq!(std::fs::read(&backup).unwrap(), backup_bytes);

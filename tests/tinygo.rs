@@ -36,35 +36,58 @@ cp "{module}" "$out"
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-fn path_with(dir: &Path) -> String {
-    format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
+/// A stand-in `tinygo` on PATH that "compiles" to the `fixture` module and logs its arguments.
+struct FakeTinygo {
+    _module: tempfile::TempDir,
+    bin: tempfile::TempDir,
+}
+
+impl FakeTinygo {
+    fn new(fixture_name: &str) -> FakeTinygo {
+        let (module_dir, module) = fixture(fixture_name);
+        let bin = tempfile::tempdir().unwrap();
+        fake_tinygo(bin.path(), &module, &bin.path().join("args.log"));
+        FakeTinygo {
+            _module: module_dir,
+            bin,
+        }
+    }
+
+    /// gowasm, with the stand-in first on its PATH.
+    fn gowasm(&self) -> std::process::Command {
+        let mut c = gowasm();
+        c.env(
+            "PATH",
+            format!(
+                "{}:{}",
+                self.bin.path().display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        );
+        c
+    }
+
+    /// Every `tinygo` call so far, a line each.
+    fn calls(&self) -> String {
+        std::fs::read_to_string(self.bin.path().join("args.log")).unwrap()
+    }
 }
 
 #[test]
 fn tinygo_on_path_is_preferred_and_its_wasm_target_runs() {
-    let (_f, module) = fixture("tinygo_wasm");
-    let bin = tempfile::tempdir().unwrap();
-    let log = bin.path().join("args.log");
-    fake_tinygo(bin.path(), &module, &log);
+    let tinygo = FakeTinygo::new("tinygo_wasm");
 
-    let mut c = gowasm();
-    c.env("PATH", path_with(bin.path()))
-        .args(["run", "--mode", "interp"])
-        .arg(sample("hello"));
+    let mut c = tinygo.gowasm();
+    c.args(["run", "--mode", "interp"]).arg(sample("hello"));
     let out = run(c);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(stdout(&out), "start\ntick\ntick\ntick\nclock ok\n");
-    let args = std::fs::read_to_string(&log).unwrap();
+    let args = tinygo.calls();
     assert!(args.starts_with("build -target wasm -o "), "{args}");
     assert!(args.trim_end().ends_with(".wasm ."), "{args}");
 
-    let mut c = gowasm();
-    c.env("PATH", path_with(bin.path()))
-        .args(["build", "--json", "--target", "wasip1"])
+    let mut c = tinygo.gowasm();
+    c.args(["build", "--json", "--target", "wasip1"])
         .arg(sample("hello"));
     let out = run(c);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -72,26 +95,17 @@ fn tinygo_on_path_is_preferred_and_its_wasm_target_runs() {
     assert_eq!(doc["toolchain"]["version"], "0.33.0");
     assert_eq!(doc["target"], "wasip1");
     assert_eq!(doc["command"][0], "tinygo");
-    assert!(
-        std::fs::read_to_string(&log)
-            .unwrap()
-            .contains("build -target wasip1 -o ")
-    );
+    assert!(tinygo.calls().contains("build -target wasip1 -o "));
 }
 
 #[test]
 fn tinygo_diagnostics_are_parsed() {
-    let (_f, module) = fixture("tinygo_wasm");
-    let bin = tempfile::tempdir().unwrap();
-    let log = bin.path().join("args.log");
-    fake_tinygo(bin.path(), &module, &log);
+    let tinygo = FakeTinygo::new("tinygo_wasm");
     let project = tempfile::tempdir().unwrap();
     std::fs::write(project.path().join("go.mod"), "module b\n\ngo 1.21\n").unwrap();
     std::fs::write(project.path().join("broken.go"), "package main\n\noops\n").unwrap();
-    let mut c = gowasm();
-    c.env("PATH", path_with(bin.path()))
-        .args(["build", "--json"])
-        .arg(project.path());
+    let mut c = tinygo.gowasm();
+    c.args(["build", "--json"]).arg(project.path());
     let out = run(c);
     assert_eq!(code(&out), 2);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -122,19 +136,15 @@ fn forcing_tinygo_without_it_says_what_to_install() {
 
 #[test]
 fn tinygo_builds_images_for_wasip1() {
-    let (_f, module) = fixture("exit_code");
-    let bin = tempfile::tempdir().unwrap();
-    let log = bin.path().join("args.log");
-    fake_tinygo(bin.path(), &module, &log);
+    let tinygo = FakeTinygo::new("exit_code");
     let out_dir = tempfile::tempdir().unwrap();
-    let mut c = gowasm();
-    c.env("PATH", path_with(bin.path()))
-        .arg("image")
+    let mut c = tinygo.gowasm();
+    c.arg("image")
         .arg(sample("hello"))
         .arg("-o")
         .arg(out_dir.path().join("hello.tar"));
     let out = run(c);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let args = std::fs::read_to_string(&log).unwrap();
+    let args = tinygo.calls();
     assert!(args.starts_with("build -target wasip1 "), "{args}");
 }

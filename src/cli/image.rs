@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::source::{self, BuildOptions};
 use crate::engine::human_bytes;
-use crate::image::{self, Format, ImageRequest, Provenance, Reference};
+use crate::image::{self, Format, ImageRequest, Reference};
 
 #[derive(Debug, Args)]
 pub struct ImageArgs {
@@ -35,14 +35,7 @@ impl ImageArgs {
     pub fn run(mut self) -> ExitCode {
         // `out/` and `out` are the same place (and OUT.Containerfile goes beside it, not in it).
         self.output = self.output.components().collect();
-        let stem = if self.input.is_dir() {
-            crate::build::project_name(&self.input.canonicalize().unwrap_or(self.input.clone()))
-        } else {
-            self.input
-                .file_stem()
-                .map_or("module".into(), |s| s.to_string_lossy().into_owned())
-        };
-        let stem = image::name_from(&stem);
+        let (origin, stem) = image::origin_and_name(&self.input);
         let reference: Reference = match self.name.as_deref().unwrap_or(&stem).parse() {
             Ok(r) => r,
             Err(e) => return super::fail(e),
@@ -63,17 +56,7 @@ impl ImageArgs {
             Ok(m) => m,
             Err(e) => return super::fail(e),
         };
-        let origin = if self.input.is_dir() {
-            self.input.clone()
-        } else {
-            parent_of(&self.input)
-        };
-        let request = ImageRequest {
-            module,
-            file_name: format!("{stem}.wasm"),
-            reference,
-            provenance: Provenance::of(&origin, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref()),
-        };
+        let request = ImageRequest::new(module, &stem, reference, &origin);
         let containerfile_path = {
             let mut p = self.output.clone().into_os_string();
             p.push(".Containerfile");
@@ -90,7 +73,7 @@ impl ImageArgs {
             Err(e) => return super::fail(e),
         };
         if self.containerfile {
-            let context = parent_of(&resolved.module);
+            let context = image::parent_of(&resolved.module);
             let context = context.canonicalize().unwrap_or(context);
             let module_file = resolved
                 .module
@@ -135,13 +118,6 @@ impl ImageArgs {
             println!("{}", summary.path.display());
         }
         ExitCode::SUCCESS
-    }
-}
-
-fn parent_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
     }
 }
 

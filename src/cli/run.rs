@@ -1,6 +1,5 @@
 //! `gowasm run`: build if needed, run in one mode or all, pass output through, report timings.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -106,7 +105,7 @@ impl RunArgs {
                 compile_only: false,
                 direct_output: pass_through,
             };
-            let run = match run_one(&exe, &job, timeout, pass_through) {
+            let run = match run_one(&exe, &job, timeout) {
                 Ok(r) => r,
                 Err(code) => return code,
             };
@@ -155,21 +154,17 @@ impl RunArgs {
     }
 }
 
-/// Runs one job in a worker; on failure, returns the exit code after telling the user.
+/// Runs one job in a worker; on failure, returns the exit code after telling the user. Output
+/// the worker does not write straight through (`direct_output`) is captured into the result.
 fn run_one(
     exe: &std::path::Path,
     job: &Job,
     timeout: Option<Duration>,
-    pass_through: bool,
 ) -> Result<ModeRun, ExitCode> {
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let result = worker::run(exe, job, timeout, None, |stream, bytes| {
-        match (pass_through, stream) {
-            (true, Stream::Stdout) => write_through(&mut std::io::stdout(), bytes),
-            (true, Stream::Stderr) => write_through(&mut std::io::stderr(), bytes),
-            (false, Stream::Stdout) => stdout.extend_from_slice(bytes),
-            (false, Stream::Stderr) => stderr.extend_from_slice(bytes),
-        }
+    let result = worker::run(exe, job, timeout, None, |stream, bytes| match stream {
+        Stream::Stdout => stdout.extend_from_slice(bytes),
+        Stream::Stderr => stderr.extend_from_slice(bytes),
     });
     let report = match result {
         Ok(r) => r,
@@ -188,11 +183,6 @@ fn run_one(
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
     })
-}
-
-fn write_through(out: &mut impl Write, bytes: &[u8]) {
-    // A closed pipe (`| head`) must not kill gowasm mid-report.
-    let _ = out.write_all(bytes).and_then(|_| out.flush());
 }
 
 /// gowasm's exit code for a run: the guest's own, or one of [`exit`]'s.

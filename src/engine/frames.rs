@@ -101,10 +101,7 @@ impl<W: Write + Send + 'static> FrameWriter<W> {
 
     /// Writes out whatever waits, now.
     pub fn flush(&self) -> std::io::Result<()> {
-        let mut state = self.shared.lock();
-        let result = state.flush();
-        state.broken |= result.is_err();
-        result
+        self.shared.lock().flush()
     }
 
     /// Sends a frame soon (within [`FLUSH_WITHIN`]); `Err` once the reader is gone.
@@ -169,10 +166,13 @@ impl<W: Write> Shared<W> {
 }
 
 impl<W: Write> WriterState<W> {
+    /// Writes out what waits; a failure marks the writer broken.
     fn flush(&mut self) -> std::io::Result<()> {
         self.dirty = false;
         self.last_flush = Instant::now();
-        self.out.flush()
+        let result = self.out.flush();
+        self.broken |= result.is_err();
+        result
     }
 }
 
@@ -190,8 +190,8 @@ fn flush_when_due<W: Write>(shared: &Shared<W>) {
         drop(state);
         std::thread::sleep(due.saturating_duration_since(Instant::now()));
         state = shared.lock();
-        if state.dirty && state.flush().is_err() {
-            state.broken = true;
+        if state.dirty {
+            let _ = state.flush();
         }
     }
 }

@@ -307,6 +307,9 @@ pub fn worker_main(job_path: &Path) -> i32 {
     let on_panic = writer.clone();
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if let Some(direct) = &on_panic.direct {
+            direct.stdout.try_flush();
+        }
         on_panic.frames.try_flush();
         previous_hook(info);
     }));

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use oci_spec::image::{ImageIndexBuilder, MediaType, OciLayoutBuilder};
 use serde::Serialize;
@@ -79,10 +79,7 @@ pub fn write(
         path: out.to_path_buf(),
         source,
     };
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = super::parent_of(out);
     match format {
         Format::OciDir => {
             let replaces = check_replaceable_dir(out)?;

@@ -60,6 +60,43 @@ pub struct ImageRequest {
     pub provenance: Provenance,
 }
 
+impl ImageRequest {
+    /// An image of `module` at `/<stem>.wasm`, with the provenance of the folder `origin` (and
+    /// `$SOURCE_DATE_EPOCH`, when set).
+    pub fn new(module: Vec<u8>, stem: &str, reference: Reference, origin: &Path) -> ImageRequest {
+        ImageRequest {
+            module,
+            file_name: format!("{stem}.wasm"),
+            reference,
+            provenance: Provenance::of(origin, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref()),
+        }
+    }
+}
+
+/// For a project folder or a module file: the folder its provenance is read from, and the
+/// image's default name (the project's or the file's, see [`name_from`]).
+pub fn origin_and_name(input: &Path) -> (PathBuf, String) {
+    if input.is_dir() {
+        // `.` has no name of its own: the folder's real name is the project's.
+        let dir = input.canonicalize().unwrap_or_else(|_| input.to_path_buf());
+        let name = crate::build::project_name(&dir);
+        (input.to_path_buf(), name_from(&name))
+    } else {
+        let stem = input
+            .file_stem()
+            .map_or("module".into(), |s| s.to_string_lossy().into_owned());
+        (parent_of(input), name_from(&stem))
+    }
+}
+
+/// The folder holding `path`: `.` for a bare file name.
+pub fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// What was written.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageSummary {

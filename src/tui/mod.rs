@@ -275,30 +275,16 @@ fn spawn_image_export(
     cache_root: &Path,
     tx: SyncSender<Msg>,
 ) {
-    use crate::image::{self, Format, ImageRequest, Provenance};
-    let (origin, stem) = match source {
-        crate::pipeline::Source::Project(dir) => (dir.clone(), crate::build::project_name(dir)),
-        crate::pipeline::Source::Module(file) => (
-            file.parent().map(Path::to_path_buf).unwrap_or_default(),
-            file.file_stem()
-                .map_or("module".into(), |s| s.to_string_lossy().into_owned()),
-        ),
-    };
-    let stem = image::name_from(&stem);
+    use crate::image::{self, Format, ImageRequest};
+    let (crate::pipeline::Source::Project(input) | crate::pipeline::Source::Module(input)) = source;
+    let (origin, stem) = image::origin_and_name(input);
     let out = cache_root.join("images").join(format!("{stem}.tar"));
     std::thread::spawn(move || {
         let result = (|| {
             let bytes = std::fs::read(&module)
                 .map_err(|e| format!("image: cannot read {}: {e}", module.display()))?;
-            let request = ImageRequest {
-                module: bytes,
-                file_name: format!("{stem}.wasm"),
-                reference: stem.parse().map_err(|e| format!("image: {e}"))?,
-                provenance: Provenance::of(
-                    &origin,
-                    std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
-                ),
-            };
+            let reference = stem.parse().map_err(|e| format!("image: {e}"))?;
+            let request = ImageRequest::new(bytes, &stem, reference, &origin);
             std::fs::create_dir_all(out.parent().expect("a folder"))
                 .map_err(|e| format!("image: {e}"))?;
             let summary = image::write_image(&request, Format::OciArchive, &out)
