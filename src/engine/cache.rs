@@ -1,17 +1,25 @@
 //! AOT artifacts on disk, keyed by the module's hash and the engine's identity.
 //!
-//! File layout: magic, engine-id hash, payload checksum, payload length, compile time (µs), payload. A file that does
-//! not match in every part is rejected (and removed) before wasmer ever sees it, so a truncated,
-//! corrupt, planted or other-engine artifact is recompiled instead of executed. Writes go to a
-//! temporary file in the same folder and are renamed into place, so readers never see half a file
-//! and two processes filling the cache at once both succeed.
+//! File layout: magic, engine-id hash, tag, payload length, compile time (µs), payload. The tag
+//! is a BLAKE3 MAC over everything else, keyed with a secret the cache keeps in `aot/key`
+//! (readable by its owner only). A file that does not match in every part is rejected (and
+//! removed) before wasmer ever sees it, so a truncated, corrupt, other-engine artifact, or one
+//! planted by anyone who cannot read the key, is recompiled instead of executed.
+//!
+//! Writes go to a temporary file in the same folder and are renamed into place, so readers never
+//! see half a file and two processes filling the cache at once both succeed. A writer killed
+//! mid-write leaves only a temporary file, which a later store removes once it is stale.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const MAGIC: &[u8; 8] = b"GWAOT001";
+const MAGIC: &[u8; 8] = b"GWAOT002";
 const HEADER_LEN: usize = 8 + 32 + 32 + 8 + 8;
+const KEY_FILE: &str = "key";
+const PARTIAL_PREFIX: &str = ".partial-";
+/// A temporary file this old was left by a writer that died.
+const STALE_PARTIAL: Duration = Duration::from_secs(600);
 
 /// The artifact folder, `<cache root>/aot/`.
 #[derive(Debug, Clone)]
@@ -53,7 +61,11 @@ impl ArtifactCache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
             Err(e) => return Lookup::Rejected(format!("cannot read {}: {e}", path.display())),
         };
-        match unwrap_artifact(&bytes, engine_id) {
+        let checked = self
+            .read_key()
+            .map_err(|e| format!("no cache key ({e})"))
+            .and_then(|key| unwrap_artifact(&bytes, engine_id, &key));
+        match checked {
             Ok(compiled_in) => Lookup::Hit {
                 payload: bytes.slice(HEADER_LEN..),
                 compiled_in,
@@ -78,14 +90,82 @@ impl ArtifactCache {
         payload: &[u8],
         compiled_in: Duration,
     ) -> std::io::Result<PathBuf> {
-        std::fs::create_dir_all(&self.dir)?;
+        private_dir(&self.dir)?;
+        self.remove_stale_partials();
+        let key = self.key()?;
         let path = self.path_for(module_hash, engine_id);
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        tmp.write_all(&header(engine_id, payload, compiled_in))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(PARTIAL_PREFIX)
+            .tempfile_in(&self.dir)?;
+        tmp.write_all(&header(engine_id, payload, compiled_in, &key))?;
         tmp.write_all(payload)?;
         tmp.as_file().sync_data()?;
         tmp.persist(&path).map_err(|e| e.error)?;
         Ok(path)
+    }
+
+    fn read_key(&self) -> std::io::Result<[u8; 32]> {
+        let bytes = std::fs::read(self.dir.join(KEY_FILE))?;
+        bytes
+            .try_into()
+            .map_err(|_| std::io::Error::other("the key file is damaged"))
+    }
+
+    /// The cache's secret, made on first use from the OS's random source. Two processes making
+    /// it at once agree: the second one's rename fails and it reads the first one's key.
+    fn key(&self) -> std::io::Result<[u8; 32]> {
+        if let Ok(key) = self.read_key() {
+            return Ok(key);
+        }
+        let mut key = [0u8; 32];
+        std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom")?, &mut key)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(PARTIAL_PREFIX)
+            .tempfile_in(&self.dir)?;
+        tmp.write_all(&key)?;
+        tmp.as_file().sync_data()?;
+        match tmp.persist_noclobber(self.dir.join(KEY_FILE)) {
+            Ok(_) => Ok(key),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => self.read_key(),
+            Err(e) => Err(e.error),
+        }
+    }
+
+    /// Removes temporary files that writers killed mid-write left behind.
+    fn remove_stale_partials(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > STALE_PARTIAL);
+            if stale
+                && entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(PARTIAL_PREFIX)
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Creates the folder readable by its owner only (a cache someone else can read leaks the key).
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    match std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -99,34 +179,53 @@ fn map_file(path: &Path) -> std::io::Result<bytes::Bytes> {
     Ok(bytes::Bytes::from_owner(map))
 }
 
-fn header(engine_id: &str, payload: &[u8], compiled_in: Duration) -> Vec<u8> {
+fn header(engine_id: &str, payload: &[u8], compiled_in: Duration, key: &[u8; 32]) -> Vec<u8> {
+    let engine = blake3::hash(engine_id.as_bytes());
+    let len = (payload.len() as u64).to_le_bytes();
+    let micros = (compiled_in.as_micros() as u64).to_le_bytes();
     let mut h = Vec::with_capacity(HEADER_LEN);
     h.extend_from_slice(MAGIC);
-    h.extend_from_slice(blake3::hash(engine_id.as_bytes()).as_bytes());
-    h.extend_from_slice(blake3::hash(payload).as_bytes());
-    h.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    h.extend_from_slice(&(compiled_in.as_micros() as u64).to_le_bytes());
+    h.extend_from_slice(engine.as_bytes());
+    h.extend_from_slice(tag(key, engine.as_bytes(), &len, &micros, payload).as_bytes());
+    h.extend_from_slice(&len);
+    h.extend_from_slice(&micros);
     h
 }
 
+/// The MAC that proves a file was written by a holder of the cache's key.
+fn tag(key: &[u8; 32], engine: &[u8], len: &[u8], micros: &[u8], payload: &[u8]) -> blake3::Hash {
+    let mut mac = blake3::Hasher::new_keyed(key);
+    mac.update(MAGIC)
+        .update(engine)
+        .update(len)
+        .update(micros)
+        .update(payload);
+    mac.finalize()
+}
+
 /// Checks an artifact file and returns the compile time recorded in it.
-fn unwrap_artifact(bytes: &[u8], engine_id: &str) -> Result<Duration, String> {
+fn unwrap_artifact(bytes: &[u8], engine_id: &str, key: &[u8; 32]) -> Result<Duration, String> {
     if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
         return Err("not a gowasm artifact".into());
     }
     if bytes[8..40] != *blake3::hash(engine_id.as_bytes()).as_bytes() {
         return Err("written by another engine build".into());
     }
-    let len = u64::from_le_bytes(bytes[72..80].try_into().expect("8 bytes"));
+    let (len, micros) = (&bytes[72..80], &bytes[80..88]);
+    let expected = u64::from_le_bytes(len.try_into().expect("8 bytes"));
     let payload = &bytes[HEADER_LEN..];
-    if payload.len() as u64 != len {
-        return Err(format!("truncated: {} of {len} bytes", payload.len()));
+    if payload.len() as u64 != expected {
+        return Err(format!("truncated: {} of {expected} bytes", payload.len()));
     }
-    if bytes[40..72] != *blake3::hash(payload).as_bytes() {
-        return Err("checksum mismatch".into());
+    // blake3::Hash compares in constant time.
+    if blake3::Hash::from_bytes(bytes[40..72].try_into().expect("32 bytes"))
+        != tag(key, &bytes[8..40], len, micros, payload)
+    {
+        return Err("checksum mismatch (damaged, or not written by this cache)".into());
     }
-    let micros = u64::from_le_bytes(bytes[80..88].try_into().expect("8 bytes"));
-    Ok(Duration::from_micros(micros))
+    Ok(Duration::from_micros(u64::from_le_bytes(
+        micros.try_into().expect("8 bytes"),
+    )))
 }
 
 #[cfg(test)]
@@ -176,9 +275,73 @@ mod tests {
         std::fs::write(&path, b"\x7fELF planted").unwrap();
         assert!(matches!(c.load("m", "e"), Lookup::Rejected(r) if r.contains("not a gowasm")));
 
-        let mut other = full;
+        let mut other = full.clone();
         other[8] ^= 1;
         std::fs::write(&path, &other).unwrap();
         assert!(matches!(c.load("m", "e"), Lookup::Rejected(r) if r.contains("another engine")));
+
+        // A well-formed artifact made with another key (someone who cannot read this cache's
+        // key file) is refused, though its layout is perfect.
+        let (_d2, elsewhere) = cache();
+        let forged = elsewhere
+            .store("m", "e", &[9u8; 1000], Duration::ZERO)
+            .unwrap();
+        std::fs::copy(&forged, &path).unwrap();
+        assert!(matches!(c.load("m", "e"), Lookup::Rejected(r) if r.contains("checksum")));
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn the_key_and_folder_are_private_and_partials_are_cleaned() {
+        use std::os::unix::fs::PermissionsExt;
+        let (_d, c) = cache();
+        c.store("m", "e", b"x", Duration::ZERO).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&c.dir), 0o700);
+        assert_eq!(mode(&c.dir.join(KEY_FILE)), 0o600);
+
+        let stale = c.dir.join(format!("{PARTIAL_PREFIX}killed"));
+        let fresh = c.dir.join(format!("{PARTIAL_PREFIX}writing"));
+        std::fs::write(&stale, b"half").unwrap();
+        std::fs::write(&fresh, b"half").unwrap();
+        let old = std::time::SystemTime::now() - STALE_PARTIAL - Duration::from_secs(1);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        c.store("n", "e", b"y", Duration::ZERO).unwrap();
+        assert!(!stale.exists(), "a stale partial is removed");
+        assert!(fresh.exists(), "a partial being written is left alone");
+
+        std::fs::remove_file(c.dir.join(KEY_FILE)).unwrap();
+        assert!(matches!(c.load("m", "e"), Lookup::Rejected(r) if r.contains("no cache key")));
+    }
+
+    #[test]
+    fn threads_filling_the_cache_at_once_all_succeed() {
+        let (_d, c) = cache();
+        std::thread::scope(|s| {
+            for i in 0..8u8 {
+                let c = &c;
+                s.spawn(move || {
+                    c.store("m", "e", &[i; 100_000], Duration::ZERO).unwrap();
+                });
+            }
+        });
+        let Lookup::Hit { payload, .. } = c.load("m", "e") else {
+            panic!("expected a hit");
+        };
+        assert!(
+            payload.iter().all(|b| *b == payload[0]),
+            "one whole writer won"
+        );
+        let left: Vec<_> = std::fs::read_dir(&c.dir).unwrap().collect();
+        assert_eq!(
+            left.len(),
+            2,
+            "the artifact and the key, no partials: {left:?}"
+        );
     }
 }

@@ -1,0 +1,145 @@
+//! The AOT cache under contention and interruption: processes filling it at once, and processes
+//! killed while compiling or writing it.
+
+mod common;
+
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::*;
+
+fn hello_wasm(out: &Path) -> std::path::PathBuf {
+    build_wasm(&sample("hello"), out)
+}
+
+fn aot_run(cache: &Path, wasm: &Path) -> Command {
+    let mut c = gowasm();
+    c.env("GOWASM_CACHE_DIR", cache)
+        .args(["run", "--json", "--no-stdin", "--mode", "aot"])
+        .arg(wasm)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+fn cache_status(out: &std::process::Output) -> String {
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(out), stderr(out)));
+    assert_eq!(doc["runs"][0]["exit_code"], 0, "{doc}");
+    assert!(
+        doc["runs"][0]["stdout"]
+            .as_str()
+            .unwrap()
+            .contains("Hello from Go"),
+        "{doc}"
+    );
+    doc["runs"][0]["timings"]["cache"]["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn aot_files(cache: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(cache.join("aot"))
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn processes_filling_the_cache_at_once_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = hello_wasm(dir.path());
+    let cache = dir.path().join("cache");
+    let children: Vec<_> = (0..4)
+        .map(|_| aot_run(&cache, &wasm).spawn().unwrap())
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let status = cache_status(&out);
+        assert!(status == "miss" || status == "hit", "{status}");
+    }
+    assert_eq!(
+        cache_status(&aot_run(&cache, &wasm).output().unwrap()),
+        "hit"
+    );
+    let files = aot_files(&cache);
+    assert_eq!(files.len(), 2, "one artifact and the key: {files:?}");
+}
+
+/// Kills gowasm and its worker (the whole process group) at points spread over the cold compile
+/// and the write of the artifact; the next run must work and leave a good artifact.
+#[test]
+fn a_run_killed_mid_compile_or_mid_write_leaves_a_working_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = hello_wasm(dir.path());
+    // How long a cold run takes here, to spread the kills over it.
+    let probe = dir.path().join("probe-cache");
+    let started = std::time::Instant::now();
+    assert_eq!(
+        cache_status(&aot_run(&probe, &wasm).output().unwrap()),
+        "miss"
+    );
+    let cold = started.elapsed();
+
+    for step in 1..=6u32 {
+        let cache = dir.path().join(format!("cache-{step}"));
+        let mut c = aot_run(&cache, &wasm);
+        c.process_group(0);
+        let child = c.spawn().unwrap();
+        std::thread::sleep(cold * step / 6);
+        // SAFETY: plain kill(2) of the child's own process group.
+        unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+        let _ = child.wait_with_output();
+        let left = aot_files(&cache);
+
+        let status = cache_status(&aot_run(&cache, &wasm).output().unwrap());
+        assert!(
+            status == "miss" || status == "hit",
+            "after a kill at {step}/6 (left {left:?}): {status}"
+        );
+        assert_eq!(
+            cache_status(&aot_run(&cache, &wasm).output().unwrap()),
+            "hit",
+            "after a kill at {step}/6 (left {left:?})"
+        );
+    }
+}
+
+/// A truncated artifact (as a crash without the atomic rename would leave) is rejected, never run.
+#[test]
+fn a_truncated_artifact_is_recompiled() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = hello_wasm(dir.path());
+    let cache = dir.path().join("cache");
+    assert_eq!(
+        cache_status(&aot_run(&cache, &wasm).output().unwrap()),
+        "miss"
+    );
+    let artifact = aot_files(&cache)
+        .into_iter()
+        .find(|n| n.ends_with(".gwaot"))
+        .unwrap();
+    let path = cache.join("aot").join(artifact);
+    let bytes = std::fs::read(&path).unwrap();
+    for keep in [0, 10, 100, bytes.len() / 2, bytes.len() - 1] {
+        std::fs::write(&path, &bytes[..keep]).unwrap();
+        let out = aot_run(&cache, &wasm).output().unwrap();
+        assert_eq!(cache_status(&out), "rejected", "kept {keep} bytes");
+        assert!(stderr(&out).contains("discarded cached artifact"));
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().len(),
+            bytes.len() as u64,
+            "the recompiled artifact replaced the truncated one"
+        );
+    }
+    assert_eq!(
+        cache_status(&aot_run(&cache, &wasm).output().unwrap()),
+        "hit"
+    );
+}
