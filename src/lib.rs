@@ -9,7 +9,7 @@ pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod image;
-pub mod inspect;
+pub use gowasm_inspect as inspect;
 pub mod lines;
 pub mod pipeline;
 pub mod tui;

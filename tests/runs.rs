@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -203,6 +204,7 @@ fn aot_artifact_is_cached_and_a_corrupt_one_is_replaced() {
     let artifacts: Vec<_> = std::fs::read_dir(cache.path().join("aot"))
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "gwaot"))
         .collect();
     assert_eq!(artifacts.len(), 1, "{artifacts:?}");
     let mut bytes = std::fs::read(&artifacts[0]).unwrap();
@@ -271,4 +273,47 @@ fn json_shape_is_stable() {
         .map(|r| r["mode"].as_str().unwrap())
         .collect();
     assert_eq!(&modes[..3], ["interp", "baseline", "aot"]);
+}
+
+/// wasmer-wasix 0.704 sleeps forever on a clock subscription with a timeout of 0; Go sends one
+/// (a non-blocking netpoll) when it restarts the world after using a timer. gowasm works around
+/// it, so the raw call and the Go program that makes it finish in every mode.
+#[test]
+fn a_poll_with_a_zero_timeout_returns_at_once() {
+    let poll = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/poll_zero.wat");
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(project.path().join("go.mod"), "module poll\n\ngo 1.21\n").unwrap();
+    std::fs::write(
+        project.path().join("main.go"),
+        r#"package main
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+)
+
+func main() {
+	time.Sleep(time.Millisecond) // the first timer starts the netpoller
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms) // stops and restarts the world: netpoll(0)
+	fmt.Println("done")
+}
+"#,
+    )
+    .unwrap();
+    let go_wasm = build_wasm(project.path(), project.path());
+    for mode in MODES {
+        for (wasm, expected) in [
+            (&poll, "errno 0 events 1 timeout 0\n"),
+            (&go_wasm, "done\n"),
+        ] {
+            let mut c = gowasm();
+            c.args(["run", "-q", "--no-stdin", "--timeout", "20", "--mode", mode])
+                .arg(wasm);
+            let out = run(c);
+            assert_eq!(code(&out), 0, "{mode} {}: {}", wasm.display(), stderr(&out));
+            assert_eq!(stdout(&out), expected, "{mode}");
+        }
+    }
 }

@@ -205,6 +205,9 @@ fn tag(key: &[u8; 32], engine: &[u8], len: &[u8], micros: &[u8], payload: &[u8])
 
 /// Checks an artifact file and returns the compile time recorded in it.
 fn unwrap_artifact(bytes: &[u8], engine_id: &str, key: &[u8; 32]) -> Result<Duration, String> {
+    if bytes.len() >= 8 && bytes[..5] == MAGIC[..5] && bytes[..8] != MAGIC[..] {
+        return Err("written by another version of gowasm".into());
+    }
     if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
         return Err("not a gowasm artifact".into());
     }

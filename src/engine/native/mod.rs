@@ -2,6 +2,7 @@
 //! with wasmer-wasix for WASI preview 1.
 
 mod fs;
+mod poll_fix;
 mod stdio;
 mod tunables;
 
@@ -186,6 +187,7 @@ pub fn run(
     let mut imports = func_env
         .import_object(&mut store, &wasm)
         .map_err(|e| EngineError::Setup(e.to_string()))?;
+    let poll_fix = poll_fix::install(&mut store, &mut imports);
     let timers = FunctionEnv::new(&mut store, TinyGoTimers::default());
     if let Some(host) = module.needs.tinygo_shims {
         // A dynamic function, not a typed one: wasmer 7.4's Singlepass reads 0.0 for an f64
@@ -222,6 +224,9 @@ pub fn run(
         }
         Err(e) => return Err(EngineError::Setup(format!("instantiate: {e}"))),
     };
+    if let (Some(fix), Ok(memory)) = (&poll_fix, instance.exports.get_memory("memory")) {
+        poll_fix::attach_memory(&mut store, fix, memory.clone());
+    }
     func_env
         .initialize(&mut store, instance.clone())
         .map_err(|e| EngineError::Setup(format!("WASI setup: {e}")))?;

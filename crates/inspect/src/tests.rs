@@ -8,7 +8,10 @@ fn wasm(text: &str) -> Vec<u8> {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}.wat", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../tests/fixtures/{name}.wat",
+        env!("CARGO_MANIFEST_DIR")
+    );
     wat::parse_file(path).unwrap()
 }
 
