@@ -317,3 +317,26 @@ func main() {
         }
     }
 }
+
+/// wasmer would allocate 32 GB for this `table.grow` and abort; every mode refuses it instead.
+#[test]
+fn a_table_bomb_is_refused_in_every_mode() {
+    let (_d, wasm) = fixture("table_bomb");
+    for mode in MODES {
+        let mut c = gowasm();
+        c.args(["run", "-q", "--mode", mode]).arg(&wasm);
+        let out = run(c);
+        assert_eq!(code(&out), 0, "{mode}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_grow_retried_300_000_times_does_not_exhaust_the_host_stack() {
+    let (_d, wasm) = fixture("grow_retry");
+    for mode in MODES {
+        let mut c = gowasm();
+        c.args(["run", "-q", "--mode", mode]).arg(&wasm);
+        let out = run(c);
+        assert_eq!(code(&out), 0, "{mode}: {}", stderr(&out));
+    }
+}

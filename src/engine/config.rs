@@ -35,6 +35,11 @@ impl Mode {
 /// gowasm past a million frames in every mode.
 pub const MAX_WASM_STACK: usize = 64 << 20;
 
+/// Elements a table may grow to, in every mode. Without a cap, one `table.grow` with a huge
+/// count makes wasmer allocate tens of gigabytes and abort the process; wasmi's limiter and
+/// wasmer's tunables both refuse beyond this (`table.grow` returns -1).
+pub const MAX_TABLE_ELEMENTS: u32 = 10_000_000;
+
 /// Everything a run needs besides the module.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunConfig {

@@ -5,12 +5,13 @@ pub mod cache;
 mod config;
 pub mod frames;
 mod interp;
+pub mod invoke;
 mod native;
 mod report;
 mod shims;
 pub mod worker;
 
-pub use config::{DirMapping, MAX_WASM_STACK, Mode, RunConfig, parse_size};
+pub use config::{DirMapping, MAX_TABLE_ELEMENTS, MAX_WASM_STACK, Mode, RunConfig, parse_size};
 pub use report::{
     CacheUse, Frame, Outcome, RunReport, Timings, Trap, human_bytes, human_duration, human_ms,
 };

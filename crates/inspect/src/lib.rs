@@ -10,7 +10,7 @@ pub mod triage;
 mod tests;
 
 pub use parse::{inspect, inspect_headers};
-pub use toolchain::{Target, Toolchain, detect_toolchain};
+pub use toolchain::{Target, Toolchain, WASI_MODULE, detect_toolchain};
 
 use serde::Serialize;
 

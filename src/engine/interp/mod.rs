@@ -1,6 +1,9 @@
 //! Interpreted mode: the wasmi interpreter with wasmi_wasi (wasi-common) for WASI preview 1.
 
+mod invoke;
 mod readonly_dir;
+
+pub(super) use invoke::probe_exports;
 
 use std::io::Write;
 use std::sync::Arc;
@@ -13,8 +16,8 @@ use wasmi_wasi::{WasiCtx, WasiCtxBuilder, ambient_authority};
 
 use super::shims::{SCHEDULER_EXPORT, TinyGoTimers};
 use super::{
-    EngineError, LoadedModule, MAX_WASM_STACK, Mode, OutputSink, RunConfig, RunReport, Stream,
-    Trap, report::Outcome,
+    EngineError, LoadedModule, MAX_TABLE_ELEMENTS, MAX_WASM_STACK, Mode, OutputSink, RunConfig,
+    RunReport, Stream, Trap, report::Outcome,
 };
 
 /// Call depth the interpreter allows; Go needs far more than wasmi's default of 1000. Matches what
@@ -53,7 +56,7 @@ impl wasmi::ResourceLimiter for MemoryCap {
         desired: usize,
         maximum: Option<usize>,
     ) -> Result<bool, wasmi_core::LimiterError> {
-        Ok(desired <= 10_000_000 && maximum.is_none_or(|m| desired <= m))
+        Ok(desired <= MAX_TABLE_ELEMENTS as usize && maximum.is_none_or(|m| desired <= m))
     }
 
     fn instances(&self) -> usize {
@@ -83,19 +86,52 @@ impl Write for SinkWriter {
     }
 }
 
+/// The interpreter as gowasm configures it: deep recursion allowed, as in the compiled modes.
+fn engine() -> Engine {
+    let mut config = Config::default();
+    config
+        .set_max_recursion_depth(MAX_RECURSION_DEPTH)
+        // The value stack, in bytes; it grows only as deep as the guest goes.
+        .set_max_stack_height(MAX_WASM_STACK * 16);
+    Engine::new(&config)
+}
+
+/// Host stack for the interpreter's thread. wasmi 2.0's dispatch relies on LLVM turning each
+/// handler's call of the next into a jump; for `memory.grow` and `table.grow` it does not
+/// (wasmi-labs/wasmi#1946), so every grow leaves a host frame behind and a guest that retries a
+/// failing grow in a loop overflows a stack at about 170 bytes a try: 256 MiB lasts 1.5 million. Reserved,
+/// not committed: only what is used costs memory.
+const INTERP_HOST_STACK: usize = 256 << 20;
+
+/// Runs `f` on a thread with [`INTERP_HOST_STACK`] of stack.
+fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("interp".into())
+            .stack_size(INTERP_HOST_STACK)
+            .spawn_scoped(scope, f)
+            .expect("the interpreter's thread starts")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
 pub fn run(
+    module: &LoadedModule,
+    config: &RunConfig,
+    sink: Arc<dyn OutputSink>,
+) -> Result<RunReport, EngineError> {
+    on_deep_stack(|| run_here(module, config, sink))
+}
+
+fn run_here(
     module: &LoadedModule,
     config: &RunConfig,
     sink: Arc<dyn OutputSink>,
 ) -> Result<RunReport, EngineError> {
     let mut report = RunReport::new(Mode::Interp);
     let started = Instant::now();
-    let mut engine_config = Config::default();
-    engine_config
-        .set_max_recursion_depth(MAX_RECURSION_DEPTH)
-        // The value stack, in bytes; it grows only as deep as the guest goes.
-        .set_max_stack_height(MAX_WASM_STACK * 16);
-    let engine = Engine::new(&engine_config);
+    let engine = engine();
     let wasm =
         Module::new(&engine, &module.bytes[..]).map_err(|e| EngineError::Invalid(e.to_string()))?;
     report.timings.compile = started.elapsed();

@@ -2,6 +2,7 @@
 //! with wasmer-wasix for WASI preview 1.
 
 mod fs;
+mod invoke;
 mod poll_fix;
 mod stdio;
 mod tunables;
@@ -16,12 +17,15 @@ use wasmer_wasix::runtime::task_manager::tokio::TokioTaskManager;
 use wasmer_wasix::virtual_fs::NullFile;
 use wasmer_wasix::{PluggableRuntime, WasiEnv, WasiError};
 
+pub(super) use invoke::probe_exports;
+
 use super::cache::{ArtifactCache, Lookup};
 use super::report::{CacheUse, Frame, Outcome, Trap};
 use super::shims::{SCHEDULER_EXPORT, TinyGoTimers};
 use super::{
     EngineError, LoadedModule, MAX_WASM_STACK, Mode, OutputSink, RunConfig, RunReport, Stream,
 };
+use crate::inspect;
 
 /// Bumped whenever gowasm changes how it configures wasmer, so old artifacts are not reused.
 const GOWASM_ENGINE_REVISION: u32 = 1;
@@ -184,9 +188,20 @@ pub fn run(
     let mut func_env = builder
         .finalize(&mut store)
         .map_err(|e| EngineError::Setup(e.to_string()))?;
-    let mut imports = func_env
-        .import_object(&mut store, &wasm)
-        .map_err(|e| EngineError::Setup(e.to_string()))?;
+    // wasix cannot tell the WASI version of a module that imports nothing from WASI (it refuses
+    // with "The WASI version could not be determined"); such a module needs no WASI either.
+    let uses_wasi = module
+        .report
+        .imports
+        .iter()
+        .any(|i| i.module == inspect::WASI_MODULE);
+    let mut imports = if uses_wasi {
+        func_env
+            .import_object(&mut store, &wasm)
+            .map_err(|e| EngineError::Setup(e.to_string()))?
+    } else {
+        wasmer::Imports::new()
+    };
     let poll_fix = poll_fix::install(&mut store, &mut imports);
     let timers = FunctionEnv::new(&mut store, TinyGoTimers::default());
     if let Some(host) = module.needs.tinygo_shims {
@@ -227,9 +242,11 @@ pub fn run(
     if let (Some(fix), Ok(memory)) = (&poll_fix, instance.exports.get_memory("memory")) {
         poll_fix::attach_memory(&mut store, fix, memory.clone());
     }
-    func_env
-        .initialize(&mut store, instance.clone())
-        .map_err(|e| EngineError::Setup(format!("WASI setup: {e}")))?;
+    if uses_wasi {
+        func_env
+            .initialize(&mut store, instance.clone())
+            .map_err(|e| EngineError::Setup(format!("WASI setup: {e}")))?;
+    }
     let start = instance
         .exports
         .get_function("_start")
@@ -263,7 +280,9 @@ pub fn run(
         Outcome::Exited { code } => Some(code.into()),
         _ => None,
     };
-    func_env.on_exit(&mut store, code);
+    if uses_wasi {
+        func_env.on_exit(&mut store, code);
+    }
     drop(store);
     runtime.shutdown_background();
     Ok(report)

@@ -1,9 +1,11 @@
-//! Engine tunables: a cap on linear memory that records when the guest hits it, and a deep stack.
+//! Engine tunables: a cap on linear memory that records when the guest hits it, a cap on table
+//! size, and a deep stack.
 
 use std::ptr::NonNull;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::engine::MAX_TABLE_ELEMENTS;
 use wasmer::sys::vm::{
     LinearMemory, Trap, VMConfig, VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition,
 };
@@ -33,6 +35,15 @@ impl CappedTunables {
     fn clamp(&self, t: &MemoryType) -> MemoryType {
         let mut t = *t;
         t.maximum = Some(t.maximum.map_or(self.cap, |m| m.min(self.cap)));
+        t
+    }
+
+    fn clamp_table(t: &TableType) -> TableType {
+        let mut t = *t;
+        t.maximum = Some(
+            t.maximum
+                .map_or(MAX_TABLE_ELEMENTS, |m| m.min(MAX_TABLE_ELEMENTS)),
+        );
         t
     }
 
@@ -118,7 +129,7 @@ impl Tunables for CappedTunables {
         Ok(self.wrap(inner))
     }
     fn create_host_table(&self, ty: &TableType, style: &TableStyle) -> Result<VMTable, String> {
-        self.base.create_host_table(ty, style)
+        self.base.create_host_table(&Self::clamp_table(ty), style)
     }
     unsafe fn create_vm_table(
         &self,
@@ -126,7 +137,10 @@ impl Tunables for CappedTunables {
         style: &TableStyle,
         location: NonNull<VMTableDefinition>,
     ) -> Result<VMTable, String> {
-        unsafe { self.base.create_vm_table(ty, style, location) }
+        unsafe {
+            self.base
+                .create_vm_table(&Self::clamp_table(ty), style, location)
+        }
     }
     fn vmconfig(&self) -> &VMConfig {
         &self.vm
