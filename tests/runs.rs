@@ -237,6 +237,10 @@ fn json_shape_is_stable() {
     }
     assert_eq!(r["stdout"], "about to exit 7\n");
     assert_eq!(r["stderr"], "");
+    assert_eq!(r["stdout_bytes"], 16);
+    assert_eq!(r["stderr_bytes"], 0);
+    assert_eq!(r["stdout_truncated"], false);
+    assert_eq!(r["stderr_truncated"], false);
     assert_eq!(r["exit_code"], 7);
     assert_eq!(r["timings"]["cache"]["status"], "none");
     assert!(r["timings"]["cold_compile"].is_null());

@@ -170,3 +170,19 @@ fn q_quits_while_the_guest_loops_forever() {
     t.wait_for("tick 3", Duration::from_secs(90));
     eprintln!("quit took {:?}", quit(&t));
 }
+
+/// A guest writing 1 GiB (16.7 million lines): the scrollback stays capped, the workbench keeps
+/// up, and `q` still quits at once (it used to wait for the guest to finish writing).
+#[test]
+fn q_quits_while_the_guest_floods_the_output() {
+    let (_project, _dir, t) = open_workbench("spew", "--mode aot -- 1024", 120, 32);
+    t.wait_for("older lines dropped", Duration::from_secs(90));
+    std::thread::sleep(Duration::from_millis(500));
+    // Keys jump the queue of output (the latency is a figure in the README, not a test bound).
+    let asked = Instant::now();
+    t.keys("?");
+    t.wait_for("Keys", Duration::from_secs(10));
+    eprintln!("help shown after {:?}", asked.elapsed());
+    t.keys("Escape");
+    eprintln!("quit took {:?}", quit(&t));
+}

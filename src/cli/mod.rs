@@ -2,6 +2,7 @@
 
 mod bench;
 mod build;
+mod capture;
 mod format;
 mod guest;
 mod image;

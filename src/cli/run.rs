@@ -7,6 +7,8 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
+use super::capture::Capture;
+
 use super::exit;
 use super::format::{summary_line, timings_table};
 use super::guest::GuestOptions;
@@ -52,8 +54,13 @@ struct ModeRun {
     #[serde(flatten)]
     report: RunReport,
     exit_code: i32,
+    /// The first 64 MiB of each stream (see `capture`), and how much there was.
     stdout: String,
     stderr: String,
+    stdout_bytes: u64,
+    stderr_bytes: u64,
+    stdout_truncated: bool,
+    stderr_truncated: bool,
 }
 
 /// The `--json` document of `gowasm run`.
@@ -161,10 +168,10 @@ fn run_one(
     job: &Job,
     timeout: Option<Duration>,
 ) -> Result<ModeRun, ExitCode> {
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let (mut stdout, mut stderr) = (Capture::default(), Capture::default());
     let result = worker::run(exe, job, timeout, None, |stream, bytes| match stream {
-        Stream::Stdout => stdout.extend_from_slice(bytes),
-        Stream::Stderr => stderr.extend_from_slice(bytes),
+        Stream::Stdout => stdout.push(bytes),
+        Stream::Stderr => stderr.push(bytes),
     });
     let report = match result {
         Ok(r) => r,
@@ -180,8 +187,12 @@ fn run_one(
     Ok(ModeRun {
         exit_code: exit_code_of(&report),
         report,
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        stdout_bytes: stdout.total(),
+        stderr_bytes: stderr.total(),
+        stdout_truncated: stdout.truncated(),
+        stderr_truncated: stderr.truncated(),
     })
 }
 

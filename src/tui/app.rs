@@ -108,6 +108,8 @@ pub enum Msg {
     Tick(Duration),
     /// The terminal changed size: nothing to do but draw again.
     Resize,
+    /// Input is waiting in the event loop's priority queue: nothing to do here.
+    Wake,
     BenchDone(Result<Vec<(Mode, Duration)>, String>),
     /// An image export ended: where it went, or why it failed.
     ImageDone(Result<String, String>),
@@ -208,7 +210,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.spinner = app.spinner.wrapping_add(1);
             vec![]
         }
-        Msg::Resize => vec![],
+        Msg::Resize | Msg::Wake => vec![],
         Msg::ImageDone(result) => {
             app.exporting_image = false;
             match result {

@@ -9,9 +9,11 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
+use std::collections::VecDeque;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::time::{Duration, Instant};
@@ -26,6 +28,7 @@ use app::{App, Cmd, Msg, update};
 
 /// How often the spinner moves and elapsed times refresh.
 const TICK: Duration = Duration::from_millis(100);
+const FRAME_BUDGET: Duration = Duration::from_millis(25);
 /// Runs per mode for the `b` benchmark.
 const BENCH_RUNS: usize = 5;
 
@@ -49,12 +52,14 @@ pub fn run(options: PipelineOptions, project: &str) -> io::Result<()> {
     }
     let suspended = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
-    spawn_input(tx.clone(), suspended.clone(), stop.clone());
+    let input = InputQueue::default();
+    spawn_input(tx.clone(), input.clone(), suspended.clone(), stop.clone());
     spawn_ticks(tx.clone(), stop.clone());
     let result = event_loop(
         &mut terminal,
         &mut app,
         &rx,
+        &input,
         &tx,
         &options,
         &mut pipeline,
@@ -63,6 +68,9 @@ pub fn run(options: PipelineOptions, project: &str) -> io::Result<()> {
     stop.store(true, Ordering::Relaxed);
     let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
     ratatui::restore();
+    // With nobody left to receive, a job blocked handing over output (the channel is full under
+    // a flood) fails at once and sees that it is cancelled, instead of holding up the exit.
+    drop(rx);
     if let Some(p) = pipeline.take() {
         p.shutdown();
     }
@@ -85,11 +93,40 @@ fn start_pipeline(
     })
 }
 
+/// Keys, mouse and resize events jump the queue. Under a flood of guest output the channel is
+/// full of output messages, and a key sent behind them waited seconds (4 s for `q` while a guest
+/// wrote 1 GB); from here the event loop takes it before the next message.
+#[derive(Clone, Default)]
+struct InputQueue(Arc<Mutex<VecDeque<Msg>>>);
+
+impl InputQueue {
+    fn push(&self, msg: Msg) {
+        self.0.lock().expect("input queue").push_back(msg);
+    }
+    fn pop(&self) -> Option<Msg> {
+        self.0.lock().expect("input queue").pop_front()
+    }
+}
+
+/// Applies waiting input, then `msg`.
+fn update_with_input(app: &mut App, input: &InputQueue, msg: Msg) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
+    while let Some(key) = input.pop() {
+        cmds.extend(update(app, key));
+        if app.quit {
+            return cmds;
+        }
+    }
+    cmds.extend(update(app, msg));
+    cmds
+}
+
 #[allow(clippy::too_many_arguments)]
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     rx: &Receiver<Msg>,
+    input: &InputQueue,
     tx: &SyncSender<Msg>,
     options: &PipelineOptions,
     pipeline: &mut Option<Pipeline>,
@@ -102,13 +139,16 @@ fn event_loop(
         };
         // Apply what is waiting before drawing again (a flood of output costs one frame), but
         // draw at least every 500 messages and act on a quit at once.
-        let mut cmds = update(app, first);
-        for _ in 0..500 {
+        let mut cmds = update_with_input(app, input, first);
+        // Apply what is waiting, but draw at least every FRAME_BUDGET: under a flood of output
+        // a batch could take half a second, and a key pressed meanwhile waits for the next draw.
+        let batch_ends = Instant::now() + FRAME_BUDGET;
+        while Instant::now() < batch_ends {
             if app.quit {
                 break;
             }
             match rx.try_recv() {
-                Ok(msg) => cmds.extend(update(app, msg)),
+                Ok(msg) => cmds.extend(update_with_input(app, input, msg)),
                 Err(_) => break,
             }
         }
@@ -175,7 +215,12 @@ fn event_loop(
 }
 
 /// Reads keys and mouse events; pauses while an editor owns the terminal.
-fn spawn_input(tx: SyncSender<Msg>, suspended: Arc<AtomicBool>, stop: Arc<AtomicBool>) {
+fn spawn_input(
+    tx: SyncSender<Msg>,
+    input: InputQueue,
+    suspended: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+) {
     std::thread::spawn(move || {
         while !stop.load(Ordering::Relaxed) {
             if suspended.load(Ordering::Relaxed) {
@@ -191,7 +236,9 @@ fn spawn_input(tx: SyncSender<Msg>, suspended: Arc<AtomicBool>, stop: Arc<Atomic
                 Ok(TermEvent::Resize(..)) => Msg::Resize,
                 _ => continue,
             };
-            if tx.send(msg).is_err() {
+            input.push(msg);
+            // A full channel means the loop is busy and will see the queue before long.
+            if let Err(mpsc::TrySendError::Disconnected(_)) = tx.try_send(Msg::Wake) {
                 return;
             }
         }
