@@ -1,0 +1,70 @@
+//! Go's own tests as a conformance suite: `GOOS=wasip1 GOARCH=wasm go test -exec "gowasm run …"`
+//! over standard-library packages, in interp and in aot. CI runs the packages below, which pass
+//! in both modes; `scripts/go-stdlib` runs the broad list, and README's Reliability section
+//! lists what fails there and why.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+/// Packages that pass in both modes and take a few seconds each (math/big takes 90 s in interp).
+const PACKAGES: &[&str] = &[
+    "bufio",
+    "bytes",
+    "container/list",
+    "encoding/base64",
+    "encoding/binary",
+    "encoding/hex",
+    "encoding/json",
+    "errors",
+    "fmt",
+    "hash/crc32",
+    "maps",
+    "math",
+    "slices",
+    "sort",
+    "strconv",
+    "strings",
+    "unicode/utf8",
+];
+
+fn go_test(mode: &str) {
+    let exec = format!(
+        "{} run -q --mode {mode} --dir /::/ --",
+        env!("CARGO_BIN_EXE_gowasm")
+    );
+    let out = Command::new(go())
+        .args(["test", "-count=1", "-short", "-exec", &exec])
+        .args(PACKAGES)
+        .env("GOOS", "wasip1")
+        .env("GOARCH", "wasm")
+        .env("GOWASM_CACHE_DIR", shared_cache())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{mode}:\n{text}");
+    for package in PACKAGES {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("ok  \t{package}\t"))),
+            "{mode}: {package} did not pass:\n{text}"
+        );
+    }
+    eprintln!("{mode}:\n{text}");
+}
+
+#[test]
+fn standard_library_tests_pass_in_interp() {
+    go_test("interp");
+}
+
+#[test]
+fn standard_library_tests_pass_in_aot() {
+    go_test("aot");
+}
