@@ -61,10 +61,11 @@ impl ArtifactCache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
             Err(e) => return Lookup::Rejected(format!("cannot read {}: {e}", path.display())),
         };
-        let checked = self
-            .read_key()
-            .map_err(|e| format!("no cache key ({e})"))
-            .and_then(|key| unwrap_artifact(&bytes, engine_id, &key));
+        let checked = check_layout(&bytes, engine_id).and_then(|()| {
+            self.read_key()
+                .map_err(|e| format!("no cache key ({e})"))
+                .and_then(|key| unwrap_artifact(&bytes, engine_id, &key))
+        });
         match checked {
             Ok(compiled_in) => Lookup::Hit {
                 payload: bytes.slice(HEADER_LEN..),
@@ -203,8 +204,8 @@ fn tag(key: &[u8; 32], engine: &[u8], len: &[u8], micros: &[u8], payload: &[u8])
     mac.finalize()
 }
 
-/// Checks an artifact file and returns the compile time recorded in it.
-fn unwrap_artifact(bytes: &[u8], engine_id: &str, key: &[u8; 32]) -> Result<Duration, String> {
+/// What can be told without the key: whose file this is.
+fn check_layout(bytes: &[u8], engine_id: &str) -> Result<(), String> {
     if bytes.len() >= 8 && bytes[..5] == MAGIC[..5] && bytes[..8] != MAGIC[..] {
         return Err("written by another version of gowasm".into());
     }
@@ -214,6 +215,12 @@ fn unwrap_artifact(bytes: &[u8], engine_id: &str, key: &[u8; 32]) -> Result<Dura
     if bytes[8..40] != *blake3::hash(engine_id.as_bytes()).as_bytes() {
         return Err("written by another engine build".into());
     }
+    Ok(())
+}
+
+/// Checks an artifact file and returns the compile time recorded in it.
+fn unwrap_artifact(bytes: &[u8], engine_id: &str, key: &[u8; 32]) -> Result<Duration, String> {
+    check_layout(bytes, engine_id)?;
     let (len, micros) = (&bytes[72..80], &bytes[80..88]);
     let expected = u64::from_le_bytes(len.try_into().expect("8 bytes"));
     let payload = &bytes[HEADER_LEN..];
