@@ -346,3 +346,45 @@ fn raw_wasi_calls_cannot_leave_a_preopened_folder() {
         );
     }
 }
+
+/// Without `--dir` there is nothing to open: every call fails, in every mode.
+#[test]
+fn without_a_preopen_nothing_opens() {
+    let host = tempfile::tempdir().unwrap();
+    let wat = host.path().join("probe.wat");
+    std::fs::write(&wat, probe_wat(host.path())).unwrap();
+    for mode in ["interp", "baseline", "aot"] {
+        let mut c = gowasm();
+        c.args(["run", "-q", "--no-stdin", "--mode", mode]).arg(&wat);
+        let out = run(c);
+        assert_eq!(code(&out), 0, "{mode}: {}", stderr(&out));
+        let printed = stdout(&out);
+        assert_eq!(printed.lines().count(), CASES.len(), "{mode}: {printed}");
+        assert!(!printed.contains(": ok"), "{mode}:\n{printed}");
+    }
+}
+
+/// No network: WASI preview 1 has no way to open a socket, and wasix's socket calls (which the
+/// compiled modes' WASI library could serve) are refused before the module runs.
+#[test]
+fn wasix_socket_imports_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let wat = dir.path().join("socket.wat");
+    std::fs::write(
+        &wat,
+        r#"(module
+  (import "wasix_32v1" "sock_open" (func (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")))"#,
+    )
+    .unwrap();
+    for mode in ["interp", "baseline", "aot"] {
+        let mut c = gowasm();
+        c.args(["run", "--mode", mode]).arg(&wat);
+        let out = run(c);
+        assert_eq!(code(&out), 2, "{mode}");
+        let err = stderr(&out);
+        assert!(err.contains("wasix_32v1.sock_open"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
