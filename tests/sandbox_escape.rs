@@ -355,7 +355,8 @@ fn without_a_preopen_nothing_opens() {
     std::fs::write(&wat, probe_wat(host.path())).unwrap();
     for mode in ["interp", "baseline", "aot"] {
         let mut c = gowasm();
-        c.args(["run", "-q", "--no-stdin", "--mode", mode]).arg(&wat);
+        c.args(["run", "-q", "--no-stdin", "--mode", mode])
+            .arg(&wat);
         let out = run(c);
         assert_eq!(code(&out), 0, "{mode}: {}", stderr(&out));
         let printed = stdout(&out);
