@@ -87,7 +87,7 @@ fn a_run_killed_mid_compile_or_mid_write_leaves_a_working_cache() {
     );
     let cold = started.elapsed();
 
-    for step in 1..=6u32 {
+    for step in 1..=5u32 {
         let cache = dir.path().join(format!("cache-{step}"));
         let mut c = aot_run(&cache, &wasm);
         c.process_group(0);
@@ -109,6 +109,33 @@ fn a_run_killed_mid_compile_or_mid_write_leaves_a_working_cache() {
             "after a kill at {step}/6 (left {left:?})"
         );
     }
+}
+
+/// A worker that dies halfway through writing the artifact leaves a partial file and no artifact;
+/// the next run compiles and stores a whole one.
+#[test]
+fn a_worker_killed_mid_write_leaves_no_artifact_to_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = hello_wasm(dir.path());
+    let cache = dir.path().join("cache");
+    let mut c = aot_run(&cache, &wasm);
+    c.env("GOWASM_FAULT", "abort-mid-store");
+    let out = c.output().unwrap();
+    assert_eq!(code(&out), 125, "{}", stderr(&out));
+    let left = aot_files(&cache);
+    assert!(
+        left.iter().any(|n| n.starts_with(".partial-")),
+        "a partial file: {left:?}"
+    );
+    assert!(!left.iter().any(|n| n.ends_with(".gwaot")), "{left:?}");
+    assert_eq!(
+        cache_status(&aot_run(&cache, &wasm).output().unwrap()),
+        "miss"
+    );
+    assert_eq!(
+        cache_status(&aot_run(&cache, &wasm).output().unwrap()),
+        "hit"
+    );
 }
 
 /// A truncated artifact (as a crash without the atomic rename would leave) is rejected, never run.

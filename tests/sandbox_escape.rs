@@ -125,12 +125,29 @@ const CASES: &[(&str, Call, Expect)] = &[
         Call::Stat("link-etc/passwd"),
         Refused,
     ),
+    // What the guest may do inside, so that a refusal above is not just a call that never works.
+    ("create inside", Call::Create("new.txt"), Allowed),
+    ("stat inside", Call::Stat("new.txt"), Allowed),
+    ("mkdir inside", Call::Mkdir("new-dir"), Allowed),
+    (
+        "rename inside",
+        Call::Rename("new.txt", "renamed.txt"),
+        Allowed,
+    ),
+    ("create another inside", Call::Create("gone.txt"), Allowed),
+    ("unlink inside", Call::Unlink("gone.txt"), Allowed),
+    // wasix (baseline, aot) keeps the links a guest makes in memory, not on the host.
+    (
+        "hard link inside",
+        Call::Link("inside.txt", "linked.txt"),
+        Either,
+    ),
 ];
 
 const GUEST_DIR: &str = "/sandbox";
 
-/// The probe as text: it finds the preopen named `/sandbox`, makes each call and prints
-/// `label: ok` or `label: errno N`.
+/// The probe as text: it counts the preopens and finds the one named `/sandbox`, prints
+/// `preopens: N`, then makes each call and prints `label: ok` or `label: errno N`.
 fn probe_wat(outside: &Path) -> String {
     let mut data = String::new();
     let mut next = 1024usize;
@@ -144,6 +161,7 @@ fn probe_wat(outside: &Path) -> String {
         (at, s.len())
     };
     let name = intern(GUEST_DIR, &mut data);
+    let preopens = intern("preopens", &mut data);
     let mut body = String::new();
     for (label, call, _) in CASES {
         let (lp, ll) = intern(label, &mut data);
@@ -209,6 +227,7 @@ fn probe_wat(outside: &Path) -> String {
   (import "wasi_snapshot_preview1" "path_filestat_get" (func $path_filestat_get (param i32 i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
   (global $dir (mut i32) (i32.const -1))
+  (global $preopens (mut i32) (i32.const 0))
 {data}
   (func $print (param $p i32) (param $l i32)
     (i32.store (i32.const 0) (local.get $p))
@@ -233,24 +252,29 @@ fn probe_wat(outside: &Path) -> String {
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $fd) (i32.const 64)))
-        (if (i32.eqz (call $prestat_get (local.get $fd) (i32.const 16)))
+        (if (i32.and
+              (i32.eqz (call $prestat_get (local.get $fd) (i32.const 16)))
+              (i32.eqz (i32.load8_u (i32.const 16))))
           (then
+            (global.set $preopens (i32.add (global.get $preopens) (i32.const 1)))
             (if (i32.eq (i32.load (i32.const 20)) (i32.const {name_len}))
               (then
                 (drop (call $prestat_dir_name (local.get $fd) (i32.const 64) (i32.const {name_len})))
                 (if (i32.and
                       (i64.eq (i64.load (i32.const 64)) (i64.load (i32.const {name_at})))
                       (i32.eq (i32.load8_u (i32.const 64)) (i32.const 0x2f)))
-                  (then (global.set $dir (local.get $fd)) (br $done)))))))
+                  (then (global.set $dir (local.get $fd))))))))
         (local.set $fd (i32.add (local.get $fd) (i32.const 1)))
         (br $next))))
   (func (export "_start")
     (call $find_dir)
+    (call $report (i32.const {preopens_at}) (i32.const 8) (global.get $preopens))
 {body}  )
 )
 "#,
         name_len = name.1,
         name_at = name.0,
+        preopens_at = preopens.0,
     )
 }
 
@@ -310,9 +334,11 @@ fn raw_wasi_calls_cannot_leave_a_preopened_folder() {
         assert_eq!(code(&out), 0, "{mode}: {}", stderr(&out));
         let printed = stdout(&out);
         let lines: Vec<&str> = printed.lines().collect();
-        assert_eq!(lines.len(), CASES.len(), "{mode}: {printed}");
+        assert_eq!(lines.len(), CASES.len() + 1, "{mode}: {printed}");
+        // The count goes where an errno would: "preopens: ok" means none.
+        assert_ne!(lines[0], "preopens: ok", "{mode}: no preopen found");
         let mut wrong = Vec::new();
-        for ((label, _, expect), line) in CASES.iter().zip(&lines) {
+        for ((label, _, expect), line) in CASES.iter().zip(&lines[1..]) {
             let ok = line.ends_with(": ok");
             assert!(line.starts_with(label), "{mode}: {line}");
             let right = match expect {
@@ -344,6 +370,23 @@ fn raw_wasi_calls_cannot_leave_a_preopened_folder() {
             std::fs::read_to_string(sandbox.join("inside.txt")).unwrap(),
             "inside"
         );
+        let inside = host_tree(&sandbox);
+        assert!(
+            sandbox.join("new-dir").is_dir(),
+            "{mode}: mkdir inside: {inside:#?}\n{printed}"
+        );
+        assert!(
+            !sandbox.join("new.txt").exists(),
+            "{mode}: renamed away: {inside:#?}\n{printed}"
+        );
+        assert!(
+            sandbox.join("renamed.txt").exists(),
+            "{mode}: renamed: {inside:#?}\n{printed}"
+        );
+        assert!(
+            !sandbox.join("gone.txt").exists(),
+            "{mode}: unlinked: {inside:#?}\n{printed}"
+        );
     }
 }
 
@@ -360,8 +403,15 @@ fn without_a_preopen_nothing_opens() {
         let out = run(c);
         assert_eq!(code(&out), 0, "{mode}: {}", stderr(&out));
         let printed = stdout(&out);
-        assert_eq!(printed.lines().count(), CASES.len(), "{mode}: {printed}");
-        assert!(!printed.contains(": ok"), "{mode}:\n{printed}");
+        assert_eq!(
+            printed.lines().count(),
+            CASES.len() + 1,
+            "{mode}: {printed}"
+        );
+        // The count goes where an errno would: zero prints as "ok".
+        let (count, calls) = printed.split_once('\n').unwrap();
+        assert_eq!(count, "preopens: ok", "{mode}:\n{printed}");
+        assert!(!calls.contains(": ok"), "{mode}:\n{printed}");
     }
 }
 

@@ -18,6 +18,9 @@ const MAGIC: &[u8; 8] = b"GWAOT002";
 const HEADER_LEN: usize = 8 + 32 + 32 + 8 + 8;
 const KEY_FILE: &str = "key";
 const PARTIAL_PREFIX: &str = ".partial-";
+/// Test hook: `GOWASM_FAULT=abort-mid-store` kills the process halfway through writing an
+/// artifact, so the tests can see what a crash at the worst moment leaves behind.
+const FAULT_VAR: &str = "GOWASM_FAULT";
 /// A temporary file this old was left by a writer that died.
 const STALE_PARTIAL: Duration = Duration::from_secs(600);
 
@@ -61,6 +64,10 @@ impl ArtifactCache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
             Err(e) => return Lookup::Rejected(format!("cannot read {}: {e}", path.display())),
         };
+        // In a folder someone else controls, nothing is trusted and nothing is deleted.
+        if let Err(reason) = owned_privately(&self.dir) {
+            return Lookup::Rejected(reason);
+        }
         let checked = check_layout(&bytes, engine_id).and_then(|()| {
             self.read_key()
                 .map_err(|e| format!("no cache key ({e})"))
@@ -93,30 +100,46 @@ impl ArtifactCache {
     ) -> std::io::Result<PathBuf> {
         private_dir(&self.dir)?;
         self.remove_stale_partials();
+        owned_privately(&self.dir).map_err(std::io::Error::other)?;
         let key = self.key()?;
         let path = self.path_for(module_hash, engine_id);
         let mut tmp = tempfile::Builder::new()
             .prefix(PARTIAL_PREFIX)
             .tempfile_in(&self.dir)?;
         tmp.write_all(&header(engine_id, payload, compiled_in, &key))?;
+        if std::env::var_os(FAULT_VAR).is_some_and(|v| v == "abort-mid-store") {
+            tmp.write_all(&payload[..payload.len() / 2])?;
+            tmp.flush()?;
+            std::process::abort();
+        }
         tmp.write_all(payload)?;
         tmp.as_file().sync_data()?;
         tmp.persist(&path).map_err(|e| e.error)?;
         Ok(path)
     }
 
+    /// The key, if it is ours, readable by us alone and whole.
     fn read_key(&self) -> std::io::Result<[u8; 32]> {
-        let bytes = std::fs::read(self.dir.join(KEY_FILE))?;
+        let path = self.dir.join(KEY_FILE);
+        let file = std::fs::File::open(&path)?;
+        owned_privately_file(&file)?;
+        let mut bytes = Vec::with_capacity(32);
+        std::io::Read::read_to_end(&mut &file, &mut bytes)?;
         bytes
             .try_into()
             .map_err(|_| std::io::Error::other("the key file is damaged"))
     }
 
     /// The cache's secret, made on first use from the OS's random source. Two processes making
-    /// it at once agree: the second one's rename fails and it reads the first one's key.
+    /// it at once agree: the second one's rename fails and it reads the first one's key. A key
+    /// that is damaged, or readable by others, is replaced (its artifacts are then recompiled).
     fn key(&self) -> std::io::Result<[u8; 32]> {
-        if let Ok(key) = self.read_key() {
-            return Ok(key);
+        match self.read_key() {
+            Ok(key) => return Ok(key),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                std::fs::remove_file(self.dir.join(KEY_FILE))?;
+            }
+            Err(_) => {}
         }
         let mut key = [0u8; 32];
         std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom")?, &mut key)?;
@@ -159,15 +182,47 @@ impl ArtifactCache {
 /// Creates the folder readable by its owner only (a cache someone else can read leaks the key).
 fn private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    match std::fs::DirBuilder::new()
+    std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)
-    {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e),
+}
+
+/// The artifact folder must be ours and closed to others, or someone else could plant a key
+/// before we make one. A folder of ours that others may enter (as older gowasm versions made
+/// it) is closed.
+fn owned_privately(dir: &Path) -> Result<(), String> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let meta = match std::fs::metadata(dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+    };
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if meta.uid() != unsafe { libc::geteuid() } {
+        return Err(format!(
+            "{} belongs to another user: not using it",
+            dir.display()
+        ));
     }
+    if meta.mode() & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| format!("cannot close {} to others: {e}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// The key file must be ours and readable by us alone.
+fn owned_privately_file(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = file.metadata()?;
+    // SAFETY: as above.
+    if meta.uid() != unsafe { libc::geteuid() } || meta.mode() & 0o077 != 0 {
+        return Err(std::io::Error::other(
+            "the key file is not private to this user",
+        ));
+    }
+    Ok(())
 }
 
 /// The file's bytes, memory-mapped: a worker process would otherwise spend most of a cache
@@ -327,6 +382,25 @@ mod tests {
 
         std::fs::remove_file(c.dir.join(KEY_FILE)).unwrap();
         assert!(matches!(c.load("m", "e"), Lookup::Rejected(r) if r.contains("no cache key")));
+
+        // A damaged key, or one others may read, is replaced and the cache works again.
+        for bad in ["short", "open"] {
+            c.store("m", "e", b"x", Duration::ZERO).unwrap();
+            let key = c.dir.join(KEY_FILE);
+            if bad == "short" {
+                std::fs::write(&key, b"too short").unwrap();
+            } else {
+                std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+            }
+            assert!(matches!(c.load("m", "e"), Lookup::Rejected(_)), "{bad}");
+            c.store("m", "e", b"x", Duration::ZERO).unwrap();
+            assert!(matches!(c.load("m", "e"), Lookup::Hit { .. }), "{bad}");
+        }
+
+        // A folder of ours that others may enter (older gowasm made it 0755) is closed.
+        std::fs::set_permissions(&c.dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        c.store("m", "e", b"x", Duration::ZERO).unwrap();
+        assert_eq!(mode(&c.dir), 0o700);
     }
 
     #[test]

@@ -9,13 +9,11 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
-use std::collections::VecDeque;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event as TermEvent};
@@ -28,6 +26,7 @@ use app::{App, Cmd, Msg, update};
 
 /// How often the spinner moves and elapsed times refresh.
 const TICK: Duration = Duration::from_millis(100);
+/// The longest the loop applies waiting messages before drawing again.
 const FRAME_BUDGET: Duration = Duration::from_millis(25);
 /// Runs per mode for the `b` benchmark.
 const BENCH_RUNS: usize = 5;
@@ -52,8 +51,11 @@ pub fn run(options: PipelineOptions, project: &str) -> io::Result<()> {
     }
     let suspended = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
-    let input = InputQueue::default();
-    spawn_input(tx.clone(), input.clone(), suspended.clone(), stop.clone());
+    // Keys, mouse and resize events have a channel of their own, read first: under a flood of
+    // guest output the main channel is full of output, and a key queued behind it waited a
+    // second. The main channel still carries a wake-up so an idle loop notices the key.
+    let (input_tx, input) = mpsc::channel::<Msg>();
+    spawn_input(tx.clone(), input_tx, suspended.clone(), stop.clone());
     spawn_ticks(tx.clone(), stop.clone());
     let result = event_loop(
         &mut terminal,
@@ -93,25 +95,10 @@ fn start_pipeline(
     })
 }
 
-/// Keys, mouse and resize events jump the queue. Under a flood of guest output the channel is
-/// full of output messages, and a key sent behind them waited seconds (4 s for `q` while a guest
-/// wrote 1 GB); from here the event loop takes it before the next message.
-#[derive(Clone, Default)]
-struct InputQueue(Arc<Mutex<VecDeque<Msg>>>);
-
-impl InputQueue {
-    fn push(&self, msg: Msg) {
-        self.0.lock().expect("input queue").push_back(msg);
-    }
-    fn pop(&self) -> Option<Msg> {
-        self.0.lock().expect("input queue").pop_front()
-    }
-}
-
 /// Applies waiting input, then `msg`.
-fn update_with_input(app: &mut App, input: &InputQueue, msg: Msg) -> Vec<Cmd> {
+fn update_with_input(app: &mut App, input: &Receiver<Msg>, msg: Msg) -> Vec<Cmd> {
     let mut cmds = Vec::new();
-    while let Some(key) = input.pop() {
+    while let Ok(key) = input.try_recv() {
         cmds.extend(update(app, key));
         if app.quit {
             return cmds;
@@ -126,7 +113,7 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     rx: &Receiver<Msg>,
-    input: &InputQueue,
+    input: &Receiver<Msg>,
     tx: &SyncSender<Msg>,
     options: &PipelineOptions,
     pipeline: &mut Option<Pipeline>,
@@ -137,11 +124,10 @@ fn event_loop(
         let Ok(first) = rx.recv() else {
             return Ok(());
         };
-        // Apply what is waiting before drawing again (a flood of output costs one frame), but
-        // draw at least every 500 messages and act on a quit at once.
+        // Apply what is waiting before drawing again, but draw at least every FRAME_BUDGET (under
+        // a flood of output a batch took half a second, and keys waited for the draw) and act
+        // on a quit at once.
         let mut cmds = update_with_input(app, input, first);
-        // Apply what is waiting, but draw at least every FRAME_BUDGET: under a flood of output
-        // a batch could take half a second, and a key pressed meanwhile waits for the next draw.
         let batch_ends = Instant::now() + FRAME_BUDGET;
         while Instant::now() < batch_ends {
             if app.quit {
@@ -175,7 +161,7 @@ fn event_loop(
                 }
                 Cmd::Restart => {
                     if let Some(p) = pipeline.take() {
-                        p.shutdown();
+                        shut_down_receiving(p, app, rx);
                     }
                     match start_pipeline(options, app, tx) {
                         Ok(p) => {
@@ -215,9 +201,25 @@ fn event_loop(
 }
 
 /// Reads keys and mouse events; pauses while an editor owns the terminal.
+/// Shuts the pipeline down while still taking messages: a job may be blocked handing output to
+/// the full channel, and shutting down waits for every job. The old jobs' output is dropped;
+/// anything else (a finished bench or image export, a tick) is applied.
+fn shut_down_receiving(pipeline: Pipeline, app: &mut App, rx: &Receiver<Msg>) {
+    let stopping = std::thread::spawn(move || pipeline.shutdown());
+    while !stopping.is_finished() {
+        match rx.recv_timeout(Duration::from_millis(5)) {
+            Ok(Msg::Pipeline(_)) | Err(_) => {}
+            Ok(other) => {
+                let _ = update(app, other);
+            }
+        }
+    }
+    let _ = stopping.join();
+}
+
 fn spawn_input(
     tx: SyncSender<Msg>,
-    input: InputQueue,
+    input: Sender<Msg>,
     suspended: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
 ) {
@@ -236,8 +238,10 @@ fn spawn_input(
                 Ok(TermEvent::Resize(..)) => Msg::Resize,
                 _ => continue,
             };
-            input.push(msg);
-            // A full channel means the loop is busy and will see the queue before long.
+            if input.send(msg).is_err() {
+                return;
+            }
+            // A full channel means the loop is busy and reads the input channel before long.
             if let Err(mpsc::TrySendError::Disconnected(_)) = tx.try_send(Msg::Wake) {
                 return;
             }

@@ -11,7 +11,7 @@ use wasmer_wasix::virtual_fs::{self, FileSystem, FsError, MountFileSystem, RootF
 use crate::engine::{DirMapping, EngineError};
 
 /// `data` → `/data`; `/` stays `/`.
-fn absolute_guest(guest: &str) -> PathBuf {
+pub(super) fn absolute_guest(guest: &str) -> PathBuf {
     let trimmed = guest.trim_start_matches("./");
     if trimmed.starts_with('/') {
         PathBuf::from(trimmed)

@@ -1,9 +1,9 @@
 //! Compiled modes on wasmer: `baseline` (Singlepass) and `aot` (Cranelift, artifact cached on disk),
 //! with wasmer-wasix for WASI preview 1.
 
+mod fixes;
 mod fs;
 mod invoke;
-mod poll_fix;
 mod stdio;
 mod tunables;
 
@@ -27,8 +27,9 @@ use super::{
 };
 use crate::inspect;
 
-/// Bumped whenever gowasm changes how it configures wasmer, so old artifacts are not reused.
-const GOWASM_ENGINE_REVISION: u32 = 1;
+/// Bumped whenever gowasm changes how it configures wasmer or lays out an artifact, so old
+/// artifacts are not reused, and versions sharing a cache use different files.
+const GOWASM_ENGINE_REVISION: u32 = 2;
 
 /// An engine for `mode` with gowasm's tunables; `hit` records a refused memory.grow.
 fn make_engine(mode: Mode, config: &RunConfig, hit: Arc<AtomicBool>) -> Engine {
@@ -202,7 +203,11 @@ pub fn run(
     } else {
         wasmer::Imports::new()
     };
-    let poll_fix = poll_fix::install(&mut store, &mut imports);
+    let root_given = config
+        .dirs
+        .iter()
+        .any(|d| fs::absolute_guest(&d.guest) == std::path::Path::new("/"));
+    let fixes = fixes::Fixes::install(&mut store, &mut imports, root_given);
     let timers = FunctionEnv::new(&mut store, TinyGoTimers::default());
     if let Some(host) = module.needs.tinygo_shims {
         // A dynamic function, not a typed one: wasmer 7.4's Singlepass reads 0.0 for an f64
@@ -239,8 +244,8 @@ pub fn run(
         }
         Err(e) => return Err(EngineError::Setup(format!("instantiate: {e}"))),
     };
-    if let (Some(fix), Ok(memory)) = (&poll_fix, instance.exports.get_memory("memory")) {
-        poll_fix::attach_memory(&mut store, fix, memory.clone());
+    if let Ok(memory) = instance.exports.get_memory("memory") {
+        fixes.attach_memory(&mut store, memory);
     }
     if uses_wasi {
         func_env
