@@ -136,7 +136,7 @@ func main() {
 "#;
 
 /// The guest's working folder is the first folder it was given and it sees no others, the same
-/// in every mode (wasix's own in-memory `/`, with a writable `/tmp`, is hidden).
+/// in every mode (wasix's own in-memory `/` is hidden).
 #[test]
 fn relative_paths_resolve_in_the_first_given_folder_in_every_mode() {
     let project = tempfile::tempdir().unwrap();

@@ -184,5 +184,9 @@ fn q_quits_while_the_guest_floods_the_output() {
     t.wait_for("Keys", Duration::from_secs(10));
     eprintln!("help shown after {:?}", asked.elapsed());
     t.keys("Escape");
+    // Changing the mode restarts the pipeline, which waits for the flooding job: it must not
+    // wait on a channel nobody reads.
+    t.keys("m");
+    t.wait_for("interp+aot", Duration::from_secs(10));
     eprintln!("quit took {:?}", quit(&t));
 }

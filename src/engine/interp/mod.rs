@@ -98,9 +98,9 @@ fn engine() -> Engine {
 
 /// Host stack for the interpreter's thread. wasmi 2.0's dispatch relies on LLVM turning each
 /// handler's call of the next into a jump; for `memory.grow` and `table.grow` it does not
-/// (wasmi-labs/wasmi#1946), so every grow leaves a host frame behind and a guest that retries a
-/// failing grow in a loop overflows a stack at about 170 bytes a try: 256 MiB lasts 1.5 million. Reserved,
-/// not committed: only what is used costs memory.
+/// (wasmi-labs/wasmi#1946), so every failing grow leaves a host frame behind, and a guest that
+/// retries one in a loop overflows a stack at about 170 bytes a try: 256 MiB lasts 1.5 million.
+/// Reserved, not committed: only what is used costs memory.
 const INTERP_HOST_STACK: usize = 256 << 20;
 
 /// Runs `f` on a thread with [`INTERP_HOST_STACK`] of stack.

@@ -74,7 +74,7 @@ struct Borrowed {
 }
 
 impl Borrowed {
-    /// `len` bytes that do not overlap `[avoid, avoid + avoid_len)`, or `None` if memory is too small.
+    /// `len` bytes clear of `[avoid, avoid + avoid_len)`, or `None` if memory is too small.
     fn take(view: &MemoryView, len: u64, avoid: u64, avoid_len: u64) -> Option<Borrowed> {
         let at = if avoid >= len {
             0

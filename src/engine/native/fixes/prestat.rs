@@ -1,8 +1,7 @@
 //! A wrapper around wasmer-wasix 0.704's `fd_prestat_get` that hides its virtual root. wasix
-//! always preopens `/` at fd 3 (`VIRTUAL_ROOT_FD`): an in-memory tree with `/tmp` and `/dev`
-//! and the user's folders mounted in it. Go takes the first preopen as its working folder, so
-//! `--dir data::/data` with a relative path meant `/data/…` in interp (and wasmtime) but `/…` in
-//! the compiled modes, and writes to `/tmp` succeeded in memory there and failed in interp.
+//! always preopens `/` at fd 3 (`VIRTUAL_ROOT_FD`): an in-memory tree with the user's folders
+//! mounted in it. Go takes the first preopen as its working folder, so with `--dir data::/data`
+//! a relative path meant `/data/…` in interp (and wasmtime) but `/…` in the compiled modes.
 //!
 //! Unless the user maps `/` themselves, fd 3 is reported as a preopen of a type that is not a
 //! folder, which Go and wasi-libc both skip; the guest then sees exactly the folders it was given,
