@@ -2,8 +2,8 @@
 //! (Singlepass) and aot (Cranelift) with gowasm's engine settings. Every export's results and
 //! traps, the start function's outcome, and the exported memories and globals must agree.
 //!
-//! `GOWASM_DIFF_MODULES=N` sets how many modules (default 2000, CI's budget); disagreeing modules
-//! are written to `target/differential/` to be minimised.
+//! `GOWASM_DIFF_MODULES=N` sets how many modules (default 2000, CI's budget), `GOWASM_DIFF_FIRST`
+//! the first seed; disagreeing modules are written to `target/differential/` to be minimised.
 
 use arbitrary::Unstructured;
 use gowasm::engine::invoke::{Call, Probe, probe_exports};
@@ -76,13 +76,15 @@ fn interp_baseline_and_aot_agree_on_generated_modules() {
     let mut seeds_run = 0;
     let verbose = std::env::var_os("GOWASM_DIFF_VERBOSE").is_some();
     let mut disagreements = Vec::new();
-    // `GOWASM_DIFF_SEED=N` runs that one seed, to triage it.
-    let seeds = match std::env::var("GOWASM_DIFF_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-    {
+    // `GOWASM_DIFF_SEED=N` runs that one seed, to triage it; `GOWASM_DIFF_FIRST=N` starts the
+    // run there, to try seeds CI does not.
+    let env_number = |name: &str| std::env::var(name).ok().and_then(|s| s.parse::<u64>().ok());
+    let seeds = match env_number("GOWASM_DIFF_SEED") {
         Some(seed) => seed..seed + 1,
-        None => 0..count,
+        None => {
+            let first = env_number("GOWASM_DIFF_FIRST").unwrap_or(0);
+            first..first + count
+        }
     };
     for seed in seeds {
         let Some(bytes) = module(seed) else { continue };
