@@ -31,10 +31,7 @@ func main() {
 
 #[test]
 fn remove_and_remove_all_act_on_the_host_in_every_mode() {
-    let project = tempfile::tempdir().unwrap();
-    std::fs::write(project.path().join("go.mod"), "module remover\n\ngo 1.21\n").unwrap();
-    std::fs::write(project.path().join("main.go"), REMOVER).unwrap();
-    let wasm = build_wasm(project.path(), project.path());
+    let (_project, wasm) = build_go_program("remover", REMOVER);
     for mode in ["interp", "baseline", "aot"] {
         let host = tempfile::tempdir().unwrap();
         // A folder the guest has never looked at, with a file in it.
@@ -139,14 +136,7 @@ func main() {
 /// in every mode (wasix's own in-memory `/` is hidden).
 #[test]
 fn relative_paths_resolve_in_the_first_given_folder_in_every_mode() {
-    let project = tempfile::tempdir().unwrap();
-    std::fs::write(
-        project.path().join("go.mod"),
-        "module relative\n\ngo 1.21\n",
-    )
-    .unwrap();
-    std::fs::write(project.path().join("main.go"), RELATIVE).unwrap();
-    let wasm = build_wasm(project.path(), project.path());
+    let (_project, wasm) = build_go_program("relative", RELATIVE);
     let data = tempfile::tempdir().unwrap();
     std::fs::write(data.path().join("input.txt"), "given").unwrap();
     for mode in ["interp", "baseline", "aot"] {

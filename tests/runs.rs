@@ -285,10 +285,8 @@ fn json_shape_is_stable() {
 #[test]
 fn a_poll_with_a_zero_timeout_returns_at_once() {
     let poll = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/poll_zero.wat");
-    let project = tempfile::tempdir().unwrap();
-    std::fs::write(project.path().join("go.mod"), "module poll\n\ngo 1.21\n").unwrap();
-    std::fs::write(
-        project.path().join("main.go"),
+    let (_project, go_wasm) = build_go_program(
+        "poll",
         r#"package main
 
 import (
@@ -304,9 +302,7 @@ func main() {
 	fmt.Println("done")
 }
 "#,
-    )
-    .unwrap();
-    let go_wasm = build_wasm(project.path(), project.path());
+    );
     for mode in MODES {
         for (wasm, expected) in [
             (&poll, "errno 0 events 1 timeout 0\n"),

@@ -59,10 +59,7 @@ func appendTo(path string) error {
 
 #[test]
 fn guest_sees_only_what_it_is_given() {
-    let project = tempfile::tempdir().unwrap();
-    std::fs::write(project.path().join("go.mod"), "module probe\n\ngo 1.21\n").unwrap();
-    std::fs::write(project.path().join("main.go"), PROBE).unwrap();
-    let wasm = build_wasm(project.path(), project.path());
+    let (_project, wasm) = build_go_program("probe", PROBE);
 
     for mode in ["interp", "baseline", "aot"] {
         let host = tempfile::tempdir().unwrap();
@@ -124,10 +121,7 @@ fn guest_sees_only_what_it_is_given() {
 
 #[test]
 fn no_stdin_reads_end_of_file() {
-    let project = tempfile::tempdir().unwrap();
-    std::fs::write(project.path().join("go.mod"), "module probe\n\ngo 1.21\n").unwrap();
-    std::fs::write(project.path().join("main.go"), PROBE).unwrap();
-    let wasm = build_wasm(project.path(), project.path());
+    let (_project, wasm) = build_go_program("probe", PROBE);
     let mut c = gowasm();
     c.args(["run", "-q", "--no-stdin", "--mode", "interp"])
         .arg(&wasm)

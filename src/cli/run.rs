@@ -8,7 +8,6 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::capture::Capture;
-
 use super::exit;
 use super::format::{summary_line, timings_table};
 use super::guest::GuestOptions;

@@ -46,6 +46,18 @@ pub struct Probe {
     pub globals: Vec<(String, Value)>,
 }
 
+impl Probe {
+    /// An instance that has not been called yet.
+    pub(super) fn instantiated() -> Probe {
+        Probe {
+            instantiated: Ok(()),
+            calls: vec![],
+            memories: vec![],
+            globals: vec![],
+        }
+    }
+}
+
 /// The `index`th parameter's argument: small, edge and sign-bit values in turn.
 pub fn argument(kind: Kind, index: usize) -> Value {
     const INTS: [i64; 6] = [0, 1, -1, 7, i64::MIN, 0x7fff_ffff];

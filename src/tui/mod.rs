@@ -200,7 +200,6 @@ fn event_loop(
     }
 }
 
-/// Reads keys and mouse events; pauses while an editor owns the terminal.
 /// Shuts the pipeline down while still taking messages: a job may be blocked handing output to
 /// the full channel, and shutting down waits for every job. The old jobs' output is dropped;
 /// anything else (a finished bench or image export, a tick) is applied.
@@ -217,6 +216,8 @@ fn shut_down_receiving(pipeline: Pipeline, app: &mut App, rx: &Receiver<Msg>) {
     let _ = stopping.join();
 }
 
+/// Reads keys and mouse events into `input` and wakes the loop through `tx`; pauses while an
+/// editor owns the terminal.
 fn spawn_input(
     tx: SyncSender<Msg>,
     input: Sender<Msg>,

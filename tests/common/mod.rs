@@ -79,6 +79,20 @@ pub fn build_native(package: &Path, out_dir: &Path) -> PathBuf {
     bin
 }
 
+/// Writes a one-file Go program (`go.mod` for module `name`, and `main.go`) to a fresh folder and
+/// builds it to wasm with gowasm; the folder, holding the module, lives as long as the guard.
+pub fn build_go_program(name: &str, main_go: &str) -> (tempfile::TempDir, PathBuf) {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("go.mod"),
+        format!("module {name}\n\ngo 1.21\n"),
+    )
+    .unwrap();
+    std::fs::write(project.path().join("main.go"), main_go).unwrap();
+    let wasm = build_wasm(project.path(), project.path());
+    (project, wasm)
+}
+
 /// Builds a Go package to wasm with gowasm and returns the module's path.
 pub fn build_wasm(package: &Path, out_dir: &Path) -> PathBuf {
     let wasm = out_dir.join("module.wasm");

@@ -30,12 +30,7 @@ fn probe_here(
     );
     store.limiter(|cap| cap);
     let linker = <Linker<MemoryCap>>::new(&engine);
-    let mut probe = Probe {
-        instantiated: Ok(()),
-        calls: vec![],
-        memories: vec![],
-        globals: vec![],
-    };
+    let mut probe = Probe::instantiated();
     let instance = match linker.instantiate_and_start(&mut store, &module) {
         Ok(i) => i,
         Err(e) => {

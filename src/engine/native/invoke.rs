@@ -22,12 +22,7 @@ pub fn probe_exports(
     let engine = make_engine(mode, &config, Arc::new(AtomicBool::new(false)));
     let module = Module::new(&engine, bytes).map_err(|e| EngineError::Invalid(e.to_string()))?;
     let mut store = Store::new(engine);
-    let mut probe = Probe {
-        instantiated: Ok(()),
-        calls: vec![],
-        memories: vec![],
-        globals: vec![],
-    };
+    let mut probe = Probe::instantiated();
     let instance = match Instance::new(&mut store, &module, &imports! {}) {
         Ok(i) => i,
         Err(wasmer::InstantiationError::Start(e)) => {

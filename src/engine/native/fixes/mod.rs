@@ -9,10 +9,11 @@ mod prestat;
 mod rmdir;
 
 use wasmer::{
-    Extern, Function, FunctionEnv, Imports, Memory, MemoryView, RuntimeError, Store, Value,
+    Extern, Function, FunctionEnv, HostFunction, Imports, Memory, MemoryView, RuntimeError, Store,
+    Value, WasmTypeList, WithEnv,
 };
 
-pub(super) const WASI: &str = "wasi_snapshot_preview1";
+const WASI: &str = "wasi_snapshot_preview1";
 
 /// What a wrapper needs: the real import, a helper import it may call, the guest's memory.
 pub struct Wrapped {
@@ -41,6 +42,35 @@ impl Fixes {
             env.as_mut(store).memory = Some(memory.clone());
         }
     }
+}
+
+/// Replaces the import `name` with `wrapper`, which gets the real function (and the import
+/// `helper`, when named) in its [`Wrapped`]. Nothing happens when the module does not import it.
+fn replace<F, Args, Rets>(
+    store: &mut Store,
+    imports: &mut Imports,
+    name: &str,
+    helper: Option<&str>,
+    wrapper: F,
+) -> Option<FunctionEnv<Wrapped>>
+where
+    F: HostFunction<Wrapped, Args, Rets, WithEnv> + 'static + Send + Sync,
+    Args: WasmTypeList,
+    Rets: WasmTypeList,
+{
+    let real = import(imports, name)?;
+    let helper = helper.and_then(|h| import(imports, h));
+    let env = FunctionEnv::new(
+        store,
+        Wrapped {
+            real,
+            helper,
+            memory: None,
+        },
+    );
+    let wrapper = Function::new_typed_with_env(store, &env, wrapper);
+    imports.define(WASI, name, wrapper);
+    Some(env)
 }
 
 /// The import `name` from `imports`, when the module imports it.

@@ -5,9 +5,9 @@
 //! timeout into 1 ns, which wasix handles as intended (fires at once), calls the real function
 //! and puts the guest's bytes back.
 
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, RuntimeError, Store};
+use wasmer::{FunctionEnv, FunctionEnvMut, Imports, RuntimeError, Store};
 
-use super::{WASI, Wrapped, call_errno, import};
+use super::{Wrapped, call_errno, replace};
 
 /// `subscription`: userdata u64, tag u8 at 8, then for clocks: id u32 at 16, timeout u64 at 24.
 const SUBSCRIPTION_SIZE: u64 = 48;
@@ -21,18 +21,7 @@ const MAX_PATCHED: u64 = 4096;
 
 /// Replaces `poll_oneoff` in `imports` when the module imports it.
 pub fn install(store: &mut Store, imports: &mut Imports) -> Option<FunctionEnv<Wrapped>> {
-    let real = import(imports, "poll_oneoff")?;
-    let env = FunctionEnv::new(
-        store,
-        Wrapped {
-            real,
-            helper: None,
-            memory: None,
-        },
-    );
-    let wrapper = Function::new_typed_with_env(store, &env, poll_oneoff);
-    imports.define(WASI, "poll_oneoff", wrapper);
-    Some(env)
+    replace(store, imports, "poll_oneoff", None, poll_oneoff)
 }
 
 fn poll_oneoff(

@@ -7,9 +7,9 @@
 //! folder, which Go and wasi-libc both skip; the guest then sees exactly the folders it was given,
 //! as in interp.
 
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, RuntimeError, Store};
+use wasmer::{FunctionEnv, FunctionEnvMut, Imports, RuntimeError, Store};
 
-use super::{WASI, Wrapped, call_errno, import};
+use super::{Wrapped, call_errno, replace};
 
 const VIRTUAL_ROOT_FD: i32 = 3;
 /// `prestat.tag`: 0 is a folder; anything else is a kind of preopen callers skip.
@@ -17,18 +17,7 @@ const NOT_A_FOLDER: u8 = 1;
 
 /// Replaces `fd_prestat_get` in `imports` when the module imports it.
 pub fn install(store: &mut Store, imports: &mut Imports) -> Option<FunctionEnv<Wrapped>> {
-    let real = import(imports, "fd_prestat_get")?;
-    let env = FunctionEnv::new(
-        store,
-        Wrapped {
-            real,
-            helper: None,
-            memory: None,
-        },
-    );
-    let wrapper = Function::new_typed_with_env(store, &env, fd_prestat_get);
-    imports.define(WASI, "fd_prestat_get", wrapper);
-    Some(env)
+    replace(store, imports, "fd_prestat_get", None, fd_prestat_get)
 }
 
 fn fd_prestat_get(

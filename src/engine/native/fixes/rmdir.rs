@@ -7,9 +7,9 @@
 //! On ENOENT the wrapper stats the path (which puts it in wasix's cache) and asks again, so the
 //! guest gets the host's answer: removed, ENOTEMPTY, or a real ENOENT.
 
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, Imports, RuntimeError, Store};
+use wasmer::{FunctionEnv, FunctionEnvMut, Imports, RuntimeError, Store};
 
-use super::{Borrowed, WASI, Wrapped, call_errno, import};
+use super::{Borrowed, Wrapped, call_errno, replace};
 
 const ERRNO_NOENT: i32 = 44;
 /// `filestat` is 64 bytes.
@@ -17,18 +17,14 @@ const FILESTAT_SIZE: u64 = 64;
 
 /// Replaces `path_remove_directory` in `imports` when the module imports it.
 pub fn install(store: &mut Store, imports: &mut Imports) -> Option<FunctionEnv<Wrapped>> {
-    let real = import(imports, "path_remove_directory")?;
-    let env = FunctionEnv::new(
+    let stat = Some("path_filestat_get");
+    replace(
         store,
-        Wrapped {
-            real,
-            helper: import(imports, "path_filestat_get"),
-            memory: None,
-        },
-    );
-    let wrapper = Function::new_typed_with_env(store, &env, path_remove_directory);
-    imports.define(WASI, "path_remove_directory", wrapper);
-    Some(env)
+        imports,
+        "path_remove_directory",
+        stat,
+        path_remove_directory,
+    )
 }
 
 fn path_remove_directory(
