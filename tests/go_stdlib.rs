@@ -42,9 +42,13 @@ const PACKAGES: &[&str] = &[
 ];
 
 fn go_test(mode: &str) {
+    // Go's tests make temporary folders under $TMPDIR, and some are left behind where wasix
+    // cannot remove them (README's Reliability section): give them a folder that goes away.
+    let tmp = tempfile::tempdir().unwrap();
     let exec = format!(
-        "{} run -q --mode {mode} --timeout 300 --dir /::/ --",
-        env!("CARGO_BIN_EXE_gowasm")
+        "{} run -q --mode {mode} --timeout 300 --dir /::/ --env TMPDIR={} --",
+        env!("CARGO_BIN_EXE_gowasm"),
+        tmp.path().display()
     );
     let out = Command::new(go())
         .args(["test", "-count=1", "-short", "-exec", &exec])
