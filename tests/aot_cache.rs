@@ -40,15 +40,13 @@ fn cache_status(out: &std::process::Output) -> String {
         .to_string()
 }
 
+/// One aot run of `wasm` with `cache`: whether the cache hit, missed or was rejected.
+fn aot_status(cache: &Path, wasm: &Path) -> String {
+    cache_status(&aot_run(cache, wasm).output().unwrap())
+}
+
 fn aot_files(cache: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(cache.join("aot"))
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().into_string().unwrap())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
+    names_in(&cache.join("aot"))
 }
 
 #[test]
@@ -64,10 +62,7 @@ fn processes_filling_the_cache_at_once_all_succeed() {
         let status = cache_status(&out);
         assert!(status == "miss" || status == "hit", "{status}");
     }
-    assert_eq!(
-        cache_status(&aot_run(&cache, &wasm).output().unwrap()),
-        "hit"
-    );
+    assert_eq!(aot_status(&cache, &wasm), "hit");
     let files = aot_files(&cache);
     assert_eq!(files.len(), 2, "one artifact and the key: {files:?}");
 }
@@ -81,10 +76,7 @@ fn a_run_killed_mid_compile_or_mid_write_leaves_a_working_cache() {
     // How long a cold run takes here, to spread the kills over it.
     let probe = dir.path().join("probe-cache");
     let started = std::time::Instant::now();
-    assert_eq!(
-        cache_status(&aot_run(&probe, &wasm).output().unwrap()),
-        "miss"
-    );
+    assert_eq!(aot_status(&probe, &wasm), "miss");
     let cold = started.elapsed();
 
     for step in 1..=5u32 {
@@ -98,13 +90,13 @@ fn a_run_killed_mid_compile_or_mid_write_leaves_a_working_cache() {
         let _ = child.wait_with_output();
         let left = aot_files(&cache);
 
-        let status = cache_status(&aot_run(&cache, &wasm).output().unwrap());
+        let status = aot_status(&cache, &wasm);
         assert!(
             status == "miss" || status == "hit",
             "after a kill at {step}/6 (left {left:?}): {status}"
         );
         assert_eq!(
-            cache_status(&aot_run(&cache, &wasm).output().unwrap()),
+            aot_status(&cache, &wasm),
             "hit",
             "after a kill at {step}/6 (left {left:?})"
         );
@@ -128,14 +120,8 @@ fn a_worker_killed_mid_write_leaves_no_artifact_to_load() {
         "a partial file: {left:?}"
     );
     assert!(!left.iter().any(|n| n.ends_with(".gwaot")), "{left:?}");
-    assert_eq!(
-        cache_status(&aot_run(&cache, &wasm).output().unwrap()),
-        "miss"
-    );
-    assert_eq!(
-        cache_status(&aot_run(&cache, &wasm).output().unwrap()),
-        "hit"
-    );
+    assert_eq!(aot_status(&cache, &wasm), "miss");
+    assert_eq!(aot_status(&cache, &wasm), "hit");
 }
 
 /// A truncated artifact (as a crash without the atomic rename would leave) is rejected, never run.
@@ -144,10 +130,7 @@ fn a_truncated_artifact_is_recompiled() {
     let dir = tempfile::tempdir().unwrap();
     let wasm = hello_wasm(dir.path());
     let cache = dir.path().join("cache");
-    assert_eq!(
-        cache_status(&aot_run(&cache, &wasm).output().unwrap()),
-        "miss"
-    );
+    assert_eq!(aot_status(&cache, &wasm), "miss");
     let artifact = aot_files(&cache)
         .into_iter()
         .find(|n| n.ends_with(".gwaot"))
@@ -165,8 +148,5 @@ fn a_truncated_artifact_is_recompiled() {
             "the recompiled artifact replaced the truncated one"
         );
     }
-    assert_eq!(
-        cache_status(&aot_run(&cache, &wasm).output().unwrap()),
-        "hit"
-    );
+    assert_eq!(aot_status(&cache, &wasm), "hit");
 }

@@ -5,7 +5,10 @@
 //! `GOWASM_DIFF_MODULES=N` sets how many modules (default 2000, CI's budget), `GOWASM_DIFF_FIRST`
 //! the first seed; disagreeing modules are written to `target/differential/` to be minimised.
 
+mod common;
+
 use arbitrary::Unstructured;
+use common::XorShift;
 use gowasm::engine::invoke::{Call, Probe, probe_exports};
 use gowasm::engine::{EngineError, Mode};
 
@@ -40,15 +43,8 @@ fn config() -> wasm_smith::Config {
 }
 
 fn module(seed: u64) -> Option<Vec<u8>> {
-    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    let bytes: Vec<u8> = (0..8192)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        })
-        .collect();
+    let mut rng = XorShift::new(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let bytes: Vec<u8> = (0..8192).map(|_| (rng.next_u64() >> 24) as u8).collect();
     let mut u = Unstructured::new(&bytes);
     let mut m = wasm_smith::Module::new(config(), &mut u).ok()?;
     m.ensure_termination(10_000).ok()?;
@@ -93,8 +89,6 @@ fn interp_baseline_and_aot_agree_on_generated_modules() {
         seeds_run += 1;
         if verbose {
             eprintln!("seed {seed}");
-        }
-        if verbose {
             std::fs::create_dir_all(&out).unwrap();
             std::fs::write(out.join("last.wasm"), &bytes).unwrap();
         }

@@ -1,11 +1,15 @@
 //! The bounded fuzz run CI can afford: every input of the libFuzzer corpus (`scripts/fuzz` grows
-//! it; `fuzz/corpus-inspect.tar.gz`) and mutations of each go through the inspector and the
-//! triage, with the fuzz target's checks: no panic, and the headers-only read agrees with the
-//! full one wherever the full one succeeds.
+//! it; `fuzz/corpus-inspect.tar.gz`) and mutations of each go through the fuzz target's checks
+//! (`fuzz/invariants.rs`).
+
+mod common;
+#[path = "../fuzz/invariants.rs"]
+mod invariants;
 
 use std::io::Read;
 
-use gowasm::inspect::{inspect, inspect_headers, triage::triage};
+use common::XorShift;
+use invariants::check;
 
 fn corpus() -> Vec<Vec<u8>> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus-inspect.tar.gz");
@@ -23,34 +27,12 @@ fn corpus() -> Vec<Vec<u8>> {
     inputs
 }
 
-fn check(bytes: &[u8]) {
-    let full = inspect(bytes, 20);
-    let headers = inspect_headers(bytes);
-    if let Ok(report) = &full {
-        let _ = triage(report);
-        let quick = headers
-            .as_ref()
-            .unwrap_or_else(|e| panic!("headers-only failed ({e}) where the full read did not"));
-        assert_eq!(quick.imports, report.imports);
-        assert_eq!(quick.exports, report.exports);
-        assert_eq!(quick.target, report.target);
-    }
-    if let Ok(report) = &headers {
-        let _ = triage(report);
-    }
-}
-
 #[test]
 fn the_fuzz_corpus_and_its_mutations_never_panic() {
     let inputs = corpus();
     assert!(inputs.len() > 1000, "corpus has {} inputs", inputs.len());
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = XorShift::new(0x9e37_79b9_7f4a_7c15);
+    let mut next = || rng.next_u64();
     let mut executions = 0;
     for input in &inputs {
         check(input);

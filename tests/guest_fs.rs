@@ -54,11 +54,7 @@ fn remove_and_remove_all_act_on_the_host_in_every_mode() {
              remove it again is not-exist: true\n",
             "{mode}"
         );
-        let left: Vec<_> = std::fs::read_dir(host.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        assert_eq!(left, ["untouched"], "{mode}");
+        assert_eq!(names_in(host.path()), ["untouched"], "{mode}");
 
         // The raw call on a folder the guest never looked up: ENOTEMPTY (55) while it has a
         // file, then removed once empty.

@@ -212,10 +212,7 @@ fn bad_input_writes_nothing_and_says_why_in_one_line() {
     refused(&o, "is not an image name");
 
     // None of that left a file behind.
-    let left: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let left = names_in(dir.path());
     assert_eq!(left.len(), 2, "only the inputs: {left:?}");
 
     // A file that is not an image gowasm wrote is never replaced: not a text file, not a

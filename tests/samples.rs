@@ -264,10 +264,5 @@ fn broken_go_code_shows_compiler_messages_and_exits_2() {
         "{err}"
     );
     // The user's folder holds exactly what it held: no build output was written into it.
-    let mut names: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["go.mod", "main.go"]);
+    assert_eq!(names_in(dir.path()), ["go.mod", "main.go"]);
 }

@@ -1,6 +1,6 @@
 //! Guest output kept for `--json` (and for runs after the first with `--mode all`): the first
-//! [`CAPTURE_LIMIT`] bytes of a stream, and how many there were in all. A guest that writes gigabytes costs gowasm 64 MiB,
-//! not gigabytes; plain `gowasm run` passes everything through.
+//! [`CAPTURE_LIMIT`] bytes of a stream, and how many there were in all. A guest that writes
+//! gigabytes costs gowasm 64 MiB, not gigabytes; plain `gowasm run` passes everything through.
 
 /// Bytes kept per stream.
 pub const CAPTURE_LIMIT: usize = 64 << 20;

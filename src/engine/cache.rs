@@ -71,7 +71,7 @@ impl ArtifactCache {
         let checked = check_layout(&bytes, engine_id).and_then(|()| {
             self.read_key()
                 .map_err(|e| format!("no cache key ({e})"))
-                .and_then(|key| unwrap_artifact(&bytes, engine_id, &key))
+                .and_then(|key| check_tag(&bytes, &key))
         });
         match checked {
             Ok(compiled_in) => Lookup::Hit {
@@ -160,19 +160,18 @@ impl ArtifactCache {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
-        for entry in entries.flatten() {
+        // Only partial files are stat'ed, not every artifact in the folder.
+        let partials = entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(PARTIAL_PREFIX));
+        for entry in partials {
             let stale = entry
                 .metadata()
                 .and_then(|m| m.modified())
                 .ok()
                 .and_then(|t| t.elapsed().ok())
                 .is_some_and(|age| age > STALE_PARTIAL);
-            if stale
-                && entry
-                    .file_name()
-                    .to_string_lossy()
-                    .starts_with(PARTIAL_PREFIX)
-            {
+            if stale {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
@@ -273,9 +272,9 @@ fn check_layout(bytes: &[u8], engine_id: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks an artifact file and returns the compile time recorded in it.
-fn unwrap_artifact(bytes: &[u8], engine_id: &str, key: &[u8; 32]) -> Result<Duration, String> {
-    check_layout(bytes, engine_id)?;
+/// Checks the length and tag of a file [`check_layout`] accepted, and returns the compile time
+/// recorded in it.
+fn check_tag(bytes: &[u8], key: &[u8; 32]) -> Result<Duration, String> {
     let (len, micros) = (&bytes[72..80], &bytes[80..88]);
     let expected = u64::from_le_bytes(len.try_into().expect("8 bytes"));
     let payload = &bytes[HEADER_LEN..];

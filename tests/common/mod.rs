@@ -106,3 +106,33 @@ pub fn build_wasm(package: &Path, out_dir: &Path) -> PathBuf {
     assert_eq!(code(&out), 0, "gowasm build failed: {}", stderr(&out));
     wasm
 }
+
+/// xorshift64: a repeatable stream of numbers for generated test inputs. `seed` must not be 0.
+pub struct XorShift(u64);
+
+impl XorShift {
+    pub fn new(seed: u64) -> XorShift {
+        XorShift(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// The names in `dir`, sorted; none when it does not exist.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => panic!("{}: {e}", dir.display()),
+    };
+    let mut names: Vec<String> = entries
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}

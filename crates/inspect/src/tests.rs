@@ -81,6 +81,10 @@ fn toolchains_and_targets_are_told_apart() {
         ("tinygo", Target::TinygoWasm)
     );
     assert_eq!(triage(&r).unwrap().tinygo_shims, Some("gojs"));
+    assert!(
+        triage(&r).unwrap().wasi,
+        "TinyGo's wasm target imports WASI too"
+    );
     let r = inspect(&fixture("tinygo_env"), 0).unwrap();
     assert_eq!(triage(&r).unwrap().tinygo_shims, Some("env"));
 

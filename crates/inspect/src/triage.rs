@@ -12,6 +12,8 @@ pub const TINYGO_SHIMS: [(&str, &str); 2] = [
 /// What the engine must link for a module that passed triage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct HostNeeds {
+    /// The module imports WASI functions, so the host sets up a WASI environment.
+    pub wasi: bool,
     /// Link `runtime.ticks`/`runtime.sleepTicks` under this module name (`gojs` or `env`).
     pub tinygo_shims: Option<&'static str>,
 }
@@ -60,9 +62,10 @@ pub fn triage(report: &Report) -> Result<HostNeeds, TriageError> {
             module: module.to_string(),
         });
     }
-    let mut shims = None;
+    let (mut wasi, mut shims) = (false, None);
     for import in &report.imports {
         if import.module == WASI_MODULE && import.kind == "func" {
+            wasi = true;
             continue;
         }
         let is_shim = TINYGO_SHIMS
@@ -96,6 +99,7 @@ pub fn triage(report: &Report) -> Result<HostNeeds, TriageError> {
         return Err(TriageError::NoStart);
     }
     Ok(HostNeeds {
+        wasi,
         tinygo_shims: shims,
     })
 }

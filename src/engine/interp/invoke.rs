@@ -21,13 +21,7 @@ fn probe_here(
 ) -> Result<Probe, EngineError> {
     let engine = engine();
     let module = Module::new(&engine, bytes).map_err(|e| EngineError::Invalid(e.to_string()))?;
-    let mut store = Store::new(
-        &engine,
-        MemoryCap {
-            max: usize::try_from(max_memory).unwrap_or(usize::MAX),
-            hit: false,
-        },
-    );
+    let mut store = Store::new(&engine, MemoryCap::new(max_memory));
     store.limiter(|cap| cap);
     let linker = <Linker<MemoryCap>>::new(&engine);
     let mut probe = Probe::instantiated();

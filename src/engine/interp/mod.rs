@@ -36,6 +36,15 @@ struct MemoryCap {
     hit: bool,
 }
 
+impl MemoryCap {
+    fn new(max_memory: u64) -> MemoryCap {
+        MemoryCap {
+            max: usize::try_from(max_memory).unwrap_or(usize::MAX),
+            hit: false,
+        }
+    }
+}
+
 impl wasmi::ResourceLimiter for MemoryCap {
     fn memory_growing(
         &mut self,
@@ -147,10 +156,7 @@ fn run_here(
         &engine,
         HostState {
             wasi,
-            limits: MemoryCap {
-                max: usize::try_from(config.max_memory).unwrap_or(usize::MAX),
-                hit: false,
-            },
+            limits: MemoryCap::new(config.max_memory),
             timers: TinyGoTimers::default(),
         },
     );

@@ -25,7 +25,6 @@ use super::shims::{SCHEDULER_EXPORT, TinyGoTimers};
 use super::{
     EngineError, LoadedModule, MAX_WASM_STACK, Mode, OutputSink, RunConfig, RunReport, Stream,
 };
-use crate::inspect;
 
 /// Bumped whenever gowasm changes how it configures wasmer or lays out an artifact, so old
 /// artifacts are not reused, and versions sharing a cache use different files.
@@ -191,11 +190,7 @@ pub fn run(
         .map_err(|e| EngineError::Setup(e.to_string()))?;
     // wasix cannot tell the WASI version of a module that imports nothing from WASI (it refuses
     // with "The WASI version could not be determined"); such a module needs no WASI either.
-    let uses_wasi = module
-        .report
-        .imports
-        .iter()
-        .any(|i| i.module == inspect::WASI_MODULE);
+    let uses_wasi = module.needs.wasi;
     let mut imports = if uses_wasi {
         func_env
             .import_object(&mut store, &wasm)
