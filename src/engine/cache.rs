@@ -99,8 +99,8 @@ impl ArtifactCache {
         compiled_in: Duration,
     ) -> std::io::Result<PathBuf> {
         private_dir(&self.dir)?;
-        self.remove_stale_partials();
         owned_privately(&self.dir).map_err(std::io::Error::other)?;
+        self.remove_stale_partials();
         let key = self.key()?;
         let path = self.path_for(module_hash, engine_id);
         let mut tmp = tempfile::Builder::new()
