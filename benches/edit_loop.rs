@@ -63,7 +63,11 @@ fn main() {
     let (tx, rx) = mpsc::channel::<(Instant, Event)>();
     let options = PipelineOptions {
         source: Source::Project(dir.clone()),
-        build: Default::default(),
+        // Go's toolchain, as the README's figure says (TinyGo would be picked first when on PATH).
+        build: gowasm::build::BuildRequest {
+            compiler: Some(gowasm::build::Compiler::Go),
+            ..Default::default()
+        },
         modes: vec![Mode::Interp],
         run: RunConfig {
             cache_dir: Some(cache.path().to_path_buf()),
@@ -73,6 +77,7 @@ fn main() {
         exe: env!("CARGO_BIN_EXE_gowasm").into(),
         cache_root: cache.path().to_path_buf(),
         grace: gowasm::watch::DEFAULT_GRACE,
+        compare_toolchains: false,
         first_job: 0,
     };
     let pipeline = Pipeline::start(options, move |e| {

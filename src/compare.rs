@@ -1,4 +1,5 @@
-//! Comparing modes from their run reports: speedups and when AOT's compile pays off.
+//! Comparing runs: modes from their run reports (speedups, when AOT's compile pays off), two
+//! runs' outputs (where they part), and two toolchains' modules (their sizes).
 
 use std::time::Duration;
 
@@ -93,9 +94,89 @@ pub fn break_even(interp: Duration, first: Duration, warm: Duration) -> Option<u
     Some((extra / saving).ceil().max(1.0) as u64)
 }
 
+/// Where two runs part: the first line of stdout that differs, or else the exit code.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Difference {
+    /// `stdout line 3` or `exit code`.
+    pub at: String,
+    pub left: String,
+    pub right: String,
+}
+
+/// The first difference between two runs' (stdout, exit code); `None` when they agree. A side
+/// that ended earlier reads `(end of output)`.
+pub fn first_difference(left: (&str, i32), right: (&str, i32)) -> Option<Difference> {
+    if left.0 != right.0 {
+        let (mut a, mut b) = (left.0.split_inclusive('\n'), right.0.split_inclusive('\n'));
+        for line in 1.. {
+            let (x, y) = (a.next(), b.next());
+            if x != y {
+                let shown = |l: Option<&str>| {
+                    l.map_or("(end of output)".to_string(), |l| {
+                        l.trim_end_matches('\n').to_string()
+                    })
+                };
+                return Some(Difference {
+                    at: format!("stdout line {line}"),
+                    left: shown(x),
+                    right: shown(y),
+                });
+            }
+        }
+    }
+    (left.1 != right.1).then(|| Difference {
+        at: "exit code".into(),
+        left: left.1.to_string(),
+        right: right.1.to_string(),
+    })
+}
+
+/// A module's size, whole and of its code and data sections.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct ModuleSize {
+    pub bytes: u64,
+    pub code_bytes: u64,
+    pub data_bytes: u64,
+}
+
+/// Reads `path` and measures it; the error is one line naming the file.
+pub fn module_size(path: &std::path::Path) -> Result<ModuleSize, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let report =
+        crate::inspect::inspect(&bytes, 0).map_err(|e| format!("{}: {e}", path.display()))?;
+    let section = |name: &str| report.section(name).map_or(0, |s| s.size);
+    Ok(ModuleSize {
+        bytes: bytes.len() as u64,
+        code_bytes: section("code"),
+        data_bytes: section("data"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_difference_is_a_line_or_the_exit_code() {
+        assert_eq!(first_difference(("a\nb\n", 0), ("a\nb\n", 0)), None);
+        let d = first_difference(("a\nb\nc\n", 0), ("a\nB\nc\n", 0)).unwrap();
+        assert_eq!(
+            (d.at.as_str(), d.left.as_str(), d.right.as_str()),
+            ("stdout line 2", "b", "B")
+        );
+        let d = first_difference(("a\n", 0), ("a\nmore\n", 0)).unwrap();
+        assert_eq!(
+            (d.at.as_str(), d.left.as_str(), d.right.as_str()),
+            ("stdout line 2", "(end of output)", "more")
+        );
+        let d = first_difference(("a", 0), ("a\n", 0)).unwrap();
+        assert_eq!(d.at, "stdout line 1");
+        let d = first_difference(("x\n", 0), ("x\n", 2)).unwrap();
+        assert_eq!(
+            (d.at.as_str(), d.left.as_str(), d.right.as_str()),
+            ("exit code", "0", "2")
+        );
+    }
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)

@@ -66,22 +66,42 @@ fn component_is_refused_with_the_fix() {
     assert_one_line_error(&run(c), "-target wasip1");
 }
 
+/// Go 1.20 and older spoke another js ABI (module `go`): refused, with the fix.
 #[test]
-fn go_js_module_is_refused_with_the_fix() {
-    let (_d, wasm) = fixture("go_js");
+fn an_old_go_js_module_is_refused_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = dir.path().join("old.wasm");
+    let module = wat::parse_str(
+        r#"(module
+             (import "go" "runtime.wasmExit" (func (param i32)))
+             (memory (export "mem") 1)
+             (func (export "run") (param i32 i32))
+             (func (export "resume"))
+             (func (export "getsp") (result i32) i32.const 0))"#,
+    )
+    .unwrap();
+    std::fs::write(&wasm, module).unwrap();
     let mut c = gowasm();
     c.arg("run").arg(&wasm);
     let out = run(c);
-    assert_one_line_error(&out, "GOOS=wasip1");
-    assert!(stderr(&out).contains("gojs.runtime.wasmExit"));
+    assert_one_line_error(&out, "rebuild with a newer Go, or with GOOS=wasip1");
+    assert!(
+        stderr(&out).contains("Go 1.20 or older"),
+        "{}",
+        stderr(&out)
+    );
 }
 
+/// An older TinyGo's `syscall/js` signatures are not TinyGo 0.33's: the import is named.
 #[test]
-fn syscall_js_import_is_named() {
+fn a_js_import_of_another_abi_is_named() {
     let (_d, wasm) = fixture("tinygo_syscall_js");
     let mut c = gowasm();
     c.arg("run").arg(&wasm);
-    assert_one_line_error(&run(c), "gojs.syscall/js.valueGet");
+    assert_one_line_error(
+        &run(c),
+        "gojs.syscall/js.valueGet (i32, i32, i32, i32, i32) -> (), which gowasm's TinyGo JS host does not provide",
+    );
 }
 
 #[test]

@@ -24,7 +24,12 @@ fn tool(name: &str, args: &[&str]) -> String {
 
 fn image(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     let mut c = gowasm();
-    c.arg("image").arg(input).arg("-o").arg(out).args(extra);
+    c.arg("image")
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .args(["--toolchain", "go"])
+        .args(extra);
     run(c)
 }
 

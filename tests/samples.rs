@@ -1,5 +1,6 @@
-//! Every sample, built with the real Go toolchain, runs in every mode with the same stdout and exit
-//! code as the same program built and run natively.
+//! Every sample, built with the real Go toolchain and with the real TinyGo (for `wasip1` and for
+//! `wasm`), runs in every mode with the same stdout and exit code as the same program built and
+//! run natively.
 
 mod common;
 
@@ -20,11 +21,32 @@ fn check_sample_at(
     native_args: &[&str],
     wasm_flags: &[&str],
 ) {
-    let sample_name = package.file_name().unwrap().to_string_lossy();
+    check_built(Build::GO_WASIP1, package, args, native_args, wasm_flags);
+}
+
+/// Runs the package built with `build` in every mode against its native build.
+fn check_built(
+    build: Build,
+    package: &std::path::Path,
+    args: &[&str],
+    native_args: &[&str],
+    wasm_flags: &[&str],
+) {
+    let sample_name = format!(
+        "{} ({})",
+        package.file_name().unwrap().to_string_lossy(),
+        build.name()
+    );
     let dir = tempfile::tempdir().unwrap();
     let native = build_native(package, dir.path());
     let expected = Command::new(&native).args(native_args).output().unwrap();
-    let wasm = build_wasm(package, dir.path());
+    // TinyGo's js/wasm runtime writes stderr to stdout.
+    let expected_stdout = if build == Build::TINYGO_WASM {
+        combined_output(Command::new(&native).args(native_args)).0
+    } else {
+        String::from_utf8_lossy(&expected.stdout).into_owned()
+    };
+    let wasm = build.module(package, dir.path());
     for mode in MODES {
         let mut c = gowasm();
         c.args(["run", "--mode", mode])
@@ -35,7 +57,7 @@ fn check_sample_at(
         let out = run(c);
         assert_eq!(
             stdout(&out),
-            String::from_utf8_lossy(&expected.stdout),
+            expected_stdout,
             "{sample_name} stdout in {mode}; stderr: {}",
             stderr(&out)
         );
@@ -47,13 +69,11 @@ fn check_sample_at(
     }
 }
 
-#[test]
-fn hello_matches_native() {
-    // The first line names GOOS/GOARCH, which differ by design; the rest must match.
+/// hello names GOOS/GOARCH on its first line, which differs by design; the rest must match.
+fn check_hello(build: Build, args: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let package = sample("hello");
     let native = build_native(&package, dir.path());
-    let args = ["one", "two words"];
     let expected = Command::new(&native).args(args).output().unwrap();
     let expected = String::from_utf8_lossy(&expected.stdout).into_owned();
     let (native_first, native_rest) = expected.split_once('\n').unwrap();
@@ -61,7 +81,12 @@ fn hello_matches_native() {
         native_first.starts_with("Hello from Go on "),
         "{native_first}"
     );
-    let wasm = build_wasm(&package, dir.path());
+    let goos = if build.target == "wasm" {
+        "js"
+    } else {
+        build.target
+    };
+    let wasm = build.module(&package, dir.path());
     for mode in MODES {
         let mut c = gowasm();
         c.args(["run", "--mode", mode])
@@ -69,11 +94,81 @@ fn hello_matches_native() {
             .arg("--")
             .args(args);
         let out = run(c);
-        assert_eq!(code(&out), 0);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
         let got = stdout(&out);
         let (first, rest) = got.split_once('\n').unwrap();
-        assert_eq!(first, "Hello from Go on wasip1/wasm!", "{mode}");
+        assert_eq!(first, format!("Hello from Go on {goos}/wasm!"), "{mode}");
         assert_eq!(rest, native_rest, "{mode}");
+    }
+}
+
+#[test]
+fn hello_matches_native() {
+    check_hello(Build::GO_WASIP1, &["one", "two words"]);
+}
+
+/// TinyGo `wasip1` takes the same arguments and preopens as Go's builds.
+#[test]
+fn every_sample_matches_native_with_tinygo_wasip1() {
+    let build = Build::TINYGO_WASIP1;
+    check_hello(build, &["one", "two words"]);
+    check_built(build, &sample("fib"), &["20"], &["20"], &[]);
+    check_built(build, &sample("fib"), &["nope"], &["nope"], &[]);
+    check_built(build, &sample("jsonsort"), &[], &[], &[]);
+    check_built(
+        build,
+        &sample("spew"),
+        &["4", "lines"],
+        &["4", "lines"],
+        &[],
+    );
+    let data = sample("readfile").join("data");
+    let host_file = data.join("words.txt");
+    let mapping = format!("{}::/data", data.display());
+    check_built(
+        build,
+        &sample("readfile"),
+        &["/data/words.txt"],
+        &[host_file.to_str().unwrap()],
+        &["--dir-ro", &mapping],
+    );
+    check_tinygo_panic(build);
+}
+
+/// TinyGo `wasm` has no command line, so its samples run as they do without arguments.
+#[test]
+fn every_sample_matches_native_with_tinygo_wasm() {
+    let build = Build::TINYGO_WASM;
+    check_hello(build, &[]);
+    check_built(build, &sample("fib"), &[], &[], &[]);
+    check_built(build, &sample("jsonsort"), &[], &[], &[]);
+    check_built(build, &sample("spew"), &[], &[], &[]);
+    check_built(build, &sample("readfile"), &[], &[], &[]);
+    check_tinygo_panic(build);
+}
+
+/// TinyGo's panic prints Go's message, on stdout (its runtime prints there on every target,
+/// under node and wasmtime too), and traps (`unreachable`) where Go exits with 2.
+fn check_tinygo_panic(build: Build) {
+    let dir = tempfile::tempdir().unwrap();
+    let package = sample("panic");
+    let native = build_native(&package, dir.path());
+    let expected = Command::new(&native).output().unwrap();
+    let wasm = build.module(&package, dir.path());
+    for mode in MODES {
+        let mut c = gowasm();
+        c.args(["run", "-q", "--mode", mode]).arg(&wasm);
+        let out = run(c);
+        let all = stdout(&out);
+        let native_stdout = String::from_utf8_lossy(&expected.stdout);
+        let rest = all
+            .strip_prefix(&*native_stdout)
+            .unwrap_or_else(|| panic!("{mode}: {all}"));
+        assert!(
+            rest.starts_with("panic: runtime error: index out of range"),
+            "{mode}: {all}"
+        );
+        assert_eq!(code(&out), 134, "{mode}");
     }
 }
 
@@ -167,7 +262,7 @@ fn run_builds_a_folder_and_mode_all_compares() {
     let cache = tempfile::tempdir().unwrap();
     let mut c = gowasm();
     c.env("GOWASM_CACHE_DIR", cache.path())
-        .args(["run", "--mode", "all"])
+        .args(["run", "--toolchain", "go", "--mode", "all"])
         .arg(sample("fib"))
         .args(["--", "22"]);
     let out = run(c);

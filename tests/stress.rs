@@ -4,9 +4,6 @@
 
 mod common;
 
-use std::io::Read;
-use std::process::Stdio;
-
 use common::*;
 use wasm_encoder::{
     CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function,
@@ -126,31 +123,6 @@ fn a_50_mb_module_with_100_000_functions_inspects_and_runs_in_every_mode() {
         assert_eq!(code(&out), 42, "{mode}: {}", stderr(&out));
         eprintln!("{mode}: {:?}", started.elapsed());
     }
-}
-
-/// Runs `c`, hands its stdout to `read` as it comes, and returns its exit status and the
-/// largest resident set of gowasm and its worker, in bytes.
-#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives its rusage
-fn run_measured(mut c: std::process::Command, mut read: impl FnMut(&[u8])) -> (i32, u64) {
-    c.stdout(Stdio::piped()).stderr(Stdio::null());
-    let mut child = c.spawn().unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = stdout.read(&mut buf).unwrap();
-        if n == 0 {
-            break;
-        }
-        read(&buf[..n]);
-    }
-    let mut status = 0;
-    // SAFETY: a plain wait4(2) for our own child, with valid pointers to locals.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(waited, child.id() as i32);
-    assert!(libc::WIFEXITED(status), "status {status}");
-    // ru_maxrss is in KiB, and covers the waited-for worker too.
-    (libc::WEXITSTATUS(status), usage.ru_maxrss as u64 * 1024)
 }
 
 /// 1 GiB in 64 KiB blocks, passed straight through to a pipe, every byte accounted for.

@@ -1,120 +1,95 @@
-//! The TinyGo paths, with a stand-in `tinygo` on PATH (TinyGo itself cannot be installed here):
-//! gowasm must prefer it, call it as TinyGo is called, and run what it produces.
+//! The TinyGo paths with the real TinyGo (0.33 in CI): gowasm prefers it when it is on PATH,
+//! calls it as TinyGo is called, reads its diagnostics, and runs what it builds.
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
 
-/// Writes a fake `tinygo` that logs its arguments and "compiles" by copying a prebuilt module.
-fn fake_tinygo(bin_dir: &Path, module: &Path, log: &Path) {
-    let script = format!(
-        r#"#!/bin/sh
-if [ "$1" = version ]; then
-  echo "tinygo version 0.33.0 linux/amd64 (using go version go1.23.5 and LLVM version 18.1.2)"
-  exit 0
-fi
-echo "$@" >> "{log}"
-out=""
-while [ $# -gt 0 ]; do
-  if [ "$1" = -o ]; then out="$2"; fi
-  shift
-done
-if [ -f broken.go ]; then
-  echo "./broken.go:3:1: expected declaration, found oops" >&2
-  exit 1
-fi
-cp "{module}" "$out"
-"#,
-        log = log.display(),
-        module = module.display()
-    );
-    let path = bin_dir.join("tinygo");
-    std::fs::write(&path, script).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-/// A stand-in `tinygo` on PATH that "compiles" to the `fixture` module and logs its arguments.
-struct FakeTinygo {
-    _module: tempfile::TempDir,
-    bin: tempfile::TempDir,
-}
-
-impl FakeTinygo {
-    fn new(fixture_name: &str) -> FakeTinygo {
-        let (module_dir, module) = fixture(fixture_name);
-        let bin = tempfile::tempdir().unwrap();
-        fake_tinygo(bin.path(), &module, &bin.path().join("args.log"));
-        FakeTinygo {
-            _module: module_dir,
-            bin,
-        }
-    }
-
-    /// gowasm, with the stand-in first on its PATH.
-    fn gowasm(&self) -> std::process::Command {
-        let mut c = gowasm();
-        c.env(
-            "PATH",
-            format!(
-                "{}:{}",
-                self.bin.path().display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        );
-        c
-    }
-
-    /// Every `tinygo` call so far, a line each.
-    fn calls(&self) -> String {
-        std::fs::read_to_string(self.bin.path().join("args.log")).unwrap()
-    }
+/// gowasm with PATH holding only TinyGo's folder and the system's: no Go on it.
+fn without_go_on_path() -> std::process::Command {
+    let tinygo_dir = tinygo().parent().unwrap().to_path_buf();
+    let mut c = gowasm();
+    c.env("PATH", format!("{}:/usr/bin:/bin", tinygo_dir.display()));
+    c
 }
 
 #[test]
 fn tinygo_on_path_is_preferred_and_its_wasm_target_runs() {
-    let tinygo = FakeTinygo::new("tinygo_wasm");
-
-    let mut c = tinygo.gowasm();
-    c.args(["run", "--mode", "interp"]).arg(sample("hello"));
+    tinygo();
+    let mut c = gowasm();
+    c.args(["run", "--json", "--mode", "interp"])
+        .arg(sample("hello"));
     let out = run(c);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(stdout(&out), "start\ntick\ntick\ntick\nclock ok\n");
-    let args = tinygo.calls();
-    assert!(args.starts_with("build -target wasm -o "), "{args}");
-    assert!(args.trim_end().ends_with(".wasm ."), "{args}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["build"]["toolchain"]["compiler"], "tinygo");
+    assert_eq!(doc["build"]["target"], "wasm");
+    let command: Vec<&str> = doc["build"]["command"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        command[..4],
+        ["tinygo", "build", "-target", "wasm"],
+        "{command:?}"
+    );
+    assert_eq!(command[command.len() - 1], ".");
+    assert_eq!(doc["runs"][0]["stdout"], "Hello from Go on js/wasm!\n");
 
-    let mut c = tinygo.gowasm();
+    let mut c = gowasm();
     c.args(["build", "--json", "--target", "wasip1"])
         .arg(sample("hello"));
     let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["toolchain"]["compiler"], "tinygo");
-    assert_eq!(doc["toolchain"]["version"], "0.33.0");
+    assert!(
+        doc["toolchain"]["version"]
+            .as_str()
+            .unwrap()
+            .starts_with("0."),
+        "{doc}"
+    );
     assert_eq!(doc["target"], "wasip1");
-    assert_eq!(doc["command"][0], "tinygo");
-    assert!(tinygo.calls().contains("build -target wasip1 -o "));
 }
 
 #[test]
 fn tinygo_diagnostics_are_parsed() {
-    let tinygo = FakeTinygo::new("tinygo_wasm");
-    let project = tempfile::tempdir().unwrap();
-    std::fs::write(project.path().join("go.mod"), "module b\n\ngo 1.21\n").unwrap();
-    std::fs::write(project.path().join("broken.go"), "package main\n\noops\n").unwrap();
-    let mut c = tinygo.gowasm();
-    c.args(["build", "--json"]).arg(project.path());
+    let project = go_program(
+        "broken",
+        "package main\n\nfunc main() {\n\tundefinedThing()\n}\n",
+    );
+    let mut c = gowasm();
+    c.args(["build", "--json", "--toolchain", "tinygo"])
+        .arg(project.path());
     let out = run(c);
-    assert_eq!(code(&out), 2);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["success"], false);
-    assert_eq!(doc["diagnostics"][0]["line"], 3);
+    let d = &doc["diagnostics"][0];
     assert_eq!(
-        doc["diagnostics"][0]["message"],
-        "expected declaration, found oops"
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(2)),
+        "{doc}"
     );
+    assert!(d["file"].as_str().unwrap().ends_with("main.go"), "{doc}");
+    assert_eq!(d["message"], "undefined: undefinedThing", "{doc}");
+}
+
+/// TinyGo runs `go` itself; Debian's Go is not on PATH, so gowasm hands TinyGo the Go it found.
+#[test]
+fn tinygo_builds_where_go_is_not_on_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = dir.path().join("hello.wasm");
+    let mut c = without_go_on_path();
+    c.args(["build", "--toolchain", "tinygo", "-o"])
+        .arg(&wasm)
+        .arg(sample("hello"));
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(wasm.is_file());
 }
 
 #[test]
@@ -134,17 +109,198 @@ fn forcing_tinygo_without_it_says_what_to_install() {
     );
 }
 
+/// Images are for WASI runtimes: with TinyGo, `gowasm image` builds `-target wasip1`, and a
+/// `-target wasm` module is refused (crun cannot give it a JavaScript host).
 #[test]
-fn tinygo_builds_images_for_wasip1() {
-    let tinygo = FakeTinygo::new("exit_code");
+fn tinygo_images_are_wasip1_and_js_host_modules_are_refused() {
     let out_dir = tempfile::tempdir().unwrap();
-    let mut c = tinygo.gowasm();
-    c.arg("image")
+    let mut c = gowasm();
+    c.args(["image", "--json"])
         .arg(sample("hello"))
         .arg("-o")
         .arg(out_dir.path().join("hello.tar"));
     let out = run(c);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let args = tinygo.calls();
-    assert!(args.starts_with("build -target wasip1 "), "{args}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["build"]["toolchain"]["compiler"], "tinygo", "{doc}");
+    assert_eq!(doc["build"]["target"], "wasip1", "{doc}");
+
+    let js = Build::TINYGO_WASM.module(&sample("hello"), out_dir.path());
+    let mut c = gowasm();
+    c.arg("image")
+        .arg(&js)
+        .arg("-o")
+        .arg(out_dir.path().join("js.tar"));
+    let out = run(c);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("target is wasm (TinyGo)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+// ---- Go and TinyGo side by side ----
+
+/// Go's wasip1 build prints `wasip1/wasm`, TinyGo's default `wasm` build `js/wasm`: the runs
+/// part at stdout line 1, and every run names its toolchain.
+#[test]
+fn run_compares_go_and_tinygo_and_names_where_they_differ() {
+    tinygo();
+    let mut c = gowasm();
+    c.args(["run", "--json", "--mode", "all", "--toolchain", "go,tinygo"])
+        .arg(sample("hello"));
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let toolchains = doc["toolchains"].as_array().unwrap();
+    let names: Vec<&str> = toolchains
+        .iter()
+        .map(|t| t["toolchain"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["go", "tinygo"], "{doc}");
+    for t in toolchains {
+        let runs = t["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), 3, "a run per mode: {t}");
+        for r in runs {
+            assert_eq!(r["toolchain"], t["toolchain"], "{r}");
+            assert_eq!(r["exit_code"], 0, "{r}");
+        }
+        assert!(t["module"]["code_bytes"].as_u64().unwrap() > 0, "{t}");
+        assert!(t["build"]["duration"].as_f64().unwrap() > 0.0, "{t}");
+    }
+    // Two separate modules: comparing does not overwrite one toolchain's with the other's.
+    assert_ne!(
+        toolchains[0]["module"]["path"],
+        toolchains[1]["module"]["path"]
+    );
+    assert!(
+        toolchains[1]["module"]["bytes"].as_u64() < toolchains[0]["module"]["bytes"].as_u64(),
+        "TinyGo's module is the smaller: {doc}"
+    );
+    assert_eq!(doc["outputs_agree"], false);
+    let d = &doc["differences"][0];
+    assert_eq!(
+        (
+            d["toolchain"].as_str(),
+            d["versus"].as_str(),
+            d["at"].as_str()
+        ),
+        (Some("tinygo"), Some("go"), Some("stdout line 1")),
+        "{doc}"
+    );
+    assert!(d["left"].as_str().unwrap().contains("wasip1/wasm"), "{d}");
+    assert!(d["right"].as_str().unwrap().contains("js/wasm"), "{d}");
+}
+
+#[test]
+fn run_s_table_says_the_outputs_agree_when_they_do() {
+    tinygo();
+    let mut c = gowasm();
+    c.args(["run", "--mode", "interp", "--toolchain", "go,tinygo"])
+        .arg(sample("jsonsort"));
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("outputs agree"), "{err}");
+    let rows: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("go ") || l.starts_with("tinygo "))
+        .collect();
+    assert_eq!(rows.len(), 2, "{err}");
+    // The program's own output is printed once, as a single run prints it.
+    let sorted = stdout(&out);
+    assert!(!sorted.is_empty());
+    assert_eq!(
+        sorted.matches(sorted.lines().next().unwrap()).count(),
+        1,
+        "{sorted}"
+    );
+}
+
+#[test]
+fn bench_times_each_toolchain_s_module() {
+    tinygo();
+    let mut c = gowasm();
+    c.args([
+        "bench",
+        "--json",
+        "--runs",
+        "1",
+        "--warmup",
+        "0",
+        "--modes",
+        "interp,aot",
+    ])
+    .args(["--toolchain", "go,tinygo"])
+    .arg(sample("jsonsort"));
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let builds: Vec<&str> = doc["builds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["toolchain"].as_str().unwrap())
+        .collect();
+    assert_eq!(builds, ["go", "tinygo"], "{doc}");
+    let results = doc["results"].as_array().unwrap();
+    for toolchain in ["go", "tinygo"] {
+        let mine: Vec<_> = results
+            .iter()
+            .filter(|r| r["toolchain"] == toolchain)
+            .collect();
+        assert!(mine.len() >= 2, "interp and aot for {toolchain}: {doc}");
+        assert!(mine.iter().all(|r| r["same_output"] == true), "{doc}");
+    }
+}
+
+#[test]
+fn run_refuses_to_compare_toolchains_on_a_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = Build::GO_WASIP1.module(&sample("hello"), dir.path());
+    let mut c = gowasm();
+    c.args(["run", "--toolchain", "go,tinygo"]).arg(&wasm);
+    let out = run(c);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("needs the Go project folder"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The workbench's `t` (and `watch --toolchain go,tinygo`): every save builds with both.
+#[test]
+fn watch_compares_both_toolchains_on_every_save() {
+    tinygo();
+    let mut w =
+        common::watch::Watch::start("hello", &["--toolchain", "go,tinygo", "--mode", "interp"]);
+    let (_, first) = w.wait_for("a comparison", std::time::Duration::from_secs(240), |v| {
+        v["event"] == "toolchains_compared"
+    });
+    let rows = first["rows"].as_array().unwrap();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|r| r["toolchain"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["go", "tinygo"], "{first}");
+    for r in rows {
+        assert_eq!(r["error"], serde_json::Value::Null, "{r}");
+        assert_eq!(r["runs"].as_array().unwrap().len(), 1, "{r}");
+    }
+    assert_eq!(first["differences"][0]["at"], "stdout line 1", "{first}");
+    // Only the job's own toolchain streams output: TinyGo's run is compared, not shown.
+    let job = first["job"].as_u64().unwrap();
+    assert!(w.output_of(job, "interp").contains("wasip1/wasm"));
+    assert!(!w.output_of(job, "interp").contains("js/wasm"));
+
+    w.edit("main.go", "Hello from Go", "Hi from Go");
+    let (_, second) = w.wait_for(
+        "a second comparison",
+        std::time::Duration::from_secs(240),
+        |v| v["event"] == "toolchains_compared" && v["job"].as_u64() > Some(job),
+    );
+    let right = second["differences"][0]["right"].as_str().unwrap();
+    assert!(right.starts_with("Hi from Go"), "{second}");
 }

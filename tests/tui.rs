@@ -97,7 +97,7 @@ fn open_workbench(
     let dir = project.path().join(sample_name);
     copy_dir(&sample(sample_name), &dir);
     let command = format!(
-        "env GOWASM_CACHE_DIR={} {} {} {flags}",
+        "env GOWASM_CACHE_DIR={} {} {} --toolchain go {flags}",
         shared_cache().display(),
         env!("CARGO_BIN_EXE_gowasm"),
         dir.display()

@@ -115,9 +115,16 @@ fn ctrl_c_stops_cleanly_even_during_a_run() {
     let dir = project.path().join("forever");
     copy_dir(&sample("forever"), &dir);
     let mut c = gowasm();
-    c.args(["watch", "--headless", "--mode", "interp"])
-        .arg(&dir)
-        .stdout(Stdio::piped());
+    c.args([
+        "watch",
+        "--headless",
+        "--toolchain",
+        "go",
+        "--mode",
+        "interp",
+    ])
+    .arg(&dir)
+    .stdout(Stdio::piped());
     let mut child = c.spawn().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let seen_tick = lines

@@ -22,6 +22,10 @@ func sieve(limit int) int {
 			continue
 		}
 		count++
+		// i*i would overflow a 32-bit int (TinyGo's) past 46 340: those i mark nothing anyway.
+		if i > limit/i {
+			continue
+		}
 		for j := i * i; j <= limit; j += i {
 			composite[j] = true
 		}

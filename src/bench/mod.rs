@@ -43,11 +43,31 @@ impl Contender {
     }
 }
 
+/// One contender and the module it runs.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub contender: Contender,
+    pub module: PathBuf,
+    /// The toolchain that built the module, when toolchains are compared.
+    pub toolchain: Option<String>,
+}
+
+impl Entry {
+    /// `interp`, or `tinygo interp` when toolchains are compared (native Go is no toolchain's).
+    pub fn name(&self) -> String {
+        match (&self.toolchain, &self.contender) {
+            (Some(t), c) if !matches!(c, Contender::Native(_)) => format!("{t} {}", c.name()),
+            (_, c) => c.name(),
+        }
+    }
+}
+
 /// What to measure.
 #[derive(Debug, Clone)]
 pub struct BenchPlan {
+    /// What the report is titled with: the module, or the project when toolchains are compared.
     pub module: PathBuf,
-    pub contenders: Vec<Contender>,
+    pub contenders: Vec<Entry>,
     pub runs: usize,
     pub warmup: usize,
     pub config: RunConfig,
@@ -62,6 +82,8 @@ pub struct BenchPlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct ContenderResult {
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<String>,
     pub runs: usize,
     /// Wall time of a whole run, process start to exit (the only figure for native and other runtimes).
     pub wall: Option<Stats>,
@@ -95,6 +117,22 @@ pub struct BenchReport {
     pub aot_break_even_runs: Option<u64>,
     /// Runtimes asked for but not found on PATH.
     pub not_found: Vec<String>,
+    /// Each toolchain's build, when toolchains are compared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub builds: Vec<BuildSummary>,
+}
+
+/// A toolchain's build of the benchmarked project: time and module size.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildSummary {
+    pub toolchain: String,
+    pub version: String,
+    pub target: String,
+    #[serde(with = "crate::duration_ms")]
+    pub build: Duration,
+    pub module_bytes: u64,
+    pub code_bytes: u64,
+    pub data_bytes: u64,
 }
 
 struct Sample {
@@ -141,10 +179,10 @@ pub fn run(
     let mut samples: Vec<Vec<Sample>> = plan.contenders.iter().map(|_| vec![]).collect();
     let mut done = 0;
     for round in 0..rounds {
-        for (i, contender) in plan.contenders.iter().enumerate() {
-            progress(done, total, &contender.name());
+        for (i, entry) in plan.contenders.iter().enumerate() {
+            progress(done, total, &entry.name());
             done += 1;
-            let sample = run_once(plan, contender)?;
+            let sample = run_once(plan, entry)?;
             if round >= plan.warmup {
                 samples[i].push(sample);
             }
@@ -158,7 +196,7 @@ pub fn run(
         .contenders
         .iter()
         .zip(&samples)
-        .map(|(c, s)| summarize(c, s, reference.as_ref()))
+        .map(|(e, s)| summarize(e, s, reference.as_ref()))
         .collect();
     add_ratios(&plan.contenders, &mut results);
     let aot_break_even_runs = break_even(&plan.contenders, &results);
@@ -169,13 +207,14 @@ pub fn run(
         results,
         aot_break_even_runs,
         not_found: vec![],
+        builds: vec![],
     })
 }
 
-fn run_once(plan: &BenchPlan, contender: &Contender) -> Result<Sample, String> {
+fn run_once(plan: &BenchPlan, entry: &Entry) -> Result<Sample, String> {
     let mode_run = |mode: Mode, config: &RunConfig| -> Result<Sample, String> {
         let job = Job {
-            module: plan.module.clone(),
+            module: entry.module.clone(),
             mode,
             config: config.clone(),
             compile_only: false,
@@ -201,7 +240,7 @@ fn run_once(plan: &BenchPlan, contender: &Contender) -> Result<Sample, String> {
             exit,
         })
     };
-    match contender {
+    match &entry.contender {
         Contender::Mode(mode) => mode_run(*mode, &plan.config),
         Contender::AotCold => {
             let fresh = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -215,7 +254,7 @@ fn run_once(plan: &BenchPlan, contender: &Contender) -> Result<Sample, String> {
             external(c)
         }
         Contender::Runtime(rt) => {
-            external(rt.command(&plan.module, &plan.config.args, &plan.node_shim))
+            external(rt.command(&entry.module, &plan.config.args, &plan.node_shim))
         }
     }
 }
@@ -253,7 +292,7 @@ fn external(mut c: std::process::Command) -> Result<Sample, String> {
 }
 
 fn summarize(
-    c: &Contender,
+    entry: &Entry,
     samples: &[Sample],
     reference: Option<&(Digest, i32)>,
 ) -> ContenderResult {
@@ -287,7 +326,8 @@ fn summarize(
         .filter_map(|s| Some(s.wall.saturating_sub(s.report.as_ref()?.timings.run)))
         .collect();
     ContenderResult {
-        name: c.name(),
+        name: entry.name(),
+        toolchain: entry.toolchain.clone(),
         runs: samples.len(),
         wall: Stats::of(&walls),
         phases,
@@ -308,17 +348,19 @@ fn median_of(r: &ContenderResult, phase: &str) -> Option<Duration> {
         .map(|(_, s)| s.median)
 }
 
-fn add_ratios(contenders: &[Contender], results: &mut [ContenderResult]) {
-    let interp = contenders
+/// Speedups over interp (the same toolchain's) and ratios to native Go.
+fn add_ratios(entries: &[Entry], results: &mut [ContenderResult]) {
+    let native = entries
         .iter()
-        .position(|c| *c == Contender::Mode(Mode::Interp));
-    let native = contenders
-        .iter()
-        .position(|c| matches!(c, Contender::Native(_)));
-    let interp_run = interp.and_then(|i| median_of(&results[i], "run"));
-    let interp_wall = interp.and_then(|i| results[i].wall.map(|w| w.median));
+        .position(|e| matches!(e.contender, Contender::Native(_)));
     let native_wall = native.and_then(|i| results[i].wall.map(|w| w.median));
-    for r in results.iter_mut() {
+    for i in 0..results.len() {
+        let interp = entries.iter().position(|e| {
+            e.contender == Contender::Mode(Mode::Interp) && e.toolchain == entries[i].toolchain
+        });
+        let interp_run = interp.and_then(|j| median_of(&results[j], "run"));
+        let interp_wall = interp.and_then(|j| results[j].wall.map(|w| w.median));
+        let r = &mut results[i];
         // gowasm modes compare run phases; others can only be compared whole.
         r.speedup_over_interp = match (median_of(r, "run"), interp_run, r.wall, interp_wall) {
             (Some(run), Some(base), _, _) if !run.is_zero() => {
@@ -337,9 +379,16 @@ fn add_ratios(contenders: &[Contender], results: &mut [ContenderResult]) {
     }
 }
 
-/// Runs after which aot (one cold compile, then warm loads) costs less than interp every time.
-fn break_even(contenders: &[Contender], results: &[ContenderResult]) -> Option<u64> {
-    let find = |c: Contender| contenders.iter().position(|x| *x == c).map(|i| &results[i]);
+/// Runs after which aot (one cold compile, then warm loads) costs less than interp every time,
+/// for the first toolchain's module.
+fn break_even(entries: &[Entry], results: &[ContenderResult]) -> Option<u64> {
+    let toolchain = &entries.first()?.toolchain;
+    let find = |c: Contender| {
+        entries
+            .iter()
+            .position(|e| e.contender == c && e.toolchain == *toolchain)
+            .map(|i| &results[i])
+    };
     let per_run = |r: &ContenderResult| {
         Some(median_of(r, "compile")? + median_of(r, "instantiate")? + median_of(r, "run")?)
     };

@@ -84,14 +84,17 @@ pub enum BuildError {
     },
 }
 
-/// The build folder for a project: `<cache>/gowasm/build/<name>-<hash of its path>/`.
-pub fn default_output(dir: &Path, cache_root: &Path) -> PathBuf {
+/// Where a project's module goes by default:
+/// `<cache>/gowasm/build/<name>-<hash of its path>/<compiler>/<name>.wasm`, one folder per
+/// compiler, so comparing toolchains keeps both modules.
+pub fn default_output(dir: &Path, cache_root: &Path, compiler: Compiler) -> PathBuf {
     let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let name = project_name(&abs);
     let hash = crate::hash::hex_digest(abs.to_string_lossy().as_bytes());
     cache_root
         .join("build")
         .join(format!("{name}-{}", &hash[..12]))
+        .join(compiler.name())
         .join(format!("{name}.wasm"))
 }
 
@@ -136,7 +139,7 @@ pub fn prepare(req: &BuildRequest, cache_root: &Path) -> Result<PreparedBuild, B
     let target = resolve_target(toolchain.compiler, req.target.as_deref())?;
     let output = match &req.output {
         Some(o) => std::path::absolute(o).unwrap_or_else(|_| o.clone()),
-        None => default_output(&dir, cache_root),
+        None => default_output(&dir, cache_root, toolchain.compiler),
     };
     // The compilers replace the output only when they succeed, so a failed build keeps the last
     // good module; but never let them overwrite a file that is not a module.
@@ -159,6 +162,7 @@ pub fn prepare(req: &BuildRequest, cache_root: &Path) -> Result<PreparedBuild, B
             command.push("tinygo".into());
             args.extend(["-target".into(), target.clone()]);
             args.extend(req.tinygo_flags.iter().cloned());
+            env.extend(go_for_tinygo());
         }
     }
     args.extend(req.flags.iter().cloned());
@@ -217,6 +221,21 @@ impl PreparedBuild {
             log,
         }))
     }
+}
+
+/// TinyGo runs `go` for the standard library's sources. Where `go` is not on PATH (Debian's
+/// golang-1.23-go is not put there), TinyGo is given the Go that gowasm itself finds.
+fn go_for_tinygo() -> Option<(String, String)> {
+    if which::which("go").is_ok() {
+        return None;
+    }
+    let go = find_toolchain(Some(Compiler::Go)).ok()?;
+    let mut dirs = vec![go.path.parent()?.to_path_buf()];
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    let path = std::env::join_paths(dirs).ok()?;
+    Some(("PATH".into(), path.to_string_lossy().into_owned()))
 }
 
 fn is_wasm_file(path: &Path) -> bool {

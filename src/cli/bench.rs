@@ -12,7 +12,7 @@ use super::format::ms;
 use super::guest::GuestOptions;
 use super::source::{self, BuildOptions};
 use super::watch::ModeList;
-use crate::bench::{self, BenchPlan, BenchReport, Contender};
+use crate::bench::{self, BenchPlan, BenchReport, Contender, Entry};
 use crate::engine::{Mode, human_bytes};
 
 #[derive(Debug, Args)]
@@ -54,11 +54,47 @@ impl BenchArgs {
         if self.runs == 0 {
             return super::fail("--runs must be at least 1");
         }
-        let resolved = match source::resolve_or_exit(&self.input, &self.build) {
-            Ok(r) => r,
-            Err(code) => return code,
-        };
-        let config = match self.guest.config(&resolved.module, &self.args, true) {
+        let toolchains = self.build.toolchains();
+        let comparing = toolchains.len() > 1;
+        if comparing && !self.input.is_dir() {
+            return super::fail("comparing toolchains needs the Go project folder, not a module");
+        }
+        // The modules to time: one, or each toolchain's build of the project.
+        let mut modules: Vec<(Option<String>, PathBuf)> = vec![];
+        let mut builds = vec![];
+        for compiler in toolchains
+            .iter()
+            .map(Some)
+            .chain(toolchains.is_empty().then_some(None))
+        {
+            let options = match compiler {
+                Some(c) => self.build.with_toolchain(*c),
+                None => self.build.clone(),
+            };
+            let resolved = match source::resolve_or_exit(&self.input, &options) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            if comparing && let Some(b) = &resolved.build {
+                match crate::compare::module_size(&b.output) {
+                    Ok(size) => builds.push(bench::BuildSummary {
+                        toolchain: b.toolchain.compiler.name().to_string(),
+                        version: b.toolchain.version.clone(),
+                        target: b.target.clone(),
+                        build: b.duration,
+                        module_bytes: size.bytes,
+                        code_bytes: size.code_bytes,
+                        data_bytes: size.data_bytes,
+                    }),
+                    Err(e) => return super::fail(e),
+                }
+            }
+            let label = comparing
+                .then(|| compiler.map(|c| c.name().to_string()))
+                .flatten();
+            modules.push((label, resolved.module));
+        }
+        let config = match self.guest.config(&modules[0].1, &self.args, true) {
             Ok(c) => c,
             Err(e) => return super::fail(e),
         };
@@ -70,38 +106,57 @@ impl BenchArgs {
             Ok(d) => d,
             Err(e) => return super::fail(format!("cannot make a temporary folder: {e}")),
         };
-        let mut contenders = vec![];
-        for mode in &self.modes.0 {
-            contenders.push(Contender::Mode(*mode));
-            if *mode == Mode::Aot {
-                contenders.push(Contender::AotCold);
-            }
-        }
-        if self.native {
-            if !self.input.is_dir() {
-                return super::fail("--native needs the Go project folder, not a .wasm file");
-            }
-            match build_native(&self.input, scratch.path()) {
-                Ok(bin) => contenders.push(Contender::Native(bin)),
-                Err(e) => return super::fail(e),
-            }
-        }
         let (found, not_found) = bench::find_runtimes(&self.against);
-        for runtime in found {
-            // wasmtime also runs its own ahead-of-time artifact: the counterpart of aot (warm).
-            let precompiled = match runtime.precompile(&resolved.module, scratch.path()) {
-                Ok(p) => p,
-                Err(e) => return super::fail(e),
+        let mut contenders = vec![];
+        for (i, (toolchain, module)) in modules.iter().enumerate() {
+            let entry = |contender| Entry {
+                contender,
+                module: module.clone(),
+                toolchain: toolchain.clone(),
             };
-            contenders.push(Contender::Runtime(runtime));
-            contenders.extend(precompiled.map(Contender::Runtime));
+            for mode in &self.modes.0 {
+                contenders.push(entry(Contender::Mode(*mode)));
+                if *mode == Mode::Aot {
+                    contenders.push(entry(Contender::AotCold));
+                }
+            }
+            if self.native && i == 0 {
+                if !self.input.is_dir() {
+                    return super::fail("--native needs the Go project folder, not a .wasm file");
+                }
+                match build_native(&self.input, scratch.path()) {
+                    Ok(bin) => contenders.push(Entry {
+                        contender: Contender::Native(bin),
+                        module: module.clone(),
+                        toolchain: None,
+                    }),
+                    Err(e) => return super::fail(e),
+                }
+            }
+            for runtime in &found {
+                // wasmtime also runs its own ahead-of-time artifact: the counterpart of aot (warm).
+                let artifacts = scratch.path().join(format!("artifacts-{i}"));
+                if let Err(e) = std::fs::create_dir_all(&artifacts) {
+                    return super::fail(format!("cannot make a temporary folder: {e}"));
+                }
+                let precompiled = match runtime.precompile(module, &artifacts) {
+                    Ok(p) => p,
+                    Err(e) => return super::fail(e),
+                };
+                contenders.push(entry(Contender::Runtime(runtime.clone())));
+                contenders.extend(precompiled.map(|r| entry(Contender::Runtime(r))));
+            }
         }
         let node_shim = scratch.path().join("wasi-shim.mjs");
         if let Err(e) = std::fs::write(&node_shim, bench::NODE_SHIM) {
             return super::fail(format!("cannot write the node shim: {e}"));
         }
         let plan = BenchPlan {
-            module: resolved.module.clone(),
+            module: if comparing {
+                self.input.clone()
+            } else {
+                modules[0].1.clone()
+            },
             contenders,
             runs: self.runs,
             warmup: self.warmup,
@@ -127,6 +182,7 @@ impl BenchArgs {
             eprint!("\r{:<60}\r", "");
         }
         report.not_found = not_found;
+        report.builds = builds;
         if self.json {
             println!(
                 "{}",
@@ -241,6 +297,19 @@ pub fn table(report: &BenchReport) -> String {
     }
     if !report.not_found.is_empty() {
         let _ = writeln!(s, "not found on PATH: {}", report.not_found.join(", "));
+    }
+    for b in &report.builds {
+        let _ = writeln!(
+            s,
+            "{} {} ({}): built in {}, module {} (code {}, data {})",
+            b.toolchain,
+            b.version,
+            b.target,
+            ms(b.build),
+            human_bytes(b.module_bytes),
+            human_bytes(b.code_bytes),
+            human_bytes(b.data_bytes)
+        );
     }
     s
 }

@@ -27,6 +27,9 @@ pub struct BuildArgs {
 
 impl BuildArgs {
     pub fn run(self) -> ExitCode {
+        if let Err(e) = self.build.one_toolchain("gowasm build") {
+            return super::fail(e);
+        }
         let mut request = self.build.request(&self.dir);
         request.output = self.output.clone();
         let outcome = match build::build(&request, &crate::cache_root()) {

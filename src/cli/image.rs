@@ -40,6 +40,9 @@ impl ImageArgs {
             Ok(r) => r,
             Err(e) => return super::fail(e),
         };
+        if let Err(e) = self.build.one_toolchain("gowasm image") {
+            return super::fail(e);
+        }
         // Images are for WASI runtimes: TinyGo's default `-target wasm` needs a JavaScript host.
         let mut build = self.build.clone();
         build.target.get_or_insert_with(|| "wasip1".into());
@@ -100,9 +103,11 @@ impl ImageArgs {
             }
         }
         if self.json {
+            let mut doc = serde_json::to_value(&summary).expect("serializable");
+            doc["build"] = serde_json::to_value(&resolved.build).expect("serializable");
             println!(
                 "{}",
-                serde_json::to_string_pretty(&summary).expect("serializable")
+                serde_json::to_string_pretty(&doc).expect("serializable")
             );
         } else {
             eprintln!(

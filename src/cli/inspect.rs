@@ -26,6 +26,9 @@ pub struct InspectArgs {
 
 impl InspectArgs {
     pub fn run(self) -> ExitCode {
+        if let Err(e) = self.build.one_toolchain("gowasm inspect") {
+            return super::fail(e);
+        }
         let resolved = match source::resolve_or_exit(&self.input, &self.build) {
             Ok(r) => r,
             Err(code) => return code,
@@ -47,14 +50,47 @@ impl InspectArgs {
             }
         };
         if self.json {
+            let mut doc = serde_json::to_value(&report).expect("serializable");
+            doc["host"] = host_json(&report);
             println!(
                 "{}",
-                serde_json::to_string_pretty(&report).expect("serializable")
+                serde_json::to_string_pretty(&doc).expect("serializable")
             );
         } else {
             print!("{}", render(&resolved.module, &report));
         }
         ExitCode::SUCCESS
+    }
+}
+
+/// The host a module runs on, as `inspect` says it.
+fn host_line(needs: &triage::HostNeeds) -> String {
+    match needs.js {
+        None => "WASI (preview 1)".to_string(),
+        Some(abi) => {
+            let abi_source = match abi {
+                triage::JsAbi::TinyGo => "TinyGo's targets/wasm_exec.js",
+                triage::JsAbi::Go => "Go's misc/wasm/wasm_exec.js",
+            };
+            let wasi = if needs.wasi { ", with WASI" } else { "" };
+            format!(
+                "{} (gowasm's JavaScript host, as {abi_source}{wasi})",
+                needs.label()
+            )
+        }
+    }
+}
+
+/// `host` in `inspect --json`: whether the module runs, on which host, or why not.
+fn host_json(r: &Report) -> serde_json::Value {
+    match triage::triage(r) {
+        Ok(needs) => serde_json::json!({
+            "runs": true,
+            "host": needs.label(),
+            "js_abi": needs.js,
+            "wasi": needs.wasi,
+        }),
+        Err(e) => serde_json::json!({ "runs": false, "error": e.to_string() }),
     }
 }
 
@@ -75,14 +111,8 @@ fn render(path: &std::path::Path, r: &Report) -> String {
         r.target.label()
     );
     match triage::triage(r) {
-        Ok(needs) if needs.tinygo_shims.is_some() => {
-            let _ = writeln!(
-                s,
-                "runs: yes, with gowasm's TinyGo host shims (runtime.ticks, runtime.sleepTicks)"
-            );
-        }
-        Ok(_) => {
-            let _ = writeln!(s, "runs: yes (WASI preview 1)");
+        Ok(needs) => {
+            let _ = writeln!(s, "runs: yes, host {}", host_line(&needs));
         }
         Err(e) => {
             let _ = writeln!(s, "runs: no: {e}");

@@ -9,6 +9,7 @@ mod image;
 mod inspect;
 mod run;
 mod source;
+mod toolchains;
 mod watch;
 
 use std::process::ExitCode;

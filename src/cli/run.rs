@@ -26,6 +26,17 @@ pub enum ModeChoice {
     All,
 }
 
+impl ModeChoice {
+    pub fn modes(self) -> Vec<Mode> {
+        match self {
+            ModeChoice::Interp => vec![Mode::Interp],
+            ModeChoice::Baseline => vec![Mode::Baseline],
+            ModeChoice::Aot => vec![Mode::Aot],
+            ModeChoice::All => Mode::ALL.to_vec(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// A .wasm file or a Go project folder (or give it as the first argument after --)
@@ -49,13 +60,16 @@ pub struct RunArgs {
 
 /// One mode's run with its captured output (for `--json` and `--mode all`).
 #[derive(Debug, Serialize)]
-struct ModeRun {
+pub(super) struct ModeRun {
+    /// The toolchain that built the module, when toolchains are compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<String>,
     #[serde(flatten)]
-    report: RunReport,
-    exit_code: i32,
+    pub report: RunReport,
+    pub exit_code: i32,
     /// The first 64 MiB of each stream (see `capture`), and how much there was.
-    stdout: String,
-    stderr: String,
+    pub stdout: String,
+    pub stderr: String,
     stdout_bytes: u64,
     stderr_bytes: u64,
     stdout_truncated: bool,
@@ -79,6 +93,9 @@ impl RunArgs {
             None if !self.args.is_empty() => PathBuf::from(self.args.remove(0)),
             None => return super::fail("nothing to run: give a .wasm file or a Go project folder"),
         };
+        if self.build.toolchains().len() > 1 {
+            return super::toolchains::run(&self, &input);
+        }
         let resolved = match source::resolve_or_exit(&input, &self.build) {
             Ok(r) => r,
             Err(code) => return code,
@@ -91,12 +108,7 @@ impl RunArgs {
             Ok(e) => e,
             Err(e) => return super::fail(format!("cannot find gowasm's own executable: {e}")),
         };
-        let modes: Vec<Mode> = match self.mode {
-            ModeChoice::Interp => vec![Mode::Interp],
-            ModeChoice::Baseline => vec![Mode::Baseline],
-            ModeChoice::Aot => vec![Mode::Aot],
-            ModeChoice::All => Mode::ALL.to_vec(),
-        };
+        let modes = self.mode.modes();
         let timeout = self.guest.timeout;
         let mut runs: Vec<ModeRun> = vec![];
         let mut queue: std::collections::VecDeque<Mode> = modes.iter().copied().collect();
@@ -162,7 +174,7 @@ impl RunArgs {
 
 /// Runs one job in a worker; on failure, returns the exit code after telling the user. Output
 /// the worker does not write straight through (`direct_output`) is captured into the result.
-fn run_one(
+pub(super) fn run_one(
     exe: &std::path::Path,
     job: &Job,
     timeout: Option<Duration>,
@@ -184,6 +196,7 @@ fn run_one(
         eprintln!("gowasm: warning: {w}");
     }
     Ok(ModeRun {
+        toolchain: None,
         exit_code: exit_code_of(&report),
         report,
         stdout: stdout.text(),

@@ -10,9 +10,10 @@ use crate::build::{self, BuildOutcome, BuildRequest, Compiler};
 /// How to build when the input is a folder.
 #[derive(Debug, Clone, Args, Default)]
 pub struct BuildOptions {
-    /// Compiler to use (default: tinygo when on PATH, else go)
-    #[arg(long, value_enum)]
-    pub toolchain: Option<Compiler>,
+    /// Compiler to use (default: tinygo when on PATH, else go); `run` and `bench` take
+    /// `go,tinygo` to compare the two
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "go|tinygo")]
+    pub toolchain: Vec<Compiler>,
     /// Build target: tinygo `wasm` (default), `wasip1`, `wasi`; go `wasip1` (default)
     #[arg(long)]
     pub target: Option<String>,
@@ -37,12 +38,41 @@ impl BuildOptions {
     pub fn request(&self, dir: &Path) -> BuildRequest {
         BuildRequest {
             dir: dir.to_path_buf(),
-            compiler: self.toolchain,
+            compiler: self.toolchain.first().copied(),
             target: self.target.clone(),
             output: None,
             flags: vec![],
             tinygo_flags: self.tinygo_flags(),
         }
+    }
+
+    /// The toolchains to compare, each once, in the order given; none or one means no comparison.
+    pub fn toolchains(&self) -> Vec<Compiler> {
+        let mut list: Vec<Compiler> = vec![];
+        for c in &self.toolchain {
+            if !list.contains(c) {
+                list.push(*c);
+            }
+        }
+        list
+    }
+
+    /// These options for one of the toolchains.
+    pub fn with_toolchain(&self, compiler: Compiler) -> BuildOptions {
+        BuildOptions {
+            toolchain: vec![compiler],
+            ..self.clone()
+        }
+    }
+
+    /// For the subcommands that build once: refuses a list of toolchains.
+    pub fn one_toolchain(&self, subcommand: &str) -> Result<(), String> {
+        if self.toolchains().len() > 1 {
+            return Err(format!(
+                "{subcommand} takes one --toolchain; `gowasm run`, `bench` and `watch` compare several"
+            ));
+        }
+        Ok(())
     }
 
     fn tinygo_flags(&self) -> Vec<String> {

@@ -103,6 +103,7 @@ impl WatchArgs {
             exe,
             cache_root: crate::cache_root(),
             grace: Duration::from_millis(self.grace),
+            compare_toolchains: self.build.toolchains().len() > 1,
             first_job: 0,
         };
         if !self.headless && !self.json {
@@ -248,8 +249,12 @@ impl Printer {
                     None => String::new(),
                 };
                 let version = module.toolchain_version.as_deref().unwrap_or("");
+                let host = match &module.host {
+                    Some(host) => format!("{host} host"),
+                    None => "cannot run".to_string(),
+                };
                 out(&format!(
-                    "[#{job}] module: {}{delta}, {} {version}, {}, {} functions",
+                    "[#{job}] module: {}{delta}, {} {version}, {}, {host}, {} functions",
                     human_bytes(module.size),
                     module.toolchain,
                     module.target,
@@ -289,6 +294,21 @@ impl Printer {
                     "[#{job}] {}",
                     summary.trim_start_matches("gowasm: ")
                 ));
+            }
+            Event::ToolchainsCompared {
+                job,
+                rows,
+                differences,
+            } => {
+                for row in &rows {
+                    out(&format!("[#{job}] toolchain {}", row.summary()));
+                }
+                if rows.iter().all(|r| !r.runs.is_empty()) && differences.is_empty() {
+                    out(&format!("[#{job}] toolchains: outputs agree"));
+                }
+                for d in &differences {
+                    out(&format!("[#{job}] toolchains: {}", d.describe()));
+                }
             }
             Event::JobFinished {
                 job,

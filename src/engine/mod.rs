@@ -6,9 +6,9 @@ mod config;
 pub mod frames;
 mod interp;
 pub mod invoke;
+mod js;
 mod native;
 mod report;
-mod shims;
 pub mod worker;
 
 pub use config::{DirMapping, MAX_TABLE_ELEMENTS, MAX_WASM_STACK, Mode, RunConfig, parse_size};
@@ -86,6 +86,7 @@ pub fn precompile(
         Mode::Aot => native::precompile(module, mode, config)?,
         _ => RunReport::new(mode),
     };
+    report.host = module.needs.label().to_string();
     report.timings.load = module.load_time;
     report.timings.total = module.load_time + started.elapsed();
     Ok(report)
@@ -105,6 +106,7 @@ pub fn run(
         Mode::Interp => interp::run(module, config, sink)?,
         Mode::Baseline | Mode::Aot => native::run(module, mode, config, sink)?,
     };
+    report.host = module.needs.label().to_string();
     report.timings.load = module.load_time;
     report.timings.total = module.load_time + started.elapsed();
     Ok(report)

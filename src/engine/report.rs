@@ -89,6 +89,9 @@ pub struct Frame {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
     pub mode: Mode,
+    /// The host the module ran on: `WASI`, `TinyGo JS` or `Go JS`.
+    #[serde(default)]
+    pub host: String,
     pub timings: Timings,
     pub outcome: Outcome,
     /// Set when the guest asked for more memory than the cap allowed (in bytes).
@@ -97,17 +100,22 @@ pub struct RunReport {
     pub memory_bytes: u64,
     /// Things the user should know that did not stop the run (a rejected cache artifact…).
     pub warnings: Vec<String>,
+    /// For a failed run in the JS host: what the module looked for and the host lacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_note: Option<String>,
 }
 
 impl RunReport {
     pub fn new(mode: Mode) -> Self {
         RunReport {
             mode,
+            host: String::new(),
             timings: Timings::default(),
             outcome: Outcome::Exited { code: 0 },
             memory_limit_hit: None,
             memory_bytes: 0,
             warnings: vec![],
+            host_note: None,
         }
     }
 
@@ -122,6 +130,9 @@ impl RunReport {
         };
         if let Some(limit) = self.memory_limit_hit {
             s.push_str(&format!(" (memory limit {} reached)", human_bytes(limit)));
+        }
+        if let Some(note) = &self.host_note {
+            s.push_str(&format!("; {note}"));
         }
         s
     }

@@ -5,7 +5,7 @@
 mod event;
 mod job;
 
-pub use event::{Event, ModuleSummary, SectionSize};
+pub use event::{Event, ModuleSummary, SectionSize, ToolchainDifference, ToolchainRow};
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,6 +42,9 @@ pub struct PipelineOptions {
     pub exe: PathBuf,
     pub cache_root: PathBuf,
     pub grace: Duration,
+    /// After each good run, also build the project with the other toolchain (Go or TinyGo)
+    /// and run it in the same modes, for [`Event::ToolchainsCompared`].
+    pub compare_toolchains: bool,
     /// Jobs are numbered from `first_job + 1`, so a restarted pipeline goes on counting.
     pub first_job: u64,
 }

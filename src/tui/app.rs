@@ -11,7 +11,7 @@ use super::keys::{Action, action_for};
 use super::output::OutputBuffer;
 use crate::build::Diagnostic;
 use crate::engine::{Mode, RunReport};
-use crate::pipeline::{Event, ModuleSummary};
+use crate::pipeline::{Event, ModuleSummary, ToolchainDifference, ToolchainRow};
 use crate::watch::WatchEvent;
 
 /// The panes that can have focus, in Tab order.
@@ -32,7 +32,17 @@ pub const MODE_CHOICES: [&[Mode]; 4] = [
 ];
 
 /// The module pane's tabs.
-pub const MODULE_TABS: [&str; 5] = ["Sections", "Imports", "Exports", "Functions", "Changes"];
+pub const MODULE_TABS: [&str; 6] = [
+    "Sections",
+    "Imports",
+    "Exports",
+    "Functions",
+    "Changes",
+    "Toolchains",
+];
+
+/// The Toolchains tab's place in [`MODULE_TABS`].
+pub const TOOLCHAINS_TAB: usize = 5;
 
 /// How many past jobs the timing history keeps.
 pub const HISTORY: usize = 30;
@@ -95,6 +105,10 @@ pub struct App {
     /// The last image export's result, for the footer until the next key.
     pub notice: Option<String>,
     pub exporting_image: bool,
+    /// Every save also builds with the other toolchain (`t`), for the Toolchains tab.
+    pub compare_toolchains: bool,
+    /// The last comparison: its job, each toolchain's row and where their outputs part.
+    pub toolchains: Option<(u64, Vec<ToolchainRow>, Vec<ToolchainDifference>)>,
     pub quit: bool,
 }
 
@@ -178,6 +192,8 @@ impl App {
             bench_running: false,
             notice: None,
             exporting_image: false,
+            compare_toolchains: false,
+            toolchains: None,
             quit: false,
         }
     }
@@ -317,6 +333,16 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
                 vec![]
             }
         },
+        Action::CompareToolchains => {
+            app.compare_toolchains = !app.compare_toolchains;
+            if app.compare_toolchains {
+                app.module_tab = TOOLCHAINS_TAB;
+                app.module_scroll = 0;
+            } else {
+                app.toolchains = None;
+            }
+            vec![Cmd::Restart]
+        }
         Action::FocusNext | Action::FocusPrev => {
             let panes = app.panes();
             let i = panes.iter().position(|p| *p == app.focus).unwrap_or(0);
@@ -499,7 +525,10 @@ fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
             app.activity = Activity::Failed;
         }
         Event::ModuleReady { module, .. } => {
-            app.target = Some(module.target.clone());
+            app.target = Some(match &module.host {
+                Some(host) => format!("{} · {host} host", module.target),
+                None => module.target.clone(),
+            });
             if app.toolchain.is_none() {
                 app.toolchain = Some(
                     format!(
@@ -552,6 +581,11 @@ fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
             app.reports.push(report);
             app.reports_job = job;
         }
+        Event::ToolchainsCompared {
+            job,
+            rows,
+            differences,
+        } => app.toolchains = Some((job, rows, differences)),
         Event::JobFinished { job, .. } => {
             app.compiling_aot = false;
             if app.activity != Activity::Failed {

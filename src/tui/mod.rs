@@ -35,6 +35,7 @@ const BENCH_RUNS: usize = 5;
 pub fn run(options: PipelineOptions, project: &str) -> io::Result<()> {
     let mut app = App::new(project, options.modes.clone(), options.run.args.clone());
     app.env = options.run.env.clone();
+    app.compare_toolchains = options.compare_toolchains;
     // Bounded: a guest flooding output slows down instead of filling memory.
     let (tx, rx) = mpsc::sync_channel::<Msg>(1024);
     let mut pipeline = Some(start_pipeline(&options, &app, &tx).map_err(io::Error::other)?);
@@ -88,6 +89,7 @@ fn start_pipeline(
     options.modes = app.modes.clone();
     options.run.args = app.args.clone();
     options.run.env = app.env.clone();
+    options.compare_toolchains = app.compare_toolchains;
     options.first_job = app.job;
     let tx = tx.clone();
     Pipeline::start(options, move |e| {
@@ -293,11 +295,15 @@ fn open_editor(file: &str, line: u32, column: Option<u32>) -> Result<(), String>
 /// reports each mode's median run phase.
 fn spawn_bench(module: PathBuf, exe: &Path, config: crate::engine::RunConfig, tx: SyncSender<Msg>) {
     let plan = crate::bench::BenchPlan {
-        module,
         contenders: Mode::ALL
             .iter()
-            .map(|m| crate::bench::Contender::Mode(*m))
+            .map(|m| crate::bench::Entry {
+                contender: crate::bench::Contender::Mode(*m),
+                module: module.clone(),
+                toolchain: None,
+            })
             .collect(),
+        module,
         runs: BENCH_RUNS,
         warmup: 1,
         config,

@@ -10,9 +10,10 @@ use ratatui::backend::TestBackend;
 use super::app::{Activity, App, Cmd, Msg, Pane, update};
 use super::view::view;
 use crate::build::Diagnostic;
+use crate::compare::{Difference, ModuleSize};
 use crate::engine::{CacheUse, Frame, Mode, Outcome, RunReport, Stream, Trap};
 use crate::inspect::{Export, FunctionSize, Import};
-use crate::pipeline::{Event, ModuleSummary, SectionSize};
+use crate::pipeline::{Event, ModuleSummary, SectionSize, ToolchainDifference, ToolchainRow};
 use crate::watch::WatchEvent;
 
 fn ms(n: u64) -> Duration {
@@ -41,6 +42,7 @@ fn module(job_size: u64, delta: Option<i64>) -> ModuleSummary {
         toolchain: "go".into(),
         toolchain_version: Some("go1.23.5".into()),
         target: "wasip1".into(),
+        host: Some("WASI".into()),
         functions: 1617,
         imports: 2,
         exports: 2,
@@ -365,7 +367,76 @@ fn module_tabs_cycle_when_the_module_pane_has_focus() {
     assert_eq!(a.module_tab, 1);
     update(&mut a, code(KeyCode::Left));
     update(&mut a, code(KeyCode::Left));
-    assert_eq!(a.module_tab, 4);
+    assert_eq!(a.module_tab, super::app::MODULE_TABS.len() - 1);
+}
+
+/// The rows a Go-against-TinyGo comparison of job 1 reports: TinyGo's output differs.
+fn toolchains_compared(app: &mut App) {
+    let row = |toolchain: &str, version: &str, target: &str, bytes, run| ToolchainRow {
+        toolchain: toolchain.into(),
+        version: version.into(),
+        target: target.into(),
+        build: ms(if toolchain == "go" { 1_200 } else { 2_400 }),
+        size: ModuleSize {
+            bytes,
+            code_bytes: bytes / 2,
+            data_bytes: bytes / 4,
+        },
+        runs: vec![
+            report(Mode::Interp, 23, run, Outcome::Exited { code: 0 }),
+            report(Mode::Aot, 16, run / 10, Outcome::Exited { code: 0 }),
+        ],
+        error: None,
+    };
+    update(
+        app,
+        ev(Event::ToolchainsCompared {
+            job: 1,
+            rows: vec![
+                row("go", "go1.23.5", "wasip1", 2_400_000, 502),
+                row("tinygo", "0.33.0", "wasip1", 420_000, 130),
+            ],
+            differences: vec![ToolchainDifference {
+                toolchain: "tinygo".into(),
+                versus: "go".into(),
+                difference: Difference {
+                    at: "stdout line 2".into(),
+                    left: "arg 1: x\n".into(),
+                    right: "arg 1: y\n".into(),
+                },
+            }],
+        }),
+    );
+}
+
+#[test]
+fn t_toggles_comparing_toolchains_and_the_tab_shows_both() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp, Mode::Aot]);
+    assert_eq!(update(&mut a, key('t')), vec![Cmd::Restart]);
+    assert!(a.compare_toolchains);
+    assert_eq!(
+        super::app::MODULE_TABS[a.module_tab],
+        "Toolchains",
+        "turning it on shows the tab"
+    );
+    assert!(screen(&a, 120, 30).contains("waiting for both toolchains"));
+    toolchains_compared(&mut a);
+    let shown = screen(&a, 120, 30);
+    assert!(shown.contains("tinygo 0.33.0"), "{shown}");
+    assert!(shown.contains("outputs differ at stdout line 2"), "{shown}");
+    assert_eq!(update(&mut a, key('t')), vec![Cmd::Restart]);
+    assert!(!a.compare_toolchains && a.toolchains.is_none());
+    assert!(screen(&a, 120, 30).contains("press t to also build"));
+}
+
+#[test]
+fn snapshot_toolchains() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp, Mode::Aot]);
+    update(&mut a, key('t'));
+    toolchains_compared(&mut a);
+    insta::assert_snapshot!(screen(&a, 120, 30));
 }
 
 #[test]
@@ -462,7 +533,7 @@ fn a_good_job_fills_module_output_timings_and_history() {
     successful_job(&mut a, &[Mode::Interp, Mode::Aot]);
     assert_eq!(a.activity, Activity::Watching);
     assert_eq!(a.toolchain.as_deref(), Some("go go1.23.5"));
-    assert_eq!(a.target.as_deref(), Some("wasip1"));
+    assert_eq!(a.target.as_deref(), Some("wasip1 · WASI host"));
     assert_eq!(a.reports.len(), 2);
     assert_eq!(a.output.len(), 4);
     assert_eq!(a.history.len(), 1);

@@ -59,6 +59,110 @@ pub fn go() -> PathBuf {
         .path
 }
 
+/// TinyGo: the TinyGo tests need it on PATH and fail (not skip) without it.
+pub fn tinygo() -> PathBuf {
+    which_tinygo().unwrap_or_else(|| {
+        panic!(
+            "the TinyGo tests need tinygo on PATH (0.33.0 is tested): install it, or build it with \
+             ../shared/tinygo/build.sh /opt/tinygo and add /opt/tinygo/bin to PATH"
+        )
+    })
+}
+
+fn which_tinygo() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("tinygo"))
+        .find(|p| p.is_file())
+}
+
+/// A toolchain and target to build a package with, as `gowasm build` takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Build {
+    pub toolchain: &'static str,
+    pub target: &'static str,
+}
+
+impl Build {
+    pub const GO_WASIP1: Build = Build {
+        toolchain: "go",
+        target: "wasip1",
+    };
+    pub const GO_JS: Build = Build {
+        toolchain: "go",
+        target: "js",
+    };
+    pub const TINYGO_WASM: Build = Build {
+        toolchain: "tinygo",
+        target: "wasm",
+    };
+    pub const TINYGO_WASIP1: Build = Build {
+        toolchain: "tinygo",
+        target: "wasip1",
+    };
+
+    /// Every toolchain and target gowasm runs.
+    pub const ALL: [Build; 4] = [
+        Build::GO_WASIP1,
+        Build::GO_JS,
+        Build::TINYGO_WASM,
+        Build::TINYGO_WASIP1,
+    ];
+
+    pub fn name(self) -> String {
+        format!("{}/{}", self.toolchain, self.target)
+    }
+
+    /// Whether the module's `os.Args` and environment come from the run (TinyGo's js programs
+    /// fix theirs at link time).
+    pub fn takes_arguments(self) -> bool {
+        self != Build::TINYGO_WASM
+    }
+
+    /// Builds `package` into `out_dir` with gowasm and returns the module's path.
+    pub fn module(self, package: &Path, out_dir: &Path) -> PathBuf {
+        if self.toolchain == "tinygo" {
+            tinygo();
+        }
+        let wasm = out_dir.join(format!("{}-{}.wasm", self.toolchain, self.target));
+        let mut c = gowasm();
+        c.arg("build").arg(package).arg("-o").arg(&wasm).args([
+            "--toolchain",
+            self.toolchain,
+            "--target",
+            self.target,
+        ]);
+        let out = run(c);
+        assert_eq!(
+            code(&out),
+            0,
+            "gowasm build ({}) failed: {}",
+            self.name(),
+            stderr(&out)
+        );
+        wasm
+    }
+}
+
+/// Writes a one-file Go program (`go.mod` for module `name`, and `main.go`) to a fresh folder.
+pub fn go_program(name: &str, main_go: &str) -> tempfile::TempDir {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("go.mod"),
+        format!("module {name}\n\ngo 1.21\n"),
+    )
+    .unwrap();
+    std::fs::write(project.path().join("main.go"), main_go).unwrap();
+    project
+}
+
+/// A Go program of the tests' own, in `tests/programs/NAME`.
+pub fn program(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/programs")
+        .join(name)
+}
+
 /// Builds a Go package natively (for the host) and returns the binary.
 pub fn build_native(package: &Path, out_dir: &Path) -> PathBuf {
     let bin = out_dir.join("native");
@@ -82,13 +186,7 @@ pub fn build_native(package: &Path, out_dir: &Path) -> PathBuf {
 /// Writes a one-file Go program (`go.mod` for module `name`, and `main.go`) to a fresh folder and
 /// builds it to wasm with gowasm; the folder, holding the module, lives as long as the guard.
 pub fn build_go_program(name: &str, main_go: &str) -> (tempfile::TempDir, PathBuf) {
-    let project = tempfile::tempdir().unwrap();
-    std::fs::write(
-        project.path().join("go.mod"),
-        format!("module {name}\n\ngo 1.21\n"),
-    )
-    .unwrap();
-    std::fs::write(project.path().join("main.go"), main_go).unwrap();
+    let project = go_program(name, main_go);
     let wasm = build_wasm(project.path(), project.path());
     (project, wasm)
 }
@@ -135,4 +233,48 @@ pub fn names_in(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// Runs `c`, hands its stdout to `read` as it comes, and returns its exit status and the
+/// largest resident set of gowasm and its worker, in bytes.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives its rusage
+pub fn run_measured(mut c: std::process::Command, mut read: impl FnMut(&[u8])) -> (i32, u64) {
+    c.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = c.spawn().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    use std::io::Read;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = stdout.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        read(&buf[..n]);
+    }
+    let mut status = 0;
+    // SAFETY: a plain wait4(2) for our own child, with valid pointers to locals.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(waited, child.id() as i32);
+    assert!(libc::WIFEXITED(status), "status {status}");
+    // ru_maxrss is in KiB, and covers the waited-for worker too.
+    (libc::WEXITSTATUS(status), usage.ru_maxrss as u64 * 1024)
+}
+
+/// What `cmd` writes to stdout and stderr together, in order, and its exit code: what a
+/// TinyGo `-target wasm` build prints on stdout alone, since its runtime writes stderr there
+/// too (under node as under gowasm: TinyGo's wasm_exec.js writes only fd 1).
+pub fn combined_output(cmd: &mut Command) -> (String, i32) {
+    let (mut reader, writer) = std::io::pipe().unwrap();
+    let mut child = cmd
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
+        .spawn()
+        .unwrap();
+    // The pipe's write ends live in `cmd` too: drop them so the read sees the end.
+    drop(std::mem::replace(cmd, Command::new("true")));
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut text).unwrap();
+    (text, child.wait().unwrap().code().unwrap())
 }

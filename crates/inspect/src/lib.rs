@@ -2,6 +2,7 @@
 //!
 //! Everything here is a pure function of the bytes; arbitrary input returns an error, never panics.
 
+pub mod js_abi;
 mod parse;
 mod toolchain;
 pub mod triage;
@@ -10,7 +11,7 @@ pub mod triage;
 mod tests;
 
 pub use parse::{inspect, inspect_headers};
-pub use toolchain::{Target, Toolchain, WASI_MODULE, detect_toolchain};
+pub use toolchain::{Target, Toolchain, WASI_MODULE, detect_toolchain, is_js_host_module};
 
 use serde::Serialize;
 

@@ -1,6 +1,6 @@
 //! Inspector and triage on small modules written in text, and on damaged bytes.
 
-use super::triage::{TriageError, triage};
+use super::triage::{JsAbi, TriageError, triage};
 use super::*;
 
 fn wasm(text: &str) -> Vec<u8> {
@@ -80,25 +80,33 @@ fn toolchains_and_targets_are_told_apart() {
         (r.toolchain.name.as_str(), r.target),
         ("tinygo", Target::TinygoWasm)
     );
-    assert_eq!(triage(&r).unwrap().tinygo_shims, Some("gojs"));
-    assert!(
-        triage(&r).unwrap().wasi,
-        "TinyGo's wasm target imports WASI too"
-    );
+    let needs = triage(&r).unwrap();
+    assert_eq!(needs.js, Some(JsAbi::TinyGo));
+    assert!(needs.wasi, "TinyGo's wasm target imports WASI too");
+    assert_eq!(needs.label(), "TinyGo JS");
     let r = inspect(&fixture("tinygo_env"), 0).unwrap();
-    assert_eq!(triage(&r).unwrap().tinygo_shims, Some("env"));
+    assert_eq!(triage(&r).unwrap().js, Some(JsAbi::TinyGo));
 
     let r = inspect(&fixture("go_js"), 0).unwrap();
     assert_eq!((r.toolchain.name.as_str(), r.target), ("go", Target::GoJs));
-    assert!(matches!(triage(&r), Err(TriageError::GoJs { module }) if module == "gojs"));
+    let needs = triage(&r).unwrap();
+    assert_eq!((needs.js, needs.wasi), (Some(JsAbi::Go), false));
+    assert_eq!(needs.label(), "Go JS");
 
     let r = inspect(b"\0asm\x0d\x00\x01\x00", 0).unwrap();
     assert_eq!(r.target, Target::Component);
     assert_eq!(triage(&r), Err(TriageError::Component));
 
+    // An older TinyGo's syscall/js ABI (results through a pointer) is not TinyGo 0.33's.
     let r = inspect(&fixture("tinygo_syscall_js"), 0).unwrap();
+    let err = triage(&r).unwrap_err();
     assert!(
-        matches!(triage(&r), Err(TriageError::NeedsJs { name, .. }) if name == "syscall/js.valueGet")
+        matches!(&err, TriageError::JsImport { name, host: "TinyGo JS", .. } if name == "syscall/js.valueGet"),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("(i32, i32, i32, i32, i32) -> ()"),
+        "{err}"
     );
     let r = inspect(&fixture("unknown_import"), 0).unwrap();
     assert!(
@@ -106,6 +114,65 @@ fn toolchains_and_targets_are_told_apart() {
     );
     let r = inspect(&fixture("reactor"), 0).unwrap();
     assert_eq!(triage(&r), Err(TriageError::NoStart));
+}
+
+#[test]
+fn go_js_modules_are_checked_against_wasm_exec_js() {
+    let go_js = |imports: &str, exports: &str| {
+        let r = inspect(
+            &wasm(&format!(
+                "(module {imports} (memory (export \"mem\") 1) {exports})"
+            )),
+            0,
+        )
+        .unwrap();
+        triage(&r)
+    };
+    let run = r#"(func (export "run") (param i32 i32)) (func (export "resume")) (func (export "getsp") (result i32) i32.const 0)"#;
+    let exit = r#"(import "gojs" "runtime.wasmExit" (func (param i32)))"#;
+    assert!(go_js(exit, run).is_ok());
+    assert_eq!(
+        go_js(
+            exit,
+            r#"(func (export "run") (param i32 i32)) (func (export "resume"))"#
+        ),
+        Err(TriageError::GoJsExport("getsp"))
+    );
+    let err = go_js(
+        &format!(r#"{exit} (import "gojs" "syscall/js.valueTypeOf" (func (param i32)))"#),
+        run,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, TriageError::JsImport { host: "Go JS", .. }),
+        "{err}"
+    );
+    assert_eq!(
+        go_js(
+            r#"(import "go" "runtime.wasmExit" (func (param i32)))"#,
+            run
+        ),
+        Err(TriageError::GoJsTooOld)
+    );
+    let err = go_js(
+        r#"(import "gojs" "runtime.wasmExit" (func (param i64)))"#,
+        run,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("(i64) -> ()"), "{err}");
+}
+
+#[test]
+fn the_abi_catalogues_name_each_import_once() {
+    use crate::js_abi::{GO_JS_IMPORTS, TINYGO_JS_IMPORTS};
+    let mut go: Vec<&str> = GO_JS_IMPORTS.to_vec();
+    go.sort();
+    go.dedup();
+    assert_eq!(go.len(), GO_JS_IMPORTS.len());
+    let mut tinygo: Vec<&str> = TINYGO_JS_IMPORTS.iter().map(|(n, _)| *n).collect();
+    tinygo.sort();
+    tinygo.dedup();
+    assert_eq!(tinygo.len(), TINYGO_JS_IMPORTS.len());
 }
 
 #[test]

@@ -33,7 +33,7 @@ impl Target {
     pub fn label(self) -> &'static str {
         match self {
             Target::Wasip1 => "wasip1",
-            Target::TinygoWasm => "wasm (tinygo, js-flavoured)",
+            Target::TinygoWasm => "wasm (TinyGo)",
             Target::GoJs => "js (GOOS=js)",
             Target::Component => "component (wasip2)",
             Target::Other => "other",
@@ -84,7 +84,7 @@ pub fn detect_toolchain(
         Target::Component
     } else if go_js_runtime {
         Target::GoJs
-    } else if has_js && has_wasi {
+    } else if has_js && (has_wasi || tinygo_runtime) {
         Target::TinygoWasm
     } else if has_js {
         Target::Other

@@ -1,21 +1,41 @@
-//! Before running: can gowasm host this module, and with which extras?
+//! Before running: can gowasm host this module, and with which host: WASI, TinyGo's JavaScript
+//! host, or Go's?
 
+use super::js_abi::{
+    GO_JS_EXPORTS, GO_JS_IMPORTS, GO_JS_SIGNATURE, GO_TEST_IMPORT, tinygo_signature,
+};
 use super::toolchain::{WASI_MODULE, is_js_host_module};
-use super::{Report, Target};
+use super::{Import, Report, Target};
 
-/// The host functions TinyGo's `-target wasm` runtime needs outside a browser; gowasm provides them.
-pub const TINYGO_SHIMS: [(&str, &str); 2] = [
-    ("runtime.ticks", "() -> (f64)"),
-    ("runtime.sleepTicks", "(f64) -> ()"),
-];
+/// Which JavaScript host ABI a module speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JsAbi {
+    /// TinyGo's `-target wasm` (its `targets/wasm_exec.js`).
+    #[serde(rename = "tinygo")]
+    TinyGo,
+    /// Go's `GOOS=js` (`misc/wasm/wasm_exec.js`, Go 1.21+).
+    Go,
+}
 
-/// What the engine must link for a module that passed triage.
+/// What the engine must provide for a module that passed triage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct HostNeeds {
     /// The module imports WASI functions, so the host sets up a WASI environment.
     pub wasi: bool,
-    /// Link `runtime.ticks`/`runtime.sleepTicks` under this module name (`gojs` or `env`).
-    pub tinygo_shims: Option<&'static str>,
+    /// The module needs a JavaScript host speaking this ABI.
+    pub js: Option<JsAbi>,
+}
+
+impl HostNeeds {
+    /// The host, as the user is told it: `WASI`, `TinyGo JS` or `Go JS`.
+    pub fn label(&self) -> &'static str {
+        match self.js {
+            None => "WASI",
+            Some(JsAbi::TinyGo) => "TinyGo JS",
+            Some(JsAbi::Go) => "Go JS",
+        }
+    }
 }
 
 /// Why gowasm refuses to run a module, phrased with the fix.
@@ -26,15 +46,21 @@ pub enum TriageError {
     )]
     Component,
     #[error(
-        "this is a GOOS=js Go module (it imports {module}.runtime.wasmExit) that needs Go's wasm_exec.js: rebuild with GOOS=wasip1 GOARCH=wasm"
+        "this GOOS=js module was built by Go 1.20 or older (it imports go.runtime.wasmExit); gowasm's JS host speaks the gojs ABI of Go 1.21 and later: rebuild with a newer Go, or with GOOS=wasip1"
     )]
-    GoJs { module: String },
+    GoJsTooOld,
     #[error(
-        "the module imports {module}.{name}, which needs a JavaScript host (syscall/js): rebuild with -target wasip1 (TinyGo) or GOOS=wasip1 (Go)"
+        "the module imports {module}.{name} {signature}, which gowasm's {host} host does not provide{hint}"
     )]
-    NeedsJs { module: String, name: String },
+    JsImport {
+        module: String,
+        name: String,
+        signature: String,
+        host: &'static str,
+        hint: &'static str,
+    },
     #[error(
-        "the module imports {module}.{name} ({kind}), which gowasm does not provide: only wasi_snapshot_preview1 is available"
+        "the module imports {module}.{name} ({kind}), which gowasm does not provide: it provides wasi_snapshot_preview1 and the imports of Go's and TinyGo's wasm_exec.js"
     )]
     UnknownImport {
         module: String,
@@ -45,61 +71,100 @@ pub enum TriageError {
         "the module exports no `_start` function, so it is not a WASI command: build a main package (GOOS=wasip1, or tinygo -target wasip1)"
     )]
     NoStart,
+    #[error(
+        "this GOOS=js module does not export `{0}`, which wasm_exec.js's protocol needs: build a main package with GOOS=js GOARCH=wasm"
+    )]
+    GoJsExport(&'static str),
 }
 
-/// Decides whether gowasm can run the module described by `report`.
+/// Decides whether gowasm can run the module described by `report`, and with which host.
 pub fn triage(report: &Report) -> Result<HostNeeds, TriageError> {
     if report.target == Target::Component {
         return Err(TriageError::Component);
     }
-    if report.target == Target::GoJs {
-        let module = report
+    let has = |module: &str, name: &str| {
+        report
             .imports
             .iter()
-            .find(|i| i.name == "runtime.wasmExit")
-            .map_or("gojs", |i| i.module.as_str());
-        return Err(TriageError::GoJs {
-            module: module.to_string(),
-        });
+            .any(|i| i.module == module && i.name == name)
+    };
+    if has("go", "runtime.wasmExit") {
+        return Err(TriageError::GoJsTooOld);
     }
-    let (mut wasi, mut shims) = (false, None);
+    let js = if has("gojs", "runtime.wasmExit") {
+        Some(JsAbi::Go)
+    } else if report
+        .imports
+        .iter()
+        .any(|i| is_js_host_module(&i.module) && tinygo_signature(&i.name).is_some())
+    {
+        Some(JsAbi::TinyGo)
+    } else {
+        None
+    };
+    let mut wasi = false;
     for import in &report.imports {
         if import.module == WASI_MODULE && import.kind == "func" {
             wasi = true;
-            continue;
-        }
-        let is_shim = TINYGO_SHIMS
-            .iter()
-            .any(|(name, sig)| import.name == *name && import.signature == *sig);
-        if is_js_host_module(&import.module) && import.kind == "func" && is_shim {
-            shims = Some(if import.module == "env" {
-                "env"
-            } else {
-                "gojs"
-            });
-            continue;
-        }
-        if is_js_host_module(&import.module) && import.name.starts_with("syscall/js.") {
-            return Err(TriageError::NeedsJs {
+        } else if let Some(abi) = js.filter(|_| is_js_host_module(&import.module)) {
+            check_js_import(abi, import)?;
+        } else if js == Some(JsAbi::Go)
+            && (
+                import.module.as_str(),
+                import.name.as_str(),
+                import.signature.as_str(),
+            ) == GO_TEST_IMPORT
+        {
+        } else {
+            return Err(TriageError::UnknownImport {
                 module: import.module.clone(),
                 name: import.name.clone(),
+                kind: import.kind.clone(),
             });
         }
-        return Err(TriageError::UnknownImport {
-            module: import.module.clone(),
-            name: import.name.clone(),
-            kind: import.kind.clone(),
-        });
     }
-    if !report
-        .exports
-        .iter()
-        .any(|e| e.name == "_start" && e.kind == "func")
-    {
-        return Err(TriageError::NoStart);
+    let exports = |name: &str| report.exports.iter().any(|e| e.name == name);
+    match js {
+        Some(JsAbi::Go) => {
+            if let Some(missing) = GO_JS_EXPORTS.iter().find(|e| !exports(e)) {
+                return Err(TriageError::GoJsExport(missing));
+            }
+        }
+        _ if !report
+            .exports
+            .iter()
+            .any(|e| e.name == "_start" && e.kind == "func") =>
+        {
+            return Err(TriageError::NoStart);
+        }
+        _ => {}
     }
-    Ok(HostNeeds {
-        wasi,
-        tinygo_shims: shims,
+    Ok(HostNeeds { wasi, js })
+}
+
+fn check_js_import(abi: JsAbi, import: &Import) -> Result<(), TriageError> {
+    let (expected, host, hint) = match abi {
+        JsAbi::Go => (
+            GO_JS_IMPORTS
+                .contains(&import.name.as_str())
+                .then_some(GO_JS_SIGNATURE),
+            "Go JS",
+            " (it speaks Go 1.21+'s wasm_exec.js)",
+        ),
+        JsAbi::TinyGo => (
+            tinygo_signature(&import.name),
+            "TinyGo JS",
+            " (it speaks TinyGo 0.33's wasm_exec.js: rebuild with TinyGo 0.33, or with -target wasip1)",
+        ),
+    };
+    if import.kind == "func" && expected == Some(import.signature.as_str()) {
+        return Ok(());
+    }
+    Err(TriageError::JsImport {
+        module: import.module.clone(),
+        name: import.name.clone(),
+        signature: import.signature.clone(),
+        host,
+        hint,
     })
 }

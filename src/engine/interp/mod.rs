@@ -1,6 +1,7 @@
 //! Interpreted mode: the wasmi interpreter with wasmi_wasi (wasi-common) for WASI preview 1.
 
 mod invoke;
+mod js;
 mod readonly_dir;
 
 pub(super) use invoke::probe_exports;
@@ -10,11 +11,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use wasmi::TrapCode;
-use wasmi::{Caller, Config, Engine, Linker, Module, Store};
+use wasmi::{Config, Engine, Linker, Module, Store};
 use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
 use wasmi_wasi::{WasiCtx, WasiCtxBuilder, ambient_authority};
 
-use super::shims::{SCHEDULER_EXPORT, TinyGoTimers};
+use super::js::JsHost;
 use super::{
     EngineError, LoadedModule, MAX_TABLE_ELEMENTS, MAX_WASM_STACK, Mode, OutputSink, RunConfig,
     RunReport, Stream, Trap, report::Outcome,
@@ -27,7 +28,7 @@ const MAX_RECURSION_DEPTH: usize = 2_000_000;
 struct HostState {
     wasi: WasiCtx,
     limits: MemoryCap,
-    timers: TinyGoTimers,
+    js: js::JsLink,
 }
 
 /// Caps linear memory and remembers whether the guest ran into the cap.
@@ -157,26 +158,16 @@ fn run_here(
         HostState {
             wasi,
             limits: MemoryCap::new(config.max_memory),
-            timers: TinyGoTimers::default(),
+            js: js::JsLink::default(),
         },
     );
     store.limiter(|state| &mut state.limits);
     let mut linker = <Linker<HostState>>::new(&engine);
     wasmi_wasi::add_to_linker(&mut linker, |s: &mut HostState| &mut s.wasi)
         .map_err(|e| EngineError::Setup(e.to_string()))?;
-    if let Some(host) = module.needs.tinygo_shims {
-        linker
-            .func_wrap(host, "runtime.ticks", |c: Caller<'_, HostState>| {
-                c.data().timers.ticks()
-            })
-            .and_then(|l| {
-                l.func_wrap(
-                    host,
-                    "runtime.sleepTicks",
-                    |mut c: Caller<'_, HostState>, ms: f64| c.data_mut().timers.sleep_ticks(ms),
-                )
-            })
-            .map_err(|e| EngineError::Setup(e.to_string()))?;
+    if let Some(abi) = module.needs.js {
+        js::add_to_linker(&mut linker, &wasm, abi)?;
+        store.data_mut().js.host = Some(JsHost::new(abi, config, sink.clone())?);
     }
     let instance = match linker.instantiate_and_start(&mut store, &wasm) {
         Ok(i) => i,
@@ -186,27 +177,40 @@ fn run_here(
             return Ok(report);
         }
     };
-    let start = instance
-        .get_typed_func::<(), ()>(&store, "_start")
-        .map_err(|e| EngineError::Setup(format!("_start: {e}")))?;
+    // The JS host's protocol starts the program itself; a WASI command starts at `_start`.
+    let start = match module.needs.js {
+        Some(abi) => {
+            js::attach(&mut store, &instance, abi);
+            None
+        }
+        None => Some(
+            instance
+                .get_typed_func::<(), ()>(&store, "_start")
+                .map_err(|e| EngineError::Setup(format!("_start: {e}")))?,
+        ),
+    };
     report.timings.instantiate = started.elapsed();
 
     let started = Instant::now();
-    let mut result = start.call(&mut store, ());
-    if result.is_ok()
-        && module.needs.tinygo_shims.is_some()
-        && let Ok(scheduler) = instance.get_typed_func::<(), ()>(&store, SCHEDULER_EXPORT)
-    {
-        while result.is_ok() && store.data_mut().timers.wait_for_pending() {
-            result = scheduler.call(&mut store, ());
+    match start {
+        Some(start) => {
+            report.outcome = match start.call(&mut store, ()) {
+                Ok(()) => Outcome::Exited { code: 0 },
+                Err(e) => outcome_of(&e),
+            }
+        }
+        None => {
+            let result = js::run(&mut store);
+            let host = store.data().js.host.as_ref().expect("set with the linker");
+            super::js::finish(result, host, &mut report, |e| match e.downcast() {
+                Ok(e) => outcome_of(&e),
+                Err(_) => super::js::foreign_engine_error(),
+            });
         }
     }
     report.timings.run = started.elapsed();
-    report.outcome = match result {
-        Ok(()) => Outcome::Exited { code: 0 },
-        Err(e) => outcome_of(&e),
-    };
-    if let Some(memory) = instance.get_memory(&store, "memory") {
+    let memory_name = module.needs.js.map_or("memory", super::js::memory_export);
+    if let Some(memory) = instance.get_memory(&store, memory_name) {
         report.memory_bytes = memory.data_size(&store) as u64;
     }
     if store.data().limits.hit {

@@ -4,6 +4,7 @@
 mod fixes;
 mod fs;
 mod invoke;
+mod js;
 mod stdio;
 mod tunables;
 
@@ -12,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use wasmer::sys::{Cranelift, CraneliftOptLevel, EngineBuilder, NativeEngineExt, Singlepass};
-use wasmer::{Engine, FunctionEnv, FunctionEnvMut, Instance, Module, RuntimeError, Store};
+use wasmer::{Engine, Instance, Module, RuntimeError, Store};
 use wasmer_wasix::runtime::task_manager::tokio::TokioTaskManager;
 use wasmer_wasix::virtual_fs::NullFile;
 use wasmer_wasix::{PluggableRuntime, WasiEnv, WasiError};
@@ -21,7 +22,6 @@ pub(super) use invoke::probe_exports;
 
 use super::cache::{ArtifactCache, Lookup};
 use super::report::{CacheUse, Frame, Outcome, Trap};
-use super::shims::{SCHEDULER_EXPORT, TinyGoTimers};
 use super::{
     EngineError, LoadedModule, MAX_WASM_STACK, Mode, OutputSink, RunConfig, RunReport, Stream,
 };
@@ -203,33 +203,13 @@ pub fn run(
         .iter()
         .any(|d| fs::absolute_guest(&d.guest) == std::path::Path::new("/"));
     let fixes = fixes::Fixes::install(&mut store, &mut imports, root_given);
-    let timers = FunctionEnv::new(&mut store, TinyGoTimers::default());
-    if let Some(host) = module.needs.tinygo_shims {
-        // A dynamic function, not a typed one: wasmer 7.4's Singlepass reads 0.0 for an f64
-        // returned by a typed host function.
-        let ticks_type = wasmer::FunctionType::new(vec![], vec![wasmer::Type::F64]);
-        imports.define(
-            host,
-            "runtime.ticks",
-            wasmer::Function::new_with_env(
-                &mut store,
-                &timers,
-                ticks_type,
-                |env: FunctionEnvMut<TinyGoTimers>, _: &[wasmer::Value]| {
-                    Ok(vec![wasmer::Value::F64(env.data().ticks())])
-                },
-            ),
-        );
-        imports.define(
-            host,
-            "runtime.sleepTicks",
-            wasmer::Function::new_typed_with_env(
-                &mut store,
-                &timers,
-                |mut env: FunctionEnvMut<TinyGoTimers>, ms: f64| env.data_mut().sleep_ticks(ms),
-            ),
-        );
-    }
+    let js_env = match module.needs.js {
+        Some(abi) => {
+            let host = super::js::JsHost::new(abi, config, sink.clone())?;
+            Some((abi, js::define(&mut store, &mut imports, &wasm, abi, host)?))
+        }
+        None => None,
+    };
     let instance = match Instance::new(&mut store, &wasm, &imports) {
         Ok(i) => i,
         Err(wasmer::InstantiationError::Start(e)) => {
@@ -247,30 +227,42 @@ pub fn run(
             .initialize(&mut store, instance.clone())
             .map_err(|e| EngineError::Setup(format!("WASI setup: {e}")))?;
     }
-    let start = instance
-        .exports
-        .get_function("_start")
-        .map_err(|e| EngineError::Setup(format!("_start: {e}")))?
-        .clone();
+    // The JS host's protocol starts the program itself; a WASI command starts at `_start`.
+    let entry = match js_env {
+        Some((abi, env)) => {
+            js::attach(&mut store, &env, &instance, abi);
+            Entry::JsHost(env)
+        }
+        None => Entry::Start(
+            instance
+                .exports
+                .get_function("_start")
+                .map_err(|e| EngineError::Setup(format!("_start: {e}")))?
+                .clone(),
+        ),
+    };
     report.timings.instantiate = started.elapsed();
 
     let started = Instant::now();
-    let mut result = start.call(&mut store, &[]).map(|_| ());
-    if result.is_ok()
-        && module.needs.tinygo_shims.is_some()
-        && let Ok(scheduler) = instance.exports.get_function(SCHEDULER_EXPORT)
-    {
-        let scheduler = scheduler.clone();
-        while result.is_ok() && timers.as_mut(&mut store).wait_for_pending() {
-            result = scheduler.call(&mut store, &[]).map(|_| ());
+    match entry {
+        Entry::Start(start) => {
+            report.outcome = match start.call(&mut store, &[]) {
+                Ok(_) => Outcome::Exited { code: 0 },
+                Err(e) => outcome_of(&e),
+            }
+        }
+        Entry::JsHost(env) => {
+            let result = js::run(&mut store, &env);
+            let host = &env.as_ref(&store).host;
+            super::js::finish(result, host, &mut report, |e| match e.downcast() {
+                Ok(e) => outcome_of(&e),
+                Err(_) => super::js::foreign_engine_error(),
+            });
         }
     }
     report.timings.run = started.elapsed();
-    report.outcome = match &result {
-        Ok(()) => Outcome::Exited { code: 0 },
-        Err(e) => outcome_of(e),
-    };
-    if let Ok(memory) = instance.exports.get_memory("memory") {
+    let memory_name = module.needs.js.map_or("memory", super::js::memory_export);
+    if let Ok(memory) = instance.exports.get_memory(memory_name) {
         report.memory_bytes = memory.view(&store).data_size();
     }
     if memory_hit.load(Ordering::Relaxed) {
@@ -288,9 +280,18 @@ pub fn run(
     Ok(report)
 }
 
+/// Where a run begins: a WASI command's `_start`, or the JS host's protocol.
+enum Entry {
+    Start(wasmer::Function),
+    JsHost(wasmer::FunctionEnv<js::JsLink>),
+}
+
 fn outcome_of(e: &RuntimeError) -> Outcome {
     if let Some(WasiError::Exit(code)) = e.downcast_ref::<WasiError>() {
         return Outcome::Exited { code: code.raw() };
+    }
+    if let Some(js::JsExit(code)) = e.downcast_ref::<js::JsExit>() {
+        return Outcome::Exited { code: *code };
     }
     let kind = match e.clone().to_trap() {
         Some(code) => trap_kind(code).to_string(),

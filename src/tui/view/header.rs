@@ -75,6 +75,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ),
         ]);
     }
+    if app.compare_toolchains {
+        let other = match app.toolchain.as_deref() {
+            Some(t) if t.starts_with("tinygo") => "vs go",
+            Some(_) => "vs tinygo",
+            None => "vs the other toolchain",
+        };
+        spans.extend([sep(), Span::raw(other)]);
+    }
     if app.paused && !matches!(app.activity, Activity::Watching) {
         spans.extend([
             sep(),

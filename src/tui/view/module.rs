@@ -1,14 +1,14 @@
-//! The module: sections (size, %, bar), imports, exports, largest functions, and what changed
-//! in size since the previous build.
+//! The module: sections (size, %, bar), imports, exports, largest functions, what changed in
+//! size since the previous build, and the other toolchain's build beside this one.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Tabs};
+use ratatui::widgets::{Paragraph, Tabs, Wrap};
 
 use super::{bar, pane_block};
-use crate::engine::human_bytes;
+use crate::engine::{human_bytes, human_ms};
 use crate::tui::app::{App, MODULE_TABS, Pane};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -22,14 +22,39 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let [tabs_area, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    // In a narrow pane the first tabs give way, so the selected one is always in view.
+    let width_from = |first: usize| -> usize {
+        MODULE_TABS[first..]
+            .iter()
+            .map(|t| t.chars().count() + 3)
+            .sum::<usize>()
+            + 1
+    };
+    let mut first = 0;
+    while first < app.module_tab && width_from(first) > tabs_area.width as usize {
+        first += 1;
+    }
+    let mut titles: Vec<String> = MODULE_TABS[first..].iter().map(|t| t.to_string()).collect();
+    if first > 0 {
+        titles[0] = format!("‹ {}", titles[0]);
+    }
     frame.render_widget(
-        Tabs::new(MODULE_TABS.to_vec())
-            .select(app.module_tab)
+        Tabs::new(titles)
+            .select(app.module_tab - first)
             .highlight_style(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD))
             .divider("|"),
         tabs_area,
     );
     let dim = Style::new().fg(Color::DarkGray);
+    if MODULE_TABS[app.module_tab] == "Toolchains" {
+        let lines = toolchains(app, dim);
+        let skip = app.module_scroll.min(lines.len().saturating_sub(1));
+        frame.render_widget(
+            Paragraph::new(lines[skip..].to_vec()).wrap(Wrap { trim: false }),
+            body,
+        );
+        return;
+    }
     let Some(m) = &app.module else {
         frame.render_widget(Paragraph::new(Line::styled("no module yet", dim)), body);
         return;
@@ -119,4 +144,83 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
         body,
     );
+}
+
+/// Each toolchain's build and runs, three lines apiece, then whether their outputs agree.
+fn toolchains(app: &App, dim: Style) -> Vec<Line<'static>> {
+    if !app.compare_toolchains {
+        return vec![Line::styled(
+            "press t to also build with the other of Go and TinyGo on every save",
+            dim,
+        )];
+    }
+    let Some((_, rows, differences)) = &app.toolchains else {
+        return vec![Line::styled(
+            "waiting for both toolchains' builds and runs",
+            dim,
+        )];
+    };
+    let mut lines = vec![];
+    for row in rows {
+        let mut head = vec![Span::styled(
+            format!("{} {}", row.toolchain, row.version),
+            Style::new().add_modifier(Modifier::BOLD),
+        )];
+        if !row.target.is_empty() {
+            head.push(Span::styled(format!(" ({})", row.target), dim));
+        }
+        if let Some(first) = row.runs.first() {
+            head.push(Span::raw(format!("  {}", first.describe())));
+        }
+        lines.push(Line::from(head));
+        if row.size.bytes > 0 {
+            lines.push(Line::raw(format!(
+                "  build {} · module {}",
+                human_ms(row.build),
+                human_bytes(row.size.bytes),
+            )));
+            lines.push(Line::raw(format!(
+                "  code {} · data {}",
+                human_bytes(row.size.code_bytes),
+                human_bytes(row.size.data_bytes)
+            )));
+        }
+        if !row.runs.is_empty() {
+            let mut runs: Vec<String> = row
+                .runs
+                .iter()
+                .map(|r| format!("{} {}", r.mode.name(), human_ms(r.timings.run)))
+                .collect();
+            let memory = row.runs.iter().map(|r| r.memory_bytes).max().unwrap_or(0);
+            runs.push(format!("memory {}", human_bytes(memory)));
+            lines.push(Line::raw(format!("  {}", runs.join(" · "))));
+        }
+        if let Some(e) = &row.error {
+            lines.push(Line::styled(format!("  {e}"), Style::new().fg(Color::Red)));
+        }
+    }
+    if differences.is_empty() && rows.iter().all(|r| !r.runs.is_empty()) {
+        lines.push(Line::styled(
+            "outputs agree: the same stdout and exit code",
+            Style::new().fg(Color::Green),
+        ));
+    }
+    let yellow = Style::new().fg(Color::Yellow);
+    for d in differences {
+        let what = &d.difference;
+        let width = d.versus.len().max(d.toolchain.len());
+        lines.push(Line::styled(
+            format!("outputs differ at {}:", what.at),
+            yellow,
+        ));
+        lines.push(Line::styled(
+            format!("  {:<width$} {:?}", d.versus, what.left),
+            yellow,
+        ));
+        lines.push(Line::styled(
+            format!("  {:<width$} {:?}", d.toolchain, what.right),
+            yellow,
+        ));
+    }
+    lines
 }

@@ -1,0 +1,3 @@
+module jsworld
+
+go 1.21
