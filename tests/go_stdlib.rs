@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 
 /// Packages that pass in both modes and take seconds (math/big takes 90 s in interp; time and os
@@ -43,35 +41,8 @@ const PACKAGES: &[&str] = &[
 
 fn go_test(mode: &str) {
     // Go's tests make temporary folders under $TMPDIR, and some are left behind where wasix
-    // cannot remove them (README's Reliability section): give them a folder that goes away.
-    let tmp = tempfile::tempdir().unwrap();
-    let exec = format!(
-        "{} run -q --mode {mode} --timeout 300 --dir /::/ --env TMPDIR={} --",
-        env!("CARGO_BIN_EXE_gowasm"),
-        tmp.path().display()
-    );
-    let out = Command::new(go())
-        .args(["test", "-count=1", "-short", "-exec", &exec])
-        .args(PACKAGES)
-        .env("GOOS", "wasip1")
-        .env("GOARCH", "wasm")
-        .env("GOWASM_CACHE_DIR", shared_cache())
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{mode}:\n{text}");
-    for package in PACKAGES {
-        assert!(
-            text.lines()
-                .any(|l| l.starts_with(&format!("ok  \t{package}\t"))),
-            "{mode}: {package} did not pass:\n{text}"
-        );
-    }
-    eprintln!("{mode}:\n{text}");
+    // cannot remove them (README's Reliability section): go_std_tests gives them one that goes.
+    go_std_tests("wasip1", mode, PACKAGES, &[], &[]);
 }
 
 #[test]

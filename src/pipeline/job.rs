@@ -217,6 +217,23 @@ impl Job {
         }
     }
 
+    /// One run of `module` in `mode` in a worker process, under the job's timeout and cancel.
+    fn worker_run(
+        &self,
+        module: &Path,
+        mode: Mode,
+        on_output: impl FnMut(Stream, &[u8]),
+    ) -> Result<RunReport, worker::WorkerError> {
+        let work = self.worker_job(module, mode, false);
+        worker::run(
+            &self.options.exe,
+            &work,
+            self.options.timeout,
+            Some(&self.cancel),
+            on_output,
+        )
+    }
+
     /// One run in a worker process, its output streamed as events; the first run's stdout is
     /// also kept in `keep`, when given. `None` when the job should stop.
     fn run_one(
@@ -227,26 +244,19 @@ impl Job {
     ) -> Option<RunReport> {
         let job = self.job;
         self.send(Event::RunStarted { job, mode });
-        let work = self.worker_job(module, mode, false);
-        let result = worker::run(
-            &self.options.exe,
-            &work,
-            self.options.timeout,
-            Some(&self.cancel),
-            |stream, bytes| {
-                if let Some(kept) = keep.as_deref_mut()
-                    && stream == Stream::Stdout
-                {
-                    keep_some(kept, bytes);
-                }
-                self.send(Event::Output {
-                    job,
-                    mode,
-                    stream,
-                    bytes: bytes.to_vec(),
-                })
-            },
-        );
+        let result = self.worker_run(module, mode, |stream, bytes| {
+            if let Some(kept) = keep.as_deref_mut()
+                && stream == Stream::Stdout
+            {
+                keep_some(kept, bytes);
+            }
+            self.send(Event::Output {
+                job,
+                mode,
+                stream,
+                bytes: bytes.to_vec(),
+            })
+        });
         let report: RunReport = match result {
             Ok(r) => r,
             Err(_) if self.cancelled() => return None,
@@ -353,18 +363,11 @@ impl Job {
         let mut reports = vec![];
         for &mode in &self.options.modes {
             let keep = reports.is_empty();
-            let work = self.worker_job(&outcome.output, mode, false);
-            let result = worker::run(
-                &self.options.exe,
-                &work,
-                self.options.timeout,
-                Some(&self.cancel),
-                |stream, bytes| {
-                    if keep && stream == Stream::Stdout {
-                        keep_some(&mut stdout, bytes);
-                    }
-                },
-            );
+            let result = self.worker_run(&outcome.output, mode, |stream, bytes| {
+                if keep && stream == Stream::Stdout {
+                    keep_some(&mut stdout, bytes);
+                }
+            });
             match result {
                 Ok(r) => reports.push(r),
                 Err(e) => {

@@ -278,3 +278,47 @@ pub fn combined_output(cmd: &mut Command) -> (String, i32) {
     std::io::Read::read_to_string(&mut reader, &mut text).unwrap();
     (text, child.wait().unwrap().code().unwrap())
 }
+
+/// Go's own tests for `packages` through gowasm, as Go's runners run them:
+/// `GOOS=goos GOARCH=wasm go test -count=1 -short TEST_FLAGS -exec "gowasm run -q --mode MODE
+/// --timeout 300 RUN_FLAGS --dir /::/ --env TMPDIR=… --"`, with a TMPDIR that goes away (Go's
+/// tests write temporary files). Panics, with Go's output, unless every package passed.
+pub fn go_std_tests(
+    goos: &str,
+    mode: &str,
+    packages: &[&str],
+    run_flags: &[&str],
+    test_flags: &[&str],
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let exec = format!(
+        "{} run -q --mode {mode} --timeout 300 {} --dir /::/ --env TMPDIR={} --",
+        env!("CARGO_BIN_EXE_gowasm"),
+        run_flags.join(" "),
+        tmp.path().display()
+    );
+    let out = Command::new(go())
+        .args(["test", "-count=1", "-short"])
+        .args(test_flags)
+        .args(["-exec", &exec])
+        .args(packages)
+        .env("GOOS", goos)
+        .env("GOARCH", "wasm")
+        .env("GOWASM_CACHE_DIR", shared_cache())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{goos} {mode}:\n{text}");
+    for package in packages {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("ok  \t{package}\t"))),
+            "{goos} {mode}: {package} did not pass:\n{text}"
+        );
+    }
+    eprintln!("{goos} {mode}:\n{text}");
+}

@@ -310,6 +310,34 @@ fn io<T>(r: std::io::Result<T>) -> Result<T, Code> {
 
 /// The bytes of the `Uint8Array` `v` in `offset..offset+length`, for reading into or writing
 /// from; `None` when `v` is not one or the range is outside it.
+/// What `fs.read` and `fs.write` take: `(fd, buffer, offset, length, position, callback)`.
+struct Transfer {
+    fd: f64,
+    /// The buffer, and the range of it to fill or send.
+    id: ObjId,
+    start: usize,
+    len: usize,
+    /// `None`: at the file's own offset.
+    position: Option<u64>,
+}
+
+/// Reads a transfer's arguments; `None` when the buffer or its range is not one.
+fn transfer(host: &JsHost, args: &[Value]) -> Option<Transfer> {
+    let (offset, length) = (number(host, args, 2), number(host, args, 3));
+    let (id, start, len) = buffer_range(host, &arg(args, 1), offset, length)?;
+    let position = match arg(args, 4) {
+        Value::Number(p) => Some(p as u64),
+        _ => None,
+    };
+    Some(Transfer {
+        fd: number(host, args, 0),
+        id,
+        start,
+        len,
+        position,
+    })
+}
+
 fn buffer_range(
     host: &JsHost,
     v: &Value,
@@ -328,16 +356,14 @@ fn buffer_range(
 /// [`super::system`]).
 pub fn read(g: &mut dyn Guest, args: &[Value]) -> Result<Value, Throw> {
     let host = g.host();
-    let (fd, offset, length) = (
-        number(host, args, 0),
-        number(host, args, 2),
-        number(host, args, 3),
-    );
-    let position = match arg(args, 4) {
-        Value::Number(p) => Some(p as u64),
-        _ => None,
-    };
-    let Some((id, start, len)) = buffer_range(host, &arg(args, 1), offset, length) else {
+    let Some(Transfer {
+        fd,
+        id,
+        start,
+        len,
+        position,
+    }) = transfer(host, args)
+    else {
         return answer(g, args, Err("EINVAL"));
     };
     let mut chunk = vec![0; len];
@@ -356,16 +382,14 @@ pub fn read(g: &mut dyn Guest, args: &[Value]) -> Result<Value, Throw> {
 /// `fs.write(fd, buffer, offset, length, position, callback)` for a file.
 pub fn write(g: &mut dyn Guest, args: &[Value]) -> Result<Value, Throw> {
     let host = g.host();
-    let (fd, offset, length) = (
-        number(host, args, 0),
-        number(host, args, 2),
-        number(host, args, 3),
-    );
-    let position = match arg(args, 4) {
-        Value::Number(p) => Some(p as u64),
-        _ => None,
-    };
-    let Some((id, start, len)) = buffer_range(host, &arg(args, 1), offset, length) else {
+    let Some(Transfer {
+        fd,
+        id,
+        start,
+        len,
+        position,
+    }) = transfer(host, args)
+    else {
         return answer(g, args, Err("EINVAL"));
     };
     let data = match &host.heap.get(id).kind {
