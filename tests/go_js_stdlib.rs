@@ -30,6 +30,13 @@ const PACKAGES: &[&str] = &[
     "text/template",
     "time",
     "unicode/utf8",
+    "os",
+    "io",
+    "path",
+    "maps",
+    "unicode",
+    "encoding/binary",
+    "hash/crc32",
 ];
 
 fn go_test(mode: &str) {

@@ -426,6 +426,10 @@ pub const CALLS: &[(&str, super::value::NativeFn)] = &[
     ("chmod", chmod),
     ("fchmod", fchmod),
     ("truncate", truncate),
+    ("utimes", utimes),
+    ("chown", chown),
+    ("lchown", lchown),
+    ("fchown", fchown),
     ("ftruncate", ftruncate),
     ("fsync", fsync),
 ];
@@ -465,6 +469,8 @@ fn fstat(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
 fn path_stats(g: &mut dyn Guest, args: &[Value], follow: bool) -> Result<Value, Throw> {
     let host = g.host();
     let path = text(host, args, 0);
+    // `link/` names what the link points to, for lstat too (POSIX).
+    let follow = follow || path.ends_with('/');
     let result = host.files.resolve(&path).and_then(|(mount, inner)| {
         io(if follow {
             mount.dir.metadata(&inner)
@@ -535,6 +541,91 @@ fn chmod(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
     })
 }
 
+/// `fs.chown(path, uid, gid, callback)`: the file the path leads to.
+fn chown(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
+    let (uid, gid) = owner(g.host(), args, 1);
+    on_path(g, args, |dir, p, _| {
+        std::os::unix::fs::fchown(dir.open(p)?.into_std(), uid, gid)
+    })
+}
+
+/// `fs.lchown(path, uid, gid, callback)`: a link itself. Its folder is opened through cap-std,
+/// so the one name left to `fchownat` cannot lead out.
+fn lchown(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
+    use std::os::fd::AsRawFd;
+    let (uid, gid) = owner(g.host(), args, 1);
+    on_path(g, args, |dir, p, _| {
+        let (Some(parent), Some(name)) = (p.parent(), p.file_name()) else {
+            return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+        };
+        let folder = if parent.as_os_str().is_empty() {
+            dir.try_clone()?
+        } else {
+            dir.open_dir(parent)?
+        };
+        let name = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(name))
+            .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+        let (uid, gid) = (uid.unwrap_or(u32::MAX), gid.unwrap_or(u32::MAX));
+        // SAFETY: a valid folder descriptor and a NUL-terminated single name.
+        let r = unsafe {
+            libc::fchownat(
+                folder.as_raw_fd(),
+                name.as_ptr(),
+                uid,
+                gid,
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        };
+        if r == 0 {
+            Ok(())
+        } else {
+            Err(std::io::Error::last_os_error())
+        }
+    })
+}
+
+/// `fs.fchown(fd, uid, gid, callback)`.
+fn fchown(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
+    on_fd(g, args, |f, args, host| {
+        let (uid, gid) = owner(host, args, 1);
+        io(std::os::unix::fs::fchown(&f.file, uid, gid))
+    })
+}
+
+/// The uid and gid at `args[i]` and `args[i + 1]`; -1 leaves one as it is.
+fn owner(host: &JsHost, args: &[Value], i: usize) -> (Option<u32>, Option<u32>) {
+    let id = |n: f64| (n >= 0.0 && n <= f64::from(u32::MAX - 1)).then_some(n as u32);
+    (id(number(host, args, i)), id(number(host, args, i + 1)))
+}
+
+/// `fs.utimes(path, atime, mtime, callback)`, times in seconds since 1970.
+fn utimes(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
+    let host = g.host();
+    let path = text(host, args, 0);
+    let time = |seconds: f64| -> Result<std::time::SystemTime, Code> {
+        let span = std::time::Duration::try_from_secs_f64(seconds.abs()).map_err(|_| "EINVAL")?;
+        let epoch = std::time::UNIX_EPOCH;
+        let t = if seconds >= 0.0 {
+            epoch.checked_add(span)
+        } else {
+            epoch.checked_sub(span)
+        };
+        t.ok_or("EINVAL")
+    };
+    let times = time(number(host, args, 1)).and_then(|accessed| {
+        let modified = time(number(host, args, 2))?;
+        Ok(std::fs::FileTimes::new()
+            .set_accessed(accessed)
+            .set_modified(modified))
+    });
+    let result = times.and_then(|times| {
+        let (mount, inner) = host.files.writable(&path)?;
+        let file = io(mount.dir.open(&inner))?.into_std();
+        io(file.set_times(times))
+    });
+    answer(g, args, result.map(|()| Value::Undefined))
+}
+
 fn truncate(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
     let len = number(g.host(), args, 1).max(0.0) as u64;
     on_path(g, args, |dir, p, _| {
@@ -547,11 +638,31 @@ fn symlink(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw>
     let host = g.host();
     let target = text(host, args, 0);
     let link = text(host, args, 1);
-    let result = host
-        .files
-        .writable(&link)
-        .and_then(|(mount, inner)| io(mount.dir.symlink(&target, &inner)));
+    let files = &host.files;
+    let result = files.writable(&link).and_then(|(mount, inner)| {
+        let target = relative_target(&normalise(&target, &files.cwd), &target, mount, &inner);
+        io(mount.dir.symlink(target, &inner))
+    });
     answer(g, args, result.map(|()| Value::Undefined))
+}
+
+/// cap-std refuses absolute link targets: one inside the link's own mount becomes the same
+/// place relative to the link's folder (`/m/a/b` from `/m/c/link` is `../a/b`); any other
+/// target is kept as given (and refused when absolute).
+fn relative_target(absolute: &Path, given: &str, mount: &Mount, link: &Path) -> PathBuf {
+    let Ok(inside) = absolute.strip_prefix(&mount.guest) else {
+        return PathBuf::from(given);
+    };
+    if !given.starts_with('/') {
+        return PathBuf::from(given);
+    }
+    let depth = link.parent().map_or(0, |p| p.components().count());
+    let mut out: PathBuf = std::iter::repeat_n("..", depth).collect();
+    out.push(inside);
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 /// Two paths in the same writable mount (`rename`, `link`); EXDEV across mounts.

@@ -33,12 +33,22 @@ pub const NAMESPACES: &[(&str, &[(&str, NativeFn)])] = &[
             ("exit", process_exit),
             ("cwd", process_cwd),
             ("chdir", process_chdir),
-            ("getuid", minus_one),
-            ("getgid", minus_one),
-            ("geteuid", minus_one),
-            ("getegid", minus_one),
-            ("getgroups", throw_enosys),
-            ("umask", throw_enosys),
+            // The browser polyfill's answers, or node's when the run was given folders (the
+            // files there have owners and modes, which Go's os package compares with these).
+            ("getuid", |g, _, _| {
+                Ok(host_id(g, || unsafe { libc::getuid() }))
+            }),
+            ("getgid", |g, _, _| {
+                Ok(host_id(g, || unsafe { libc::getgid() }))
+            }),
+            ("geteuid", |g, _, _| {
+                Ok(host_id(g, || unsafe { libc::geteuid() }))
+            }),
+            ("getegid", |g, _, _| {
+                Ok(host_id(g, || unsafe { libc::getegid() }))
+            }),
+            ("getgroups", process_getgroups),
+            ("umask", process_umask),
         ],
     ),
     (
@@ -47,11 +57,6 @@ pub const NAMESPACES: &[(&str, &[(&str, NativeFn)])] = &[
             ("writeSync", fs_write_sync),
             ("write", fs_write),
             ("read", fs_read),
-            // Owners and times stay the host's.
-            ("chown", fs_enosys),
-            ("fchown", fs_enosys),
-            ("lchown", fs_enosys),
-            ("utimes", fs_enosys),
         ],
     ),
 ];
@@ -121,8 +126,53 @@ fn throw_enosys(guest: &mut dyn Guest, _: &Value, _: &[Value]) -> Result<Value, 
     Err(Throw::Js(enosys(guest.host())))
 }
 
-fn minus_one(_: &mut dyn Guest, _: &Value, _: &[Value]) -> Result<Value, Throw> {
-    Ok(Value::Number(-1.0))
+/// `-1` (the browser polyfill's) with no folders given; else the worker's own id, as node's.
+fn host_id(guest: &mut dyn Guest, id: impl FnOnce() -> u32) -> Value {
+    if guest.host().files.is_empty() {
+        Value::Number(-1.0)
+    } else {
+        Value::Number(f64::from(id()))
+    }
+}
+
+/// `process.getgroups()`: ENOSYS with no folders given; else the worker's groups, as node's.
+fn process_getgroups(guest: &mut dyn Guest, this: &Value, args: &[Value]) -> Result<Value, Throw> {
+    if guest.host().files.is_empty() {
+        return throw_enosys(guest, this, args);
+    }
+    let mut groups = vec![0 as libc::gid_t; 256];
+    // SAFETY: the buffer holds `groups.len()` ids.
+    let n = unsafe { libc::getgroups(groups.len() as libc::c_int, groups.as_mut_ptr()) };
+    groups.truncate(usize::try_from(n).unwrap_or(0));
+    let items = groups
+        .into_iter()
+        .map(|g| Value::Number(f64::from(g)))
+        .collect();
+    let host = guest.host();
+    Ok(Value::Object(
+        host.heap.alloc(Object::new(Kind::Array(items))),
+    ))
+}
+
+/// `process.umask(mask)`: ENOSYS with no folders given; else it sets the worker's own umask
+/// (the worker runs this one guest), which applies to the files the guest creates, as node's.
+fn process_umask(guest: &mut dyn Guest, this: &Value, args: &[Value]) -> Result<Value, Throw> {
+    let host = guest.host();
+    if host.files.is_empty() {
+        return throw_enosys(guest, this, args);
+    }
+    let mask = match args.first() {
+        Some(v) => ops::to_number(host, v) as libc::mode_t & 0o777,
+        // node: without an argument, the mask is read, not changed.
+        None => {
+            let old = unsafe { libc::umask(0o022) };
+            unsafe { libc::umask(old) };
+            return Ok(Value::Number(f64::from(old)));
+        }
+    };
+    // SAFETY: umask only swaps the process's file-creation mask.
+    let old = unsafe { libc::umask(mask) };
+    Ok(Value::Number(f64::from(old)))
 }
 
 fn console_line(guest: &mut dyn Guest, args: &[Value], fd: i64) -> Result<Value, Throw> {
@@ -218,11 +268,6 @@ fn callback(guest: &mut dyn Guest, all: &[Value], args: &[Value]) -> Result<Valu
     let cb = all.last().cloned().unwrap_or(Value::Undefined);
     ops::apply(guest, &cb, &Value::Undefined, args)?;
     Ok(Value::Undefined)
-}
-
-fn fs_enosys(guest: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
-    let error = enosys(guest.host());
-    callback(guest, args, &[error])
 }
 
 /// The byte array `v` and the range `offset..offset+length` of it, checked.
