@@ -28,6 +28,20 @@ pub fn cache_root() -> PathBuf {
 }
 
 /// Content hashes (BLAKE3, hex), for module identity and cache keys.
+/// The proleptic Gregorian date `(year, month, day)` of `days` since 1970-01-01 (Howard
+/// Hinnant's days-to-civil), for the times gowasm writes (image timestamps, JS `Date`).
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
 pub mod hash {
     pub fn hex_digest(bytes: &[u8]) -> String {
         blake3::hash(bytes).to_hex().to_string()
