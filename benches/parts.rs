@@ -158,6 +158,32 @@ fn benches(c: &mut Criterion) {
     }
     group.finish();
 
+    // The whole process, as a user starts it: `gowasm run` of a compiled mode with nothing to
+    // stop runs in gowasm's own process; a timeout needs a worker, whose start this shows.
+    let hello_file = scratch.path().join("hello.wasm");
+    std::fs::write(&hello_file, &hello).unwrap();
+    let mut group = c.benchmark_group("gowasm run, whole process");
+    group.sample_size(20);
+    for (name, extra) in [
+        ("aot, in process", &[][..]),
+        ("aot, in a worker (--timeout)", &["--timeout", "60"][..]),
+    ] {
+        group.bench_function(format!("hello (Go) {name}"), |b| {
+            b.iter(|| {
+                let status = std::process::Command::new(env!("CARGO_BIN_EXE_gowasm"))
+                    .args(["run", "-q", "--mode", "aot"])
+                    .args(extra)
+                    .arg(&hello_file)
+                    .env("GOWASM_CACHE_DIR", scratch.path().join("cache"))
+                    .stdout(std::process::Stdio::null())
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            })
+        });
+    }
+    group.finish();
+
     let mut group = c.benchmark_group("output frames");
     let total = 64 << 20;
     group

@@ -186,3 +186,96 @@ fn bench_csv_and_table() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("--native needs the Go project folder"));
 }
+
+/// `--case`: the gobench suite's workloads, each timed with every contender, then aot set
+/// against wasmtime's precompiled run and interp against wasmi_cli over all the cases. The
+/// peers are stand-ins here (the real ones are only needed for the README's figures), which
+/// is enough to check the arguments reach every contender and the ratios add up.
+#[test]
+fn bench_cases_time_every_workload_and_sum_up_the_ratios() {
+    let bin = tempfile::tempdir().unwrap();
+    fake_wasmtime(bin.path());
+    fake_runtime(bin.path(), "wasmi", true);
+    let path = format!("{}:/usr/bin:/bin", bin.path().display());
+    let mut c = gowasm();
+    c.env("PATH", path)
+        .args(["bench", "--runs", "2", "--modes", "interp,aot", "--json"])
+        .args(["--against", "wasmtime,wasmi_cli"])
+        .args(["--case", "fib 20", "--case", "sort 2000", "--case", "exit"])
+        .arg(sample("gobench"));
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cases = doc["cases"].as_array().unwrap();
+    let args: Vec<&serde_json::Value> = cases.iter().map(|c| &c["args"]).collect();
+    assert_eq!(
+        args,
+        [
+            &serde_json::json!(["fib", "20"]),
+            &serde_json::json!(["sort", "2000"]),
+            &serde_json::json!(["exit"])
+        ]
+    );
+    for case in cases {
+        for r in case["report"]["results"].as_array().unwrap() {
+            assert_eq!(r["same_output"], true, "{r}");
+        }
+    }
+    let first = cases[0]["report"]["results"][0]["stdout_bytes"].as_u64();
+    assert_eq!(first, Some("fib 20: 6765\n".len() as u64));
+    let ratios = doc["ratios"].as_array().unwrap();
+    let pairs: Vec<(&str, &str)> = ratios
+        .iter()
+        .map(|r| (r["gowasm"].as_str().unwrap(), r["peer"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("aot (warm)", "wasmtime (precompiled)"),
+            ("aot (cold)", "wasmtime"),
+            ("interp", "wasmi_cli")
+        ]
+    );
+    for r in ratios {
+        let per_case: Vec<f64> = r["per_case"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        assert_eq!(per_case.len(), 3, "{r}");
+        let geomean = (per_case.iter().map(|x| x.ln()).sum::<f64>() / 3.0).exp();
+        assert!(
+            (r["geomean"].as_f64().unwrap() - geomean).abs() < 1e-9,
+            "{r}"
+        );
+    }
+    // Text: each case's table, then the summary.
+    let mut c = gowasm();
+    c.args(["bench", "--runs", "1", "--warmup", "0", "--modes", "interp"])
+        .args(["--case", "fib 5", "--case", "exit"])
+        .arg(sample("gobench"));
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("case: fib 5\n") && text.contains("case: exit\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("median wall time per case (2 cases):"),
+        "{text}"
+    );
+    // Both ways of giving arguments at once is an error.
+    let mut c = gowasm();
+    c.args(["bench", "--case", "fib 5"])
+        .arg(sample("gobench"))
+        .args(["--", "5"]);
+    let out = run(c);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--case or after --"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -4,6 +4,7 @@
 
 mod runtimes;
 mod stats;
+pub mod suite;
 
 pub use runtimes::{KNOWN as KNOWN_RUNTIMES, NODE_SHIM, Runtime, find as find_runtimes};
 pub use stats::Stats;

@@ -37,6 +37,11 @@ pub struct BenchArgs {
     /// Also time these runtimes from PATH (wasmtime, wasmedge, wasmer, wazero, wasm3, wasmi_cli, iwasm, node)
     #[arg(long, value_delimiter = ',', value_name = "RUNTIME,...")]
     pub against: Vec<String>,
+    /// A workload: the guest's arguments, split at spaces (repeatable). Each case is timed as a
+    /// benchmark of its own; then gowasm's modes are set against the other runtimes over all
+    /// of them (geometric mean of the ratios). Replaces `-- ARGS`.
+    #[arg(long = "case", value_name = "ARGS", conflicts_with = "csv")]
+    pub cases: Vec<String>,
     /// Print the report as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -53,6 +58,9 @@ impl BenchArgs {
     pub fn run(self) -> ExitCode {
         if self.runs == 0 {
             return super::fail("--runs must be at least 1");
+        }
+        if !self.cases.is_empty() && !self.args.is_empty() {
+            return super::fail("give the guest's arguments with --case or after --, not both");
         }
         let toolchains = self.build.toolchains();
         let comparing = toolchains.len() > 1;
@@ -165,22 +173,13 @@ impl BenchArgs {
             exe,
             node_shim,
         };
-        let show_progress = std::io::stderr().is_terminal();
-        let mut report = match bench::run(&plan, |done, total, name| {
-            if show_progress {
-                eprint!("\rgowasm bench: run {}/{total}: {name:<16}", done + 1);
-                let _ = std::io::stderr().flush();
-            }
-        }) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!();
-                return super::fail(e);
-            }
-        };
-        if show_progress {
-            eprint!("\r{:<60}\r", "");
+        if !self.cases.is_empty() {
+            return run_suite(&plan, &self.cases, &not_found, self.json);
         }
+        let mut report = match run_plan(&plan, "") {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
         report.not_found = not_found;
         report.builds = builds;
         if self.json {
@@ -195,6 +194,132 @@ impl BenchArgs {
         }
         ExitCode::SUCCESS
     }
+}
+
+/// Runs the plan, showing progress on a terminal; `label` names the case, if any.
+fn run_plan(plan: &BenchPlan, label: &str) -> Result<BenchReport, ExitCode> {
+    let show_progress = std::io::stderr().is_terminal();
+    let report = bench::run(plan, |done, total, name| {
+        if show_progress {
+            eprint!(
+                "\rgowasm bench: {label}run {}/{total}: {name:<24}",
+                done + 1
+            );
+            let _ = std::io::stderr().flush();
+        }
+    });
+    if show_progress {
+        eprint!("\r{:<80}\r", "");
+    }
+    report.map_err(super::fail)
+}
+
+/// Times every case with the same contenders, then prints each case's table (or all of it as
+/// JSON) and the ratios against the other runtimes.
+fn run_suite(plan: &BenchPlan, cases: &[String], not_found: &[String], json: bool) -> ExitCode {
+    let mut done = vec![];
+    for (i, case) in cases.iter().enumerate() {
+        let args: Vec<String> = case.split_whitespace().map(str::to_string).collect();
+        let mut plan = plan.clone();
+        plan.config.args = args.clone();
+        let label = format!("case {}/{} ({case}): ", i + 1, cases.len());
+        let mut report = match run_plan(&plan, &label) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+        report.not_found = not_found.to_vec();
+        done.push(bench::suite::SuiteCase { args, report });
+    }
+    let ratios = bench::suite::pair_ratios(&done);
+    if json {
+        let doc = serde_json::json!({ "cases": done, "ratios": ratios });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).expect("serializable")
+        );
+        return ExitCode::SUCCESS;
+    }
+    for case in &done {
+        println!("case: {}", case.args.join(" "));
+        print!("{}", table(&case.report));
+        println!();
+    }
+    print!("{}", suite_summary(&done, &ratios));
+    ExitCode::SUCCESS
+}
+
+/// Median wall times, one row per contender and a column per case, then each pair's ratios.
+fn suite_summary(cases: &[bench::suite::SuiteCase], ratios: &[bench::suite::PairRatio]) -> String {
+    let mut s = String::new();
+    let names: Vec<String> = cases.first().map_or(vec![], |c| {
+        c.report.results.iter().map(|r| r.name.clone()).collect()
+    });
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(12);
+    let heads: Vec<String> = cases.iter().map(|c| c.args.join(" ")).collect();
+    let col = heads
+        .iter()
+        .map(|h| h.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(9);
+    let _ = writeln!(s, "median wall time per case ({} cases):", cases.len());
+    let _ = write!(s, "{:<width$}", "");
+    for h in &heads {
+        let _ = write!(s, " {h:>col$}");
+    }
+    let _ = writeln!(s);
+    for name in &names {
+        let _ = write!(s, "{name:<width$}");
+        for c in cases {
+            let cell = c
+                .report
+                .results
+                .iter()
+                .find(|r| &r.name == name)
+                .and_then(|r| r.wall)
+                .map_or("—".into(), |w| ms(w.median));
+            let _ = write!(s, " {cell:>col$}");
+        }
+        let _ = writeln!(s);
+    }
+    let differs: Vec<String> = cases
+        .iter()
+        .filter(|c| c.report.results.iter().any(|r| !r.same_output))
+        .map(|c| c.args.join(" "))
+        .collect();
+    if !differs.is_empty() {
+        let _ = writeln!(s, "OUTPUT DIFFERS in: {}", differs.join(", "));
+    }
+    for r in ratios {
+        let _ = write!(
+            s,
+            "{} / {}: geomean {:.2}× ({:.2}–{:.2}×; {} of {} over {:.2}×):",
+            r.gowasm,
+            r.peer,
+            r.geomean,
+            r.min,
+            r.max,
+            r.slower_cases,
+            r.per_case.len(),
+            bench::suite::SLOWER
+        );
+        for (h, x) in heads.iter().zip(&r.per_case) {
+            let _ = write!(s, " {h} {x:.2}×");
+        }
+        let _ = writeln!(s);
+    }
+    if ratios.is_empty() {
+        let _ = writeln!(
+            s,
+            "no ratios: they set aot against wasmtime and interp against wasmi_cli (--against)"
+        );
+    }
+    s
 }
 
 fn build_native(dir: &Path, out_dir: &Path) -> Result<PathBuf, String> {

@@ -172,7 +172,7 @@ impl RunArgs {
     }
 }
 
-/// Runs one job in a worker; on failure, returns the exit code after telling the user. Output
+/// Runs one job (in a worker when it can be timed out); on failure, returns the exit code after telling the user. Output
 /// the worker does not write straight through (`direct_output`) is captured into the result.
 pub(super) fn run_one(
     exe: &std::path::Path,
@@ -180,10 +180,18 @@ pub(super) fn run_one(
     timeout: Option<Duration>,
 ) -> Result<ModeRun, ExitCode> {
     let (mut stdout, mut stderr) = (Capture::default(), Capture::default());
-    let result = worker::run(exe, job, timeout, None, |stream, bytes| match stream {
-        Stream::Stdout => stdout.push(bytes),
-        Stream::Stderr => stderr.push(bytes),
-    });
+    // Output passed through, and nothing to stop early: a compiled mode needs no worker. interp
+    // keeps one: a panic in wasmi's translator aborts the process (see docs/upstream.md), and
+    // then only a worker's death can be reported.
+    let in_process = job.direct_output && timeout.is_none() && job.mode != Mode::Interp;
+    let result = if in_process {
+        worker::run_in_process(job)
+    } else {
+        worker::run(exe, job, timeout, None, |stream, bytes| match stream {
+            Stream::Stdout => stdout.push(bytes),
+            Stream::Stderr => stderr.push(bytes),
+        })
+    };
     let report = match result {
         Ok(r) => r,
         Err(WorkerError::Engine(message)) => return Err(super::fail(message)),

@@ -254,7 +254,7 @@ fn tag(key: &[u8; 32], engine: &[u8], len: &[u8], micros: &[u8], payload: &[u8])
         .update(engine)
         .update(len)
         .update(micros)
-        .update(payload);
+        .update_rayon(payload);
     mac.finalize()
 }
 

@@ -3,6 +3,7 @@
 
 pub mod cache;
 mod config;
+mod data_image;
 pub mod frames;
 mod interp;
 pub mod invoke;
@@ -54,15 +55,33 @@ pub enum EngineError {
 
 /// A module read into memory, with what the inspector found out about it before running.
 pub struct LoadedModule {
-    pub bytes: Vec<u8>,
+    /// Owned, or a view of the memory-mapped file (see [`map_module`]).
+    pub bytes: bytes::Bytes,
     pub report: inspect::Report,
     pub needs: triage::HostNeeds,
     /// Reading (if the caller timed it) plus parsing and triage.
     pub load_time: Duration,
 }
 
+impl LoadedModule {
+    /// The bytes to compile: the module with its data segments joined where that is safe (see
+    /// [`data_image`]), or as it is.
+    pub fn compile_bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        let memories = &self.report.memories;
+        let imported = memories.len() != 1 || memories[0].imported;
+        match data_image::coalesce(&self.bytes, imported) {
+            Some(joined) => std::borrow::Cow::Owned(joined),
+            None => std::borrow::Cow::Borrowed(&self.bytes),
+        }
+    }
+}
+
 /// Parses and triages a module; `read_time` is how long the caller took to read the bytes.
-pub fn load(bytes: Vec<u8>, read_time: Duration) -> Result<LoadedModule, EngineError> {
+pub fn load(
+    bytes: impl Into<bytes::Bytes>,
+    read_time: Duration,
+) -> Result<LoadedModule, EngineError> {
+    let bytes = bytes.into();
     let started = Instant::now();
     let report = inspect::inspect_headers(&bytes)?;
     let needs = triage::triage(&report)?;
@@ -72,6 +91,46 @@ pub fn load(bytes: Vec<u8>, read_time: Duration) -> Result<LoadedModule, EngineE
         needs,
         load_time: read_time + started.elapsed(),
     })
+}
+
+/// A module file's bytes (text, `.wat`, translated). A 3 MB Go module read into a fresh heap
+/// buffer cost a worker 2 ms, most of it one page fault per 4 KiB as the copy went in: the
+/// buffer here is mapped with its pages populated in one call. It is a copy, not a mapping of
+/// the file, so a toolchain rewriting the file in place cannot change it under the engine.
+pub fn read_module(path: &std::path::Path) -> Result<bytes::Bytes, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let len = file.metadata().map_err(cannot)?.len();
+    let small = len < 1 << 20;
+    let populated = (!small)
+        .then(|| {
+            memmap2::MmapOptions::new()
+                .len(usize::try_from(len).ok()?)
+                .populate()
+                .map_anon()
+                .ok()
+        })
+        .flatten();
+    let raw: bytes::Bytes = match populated {
+        Some(mut buf) => {
+            file.read_exact(&mut buf).map_err(cannot)?;
+            // A file that grew since its length was read is read again whole, the slow way.
+            let mut probe = [0u8; 1];
+            if file.read(&mut probe).map_err(cannot)? != 0 {
+                std::fs::read(path).map_err(cannot)?.into()
+            } else {
+                bytes::Bytes::from_owner(buf.make_read_only().map_err(cannot)?)
+            }
+        }
+        None => std::fs::read(path).map_err(cannot)?.into(),
+    };
+    if raw.starts_with(b"\0asm") {
+        return Ok(raw);
+    }
+    inspect::binary_from_file_contents(raw.to_vec())
+        .map(bytes::Bytes::from)
+        .map_err(|e| e.to_string())
 }
 
 /// Compiles a module for `mode` without running it, so a later run finds the artifact cached

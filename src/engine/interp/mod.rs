@@ -145,8 +145,8 @@ fn run_here(
     let mut report = RunReport::new(Mode::Interp);
     let started = Instant::now();
     let engine = engine();
-    let wasm =
-        Module::new(&engine, &module.bytes[..]).map_err(|e| EngineError::Invalid(e.to_string()))?;
+    let wasm = Module::new(&engine, &module.compile_bytes()[..])
+        .map_err(|e| EngineError::Invalid(e.to_string()))?;
     report.timings.compile = started.elapsed();
 
     // The timeout starts here: a start function may loop during instantiation.

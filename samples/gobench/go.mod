@@ -1,0 +1,3 @@
+module gowasm.example/gobench
+
+go 1.21
