@@ -55,7 +55,7 @@ pub enum EngineError {
 
 /// A module read into memory, with what the inspector found out about it before running.
 pub struct LoadedModule {
-    /// Owned, or a view of the memory-mapped file (see [`map_module`]).
+    /// Owned, or in pages of their own (see [`read_module`]).
     pub bytes: bytes::Bytes,
     pub report: inspect::Report,
     pub needs: triage::HostNeeds,
@@ -102,16 +102,15 @@ pub fn read_module(path: &std::path::Path) -> Result<bytes::Bytes, String> {
     let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     let len = file.metadata().map_err(cannot)?.len();
-    let small = len < 1 << 20;
-    let populated = (!small)
-        .then(|| {
-            memmap2::MmapOptions::new()
-                .len(usize::try_from(len).ok()?)
-                .populate()
-                .map_anon()
-                .ok()
-        })
-        .flatten();
+    // Below a MiB the heap is as quick.
+    let populated = match usize::try_from(len) {
+        Ok(len) if len >= 1 << 20 => memmap2::MmapOptions::new()
+            .len(len)
+            .populate()
+            .map_anon()
+            .ok(),
+        _ => None,
+    };
     let raw: bytes::Bytes = match populated {
         Some(mut buf) => {
             file.read_exact(&mut buf).map_err(cannot)?;

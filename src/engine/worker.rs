@@ -150,13 +150,7 @@ fn spawn(exe: &Path, job: &Job) -> Result<(Child, tempfile::NamedTempFile), Work
         .map_err(spawn_error)?;
     let mut command = Command::new(exe);
     if job.direct_output {
-        // A closed stdout (`>&-`) discards the output, as writing to it would.
-        let stdout = std::io::stdout()
-            .as_fd()
-            .try_clone_to_owned()
-            .or_else(|_| std::fs::File::create("/dev/null").map(std::os::fd::OwnedFd::from))
-            .map_err(spawn_error)?;
-        give_as_fd3(&mut command, stdout);
+        give_as_fd3(&mut command, own_stdout().map_err(spawn_error)?);
     }
     let child = command
         .arg(WORKER_COMMAND)
@@ -179,6 +173,15 @@ fn spawn(exe: &Path, job: &Job) -> Result<(Child, tempfile::NamedTempFile), Work
         .spawn()
         .map_err(spawn_error)?;
     Ok((child, job_file))
+}
+
+/// gowasm's stdout, for output passed straight through; a closed one (`>&-`) is `/dev/null`,
+/// which discards the output as writing to it would.
+fn own_stdout() -> std::io::Result<std::os::fd::OwnedFd> {
+    std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .or_else(|_| std::fs::File::create("/dev/null").map(std::os::fd::OwnedFd::from))
 }
 
 /// The fd the worker finds gowasm's stdout on, with `direct_output`.
@@ -248,18 +251,12 @@ impl WorkerSink {
 }
 
 impl DirectOutput {
-    /// gowasm's own stdout (a closed one discards, as writing to it would) and stderr.
-    fn of_this_process() -> DirectOutput {
-        let stdout = std::io::stdout()
-            .as_fd()
-            .try_clone_to_owned()
-            .map(std::fs::File::from)
-            .or_else(|_| std::fs::File::create("/dev/null"))
-            .expect("/dev/null opens");
-        DirectOutput {
-            stdout: FrameWriter::raw(stdout),
+    /// gowasm's own stdout ([`own_stdout`]) and stderr.
+    fn of_this_process() -> std::io::Result<DirectOutput> {
+        Ok(DirectOutput {
+            stdout: FrameWriter::raw(std::fs::File::from(own_stdout()?)),
             stderr: std::io::stderr(),
-        }
+        })
     }
 
     fn write(&self, stream: Stream, bytes: &[u8]) {
@@ -366,7 +363,10 @@ fn load_and_run(job: &Job, sink: Arc<dyn OutputSink>) -> Result<RunReport, Strin
 /// (gowasm's 270 MB binary started again, the job handed over, the report sent back). A panic
 /// in an engine is reported as a worker's death would be, after the guest's output.
 pub fn run_in_process(job: &Job) -> Result<RunReport, WorkerError> {
-    let direct = Arc::new(DirectOutput::of_this_process());
+    let direct = Arc::new(
+        DirectOutput::of_this_process()
+            .map_err(|e| WorkerError::Engine(format!("cannot write to gowasm's stdout: {e}")))?,
+    );
     let sink: Arc<dyn OutputSink> = direct.clone();
     let started = Instant::now();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_and_run(job, sink)));
