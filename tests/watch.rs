@@ -155,3 +155,36 @@ fn ctrl_c_stops_cleanly_even_during_a_run() {
         "{rest:?}"
     );
 }
+
+#[test]
+fn a_save_after_a_quiet_spell_starts_its_job_without_waiting_for_the_grace() {
+    // A grace far longer than the test takes: a job that waited for it would start after 20 s.
+    let mut w = Watch::start("hello", &["--mode", "interp", "--grace", "20000"]);
+    w.output_of(1, "interp");
+    // Saved in place (written, then closed)…
+    w.edit("main.go", "Hello from Go", "Hi there from Go");
+    w.wait_for("job 2", Duration::from_secs(10), |v| {
+        is(v, "job_started", 2)
+    });
+    let second = w.output_of(2, "interp");
+    assert!(second.starts_with("Hi there from Go"), "{second}");
+    // …or renamed into place, as editors that write a temporary file do (in a new watch: the
+    // save above began a burst that lasts the whole grace).
+    drop(w);
+    let mut w = Watch::start("hello", &["--mode", "interp", "--grace", "20000"]);
+    w.output_of(1, "interp");
+    let path = w.dir.join("main.go");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let temp = w.dir.join(".main.go.part");
+    std::fs::write(
+        &temp,
+        text.replacen("Hello from Go", "Hello again from Go", 1),
+    )
+    .unwrap();
+    std::fs::rename(&temp, &path).unwrap();
+    w.wait_for("job 2", Duration::from_secs(10), |v| {
+        is(v, "job_started", 2)
+    });
+    let renamed = w.output_of(2, "interp");
+    assert!(renamed.starts_with("Hello again from Go"), "{renamed}");
+}

@@ -100,6 +100,65 @@ pub fn watch(
     })
 }
 
+/// Changes not sent yet, and when they came.
+struct Burst {
+    paths: Vec<PathBuf>,
+    started: Instant,
+    last_change: Instant,
+    /// The burst began after a quiet spell of `grace` and none of it has been sent: a file it
+    /// wrote that is now complete may be sent at once (see `is_complete`).
+    may_lead: bool,
+    grace: Duration,
+}
+
+impl Burst {
+    fn new(grace: Duration) -> Burst {
+        let long_ago = Instant::now()
+            .checked_sub(grace)
+            .unwrap_or_else(Instant::now);
+        Burst {
+            paths: vec![],
+            started: long_ago,
+            last_change: long_ago,
+            may_lead: false,
+            grace,
+        }
+    }
+
+    fn add(&mut self, path: PathBuf) {
+        if self.paths.is_empty() {
+            self.started = Instant::now();
+            self.may_lead = self.last_change.elapsed() >= self.grace;
+        }
+        self.paths.push(path);
+        self.last_change = Instant::now();
+    }
+
+    /// The paths, sorted and once each, to send; what comes within `grace` is a new burst
+    /// that cannot lead.
+    fn take(&mut self) -> Vec<PathBuf> {
+        self.may_lead = false;
+        self.last_change = Instant::now();
+        let mut paths = std::mem::take(&mut self.paths);
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+}
+
+/// A file closed after writing, or renamed into place: complete, unlike the writes before it.
+/// The first such file of a burst that follows a quiet spell is sent at once instead of after
+/// `grace`, so a single save costs no debounce; what follows within `grace` still waits for
+/// the burst to end, and then cancels the job the early message started.
+fn is_complete(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+    matches!(
+        kind,
+        notify::EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | notify::EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    )
+}
+
 struct Loop {
     root: PathBuf,
     config: WatchConfig,
@@ -110,57 +169,60 @@ struct Loop {
 
 impl Loop {
     fn run(mut self, rx: mpsc::Receiver<notify::Result<notify::Event>>, stop: &AtomicBool) {
-        let mut burst: Vec<PathBuf> = vec![];
-        let mut burst_start = Instant::now();
-        let mut last_change = Instant::now();
+        let mut burst = Burst::new(self.config.grace);
         while !stop.load(Ordering::Relaxed) {
-            let wait = if burst.is_empty() {
+            let wait = if burst.paths.is_empty() {
                 // Also how soon a dropped watcher notices it should stop.
                 Duration::from_millis(100)
             } else {
-                self.config.grace.saturating_sub(last_change.elapsed())
+                burst.grace.saturating_sub(burst.last_change.elapsed())
             };
             match rx.recv_timeout(wait) {
-                // Reads (the compiler opening sources) are not changes.
-                Ok(Ok(event)) if matches!(event.kind, notify::EventKind::Access(_)) => {}
-                Ok(Ok(event)) => {
-                    let mut relevant = false;
-                    for path in event.paths {
-                        if PathFilter::needs_reload(&path) {
-                            self.filter.reload();
-                        }
-                        if self.filter.is_relevant(&path) {
-                            if burst.is_empty() {
-                                burst_start = Instant::now();
-                            }
-                            burst.push(path);
-                            relevant = true;
-                        }
+                Ok(Ok(event)) if is_complete(&event.kind) => {
+                    // Renamed into place, or closed after the burst wrote it.
+                    let renamed = matches!(event.kind, notify::EventKind::Modify(_));
+                    let done = event.paths.iter().any(|p| {
+                        self.filter.is_relevant(p) && (renamed || burst.paths.contains(p))
+                    });
+                    if renamed {
+                        self.note(&mut burst, event.paths);
                     }
-                    if relevant {
-                        last_change = Instant::now();
+                    if done && burst.may_lead {
+                        (self.emit)(WatchEvent::Changed(burst.take()));
                     }
                 }
+                // Reads (the compiler opening sources) are not changes.
+                Ok(Ok(event)) if matches!(event.kind, notify::EventKind::Access(_)) => {}
+                Ok(Ok(event)) => self.note(&mut burst, event.paths),
                 Ok(Err(e)) => (self.emit)(WatchEvent::Error(e.to_string())),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,
             }
             if !self.root.is_dir() {
-                burst.clear();
+                burst.paths.clear();
                 if !self.wait_for_root(stop) {
                     return;
                 }
                 // The folder may still be filling up (a checkout, a copy): let that burst settle.
-                burst.push(self.root.clone());
-                burst_start = Instant::now();
-                last_change = Instant::now();
+                burst.add(self.root.clone());
+                burst.may_lead = false;
                 continue;
             }
-            let quiet = last_change.elapsed() >= self.config.grace;
-            if !burst.is_empty() && (quiet || burst_start.elapsed() >= MAX_BURST) {
-                burst.sort();
-                burst.dedup();
-                (self.emit)(WatchEvent::Changed(std::mem::take(&mut burst)));
+            let quiet = burst.last_change.elapsed() >= burst.grace;
+            if !burst.paths.is_empty() && (quiet || burst.started.elapsed() >= MAX_BURST) {
+                (self.emit)(WatchEvent::Changed(burst.take()));
+            }
+        }
+    }
+
+    /// Adds the relevant ones of `paths` to the burst.
+    fn note(&mut self, burst: &mut Burst, paths: Vec<PathBuf>) {
+        for path in paths {
+            if PathFilter::needs_reload(&path) {
+                self.filter.reload();
+            }
+            if self.filter.is_relevant(&path) {
+                burst.add(path);
             }
         }
     }
