@@ -164,14 +164,20 @@ fn benches(c: &mut Criterion) {
     std::fs::write(&hello_file, &hello).unwrap();
     let mut group = c.benchmark_group("gowasm run, whole process");
     group.sample_size(20);
-    for (name, extra) in [
-        ("aot, in process", &[][..]),
-        ("aot, in a worker (--timeout)", &["--timeout", "60"][..]),
+    // interp always has a worker: a panic in wasmi's translator would abort the process.
+    for (name, mode, extra) in [
+        ("aot, in process", "aot", &[][..]),
+        (
+            "aot, in a worker (--timeout)",
+            "aot",
+            &["--timeout", "60"][..],
+        ),
+        ("interp, in a worker", "interp", &[][..]),
     ] {
         group.bench_function(format!("hello (Go) {name}"), |b| {
             b.iter(|| {
                 let status = std::process::Command::new(env!("CARGO_BIN_EXE_gowasm"))
-                    .args(["run", "-q", "--mode", "aot"])
+                    .args(["run", "-q", "--mode", mode])
                     .args(extra)
                     .arg(&hello_file)
                     .env("GOWASM_CACHE_DIR", scratch.path().join("cache"))
