@@ -182,33 +182,29 @@ const FIXTURES_WASMI_GOT_WRONG: [&str; 3] = [
 
 #[test]
 fn the_modules_wasmi_got_wrong_agree_in_every_mode() {
-    let mut checked = 0;
-    for seed in SEEDS_WASMI_GOT_WRONG {
-        let bytes = module(seed).expect("the seed makes a module");
-        let (interp, baseline, aot) = probe_all(&bytes);
-        assert!(
-            agree(&interp, &baseline, &aot),
-            "seed {seed}:\n  interp   {interp:?}\n  baseline {baseline:?}\n  aot      {aot:?}"
-        );
-        checked += 1;
-    }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for name in FIXTURES_WASMI_GOT_WRONG {
+    let seeds = SEEDS_WASMI_GOT_WRONG.iter().map(|seed| {
+        (
+            format!("seed {seed}"),
+            module(*seed).expect("the seed makes a module"),
+        )
+    });
+    // A reduced module exists to call the code at fault: an export must have run.
+    let fixtures = FIXTURES_WASMI_GOT_WRONG.iter().map(|name| {
         let path = root.join(format!("tests/fixtures/{name}.wat"));
-        let bytes = wat::parse_file(&path).unwrap();
+        (path.display().to_string(), wat::parse_file(&path).unwrap())
+    });
+    let cases = seeds.map(|(label, bytes)| (label, bytes, false));
+    let cases = cases.chain(fixtures.map(|(label, bytes)| (label, bytes, true)));
+    for (label, bytes, must_call) in cases {
         let (interp, baseline, aot) = probe_all(&bytes);
-        let calls = interp.as_ref().map(|p| p.calls.len()).unwrap_or(0);
-        assert!(
-            calls > 0,
-            "{}: no export called: {interp:?}",
-            path.display()
-        );
+        if must_call {
+            let calls = interp.as_ref().map(|p| p.calls.len()).unwrap_or(0);
+            assert!(calls > 0, "{label}: no export called: {interp:?}");
+        }
         assert!(
             agree(&interp, &baseline, &aot),
-            "{}:\n  interp   {interp:?}\n  baseline {baseline:?}\n  aot      {aot:?}",
-            path.display()
+            "{label}:\n  interp   {interp:?}\n  baseline {baseline:?}\n  aot      {aot:?}"
         );
-        checked += 1;
     }
-    assert_eq!(checked, 7);
 }
