@@ -6,6 +6,15 @@
 //! removed) before wasmer ever sees it, so a truncated, corrupt, other-engine artifact, or one
 //! planted by anyone who cannot read the key, is recompiled instead of executed.
 //!
+//! Checking the MAC reads every byte of a 12 MB artifact, which was a tenth of an aot start-up.
+//! So once a file has passed it, a *seal* beside it (`<artifact>.seal`) records, under the same
+//! key, the file's identity as the kernel keeps it: device, inode, size, modification and change
+//! times. A later load whose file still has that identity skips the full check. Nobody can set a
+//! file's change time (not even its owner, short of resetting the clock), and any write or rename
+//! moves it, so a file that was changed in place, truncated or replaced no longer matches its
+//! seal and is checked in full again. A seal is only made once the file's change time is well in
+//! the past, so no write can come later and still share that (coarse-grained) time.
+//!
 //! Writes go to a temporary file in the same folder and are renamed into place, so readers never
 //! see half a file and two processes filling the cache at once both succeed. A writer killed
 //! mid-write leaves only a temporary file, which a later store removes once it is stale.
@@ -17,6 +26,10 @@ use std::time::Duration;
 const MAGIC: &[u8; 8] = b"GWAOT002";
 const HEADER_LEN: usize = 8 + 32 + 32 + 8 + 8;
 const KEY_FILE: &str = "key";
+const SEAL_EXTENSION: &str = "seal";
+/// A file is sealed only when its change time is at least this old: past the kernel's coarse
+/// clock tick (at most 10 ms), so a later write cannot carry the same change time.
+const SEAL_AFTER: Duration = Duration::from_millis(50);
 const PARTIAL_PREFIX: &str = ".partial-";
 /// Test hook: `GOWASM_FAULT=abort-mid-store` kills the process halfway through writing an
 /// artifact, so the tests can see what a crash at the worst moment leaves behind.
@@ -38,6 +51,8 @@ pub enum Lookup {
         /// A view into the file's bytes, without copying them.
         payload: bytes::Bytes,
         compiled_in: Duration,
+        /// The file still had the identity it was sealed with, so its MAC was not recomputed.
+        sealed: bool,
     },
     Miss,
     /// There was a file, but not one gowasm can trust; it has been removed.
@@ -59,7 +74,7 @@ impl ArtifactCache {
 
     pub fn load(&self, module_hash: &str, engine_id: &str) -> Lookup {
         let path = self.path_for(module_hash, engine_id);
-        let bytes = match map_file(&path) {
+        let (bytes, identity) = match map_file(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
             Err(e) => return Lookup::Rejected(format!("cannot read {}: {e}", path.display())),
@@ -69,17 +84,26 @@ impl ArtifactCache {
             return Lookup::Rejected(reason);
         }
         let checked = check_layout(&bytes, engine_id).and_then(|()| {
-            self.read_key()
-                .map_err(|e| format!("no cache key ({e})"))
-                .and_then(|key| check_tag(&bytes, &key))
+            let key = self.read_key().map_err(|e| format!("no cache key ({e})"))?;
+            let seal = seal_for(&key, &bytes, &identity);
+            if read_seal(&path).is_some_and(|s| s == seal) {
+                return check_length(&bytes).map(|compiled_in| (compiled_in, true));
+            }
+            let compiled_in = check_tag(&bytes, &key)?;
+            if identity.settled() {
+                write_seal(&self.dir, &path, &seal);
+            }
+            Ok((compiled_in, false))
         });
         match checked {
-            Ok(compiled_in) => Lookup::Hit {
+            Ok((compiled_in, sealed)) => Lookup::Hit {
                 payload: bytes.slice(HEADER_LEN..),
                 compiled_in,
+                sealed,
             },
             Err(reason) => {
                 let _ = std::fs::remove_file(&path);
+                let _ = std::fs::remove_file(path.with_extension(SEAL_EXTENSION));
                 Lookup::Rejected(format!("{}: {reason}", path.display()))
             }
         }
@@ -87,7 +111,9 @@ impl ArtifactCache {
 
     /// Deletes the artifact for this module and engine, if there is one.
     pub fn remove(&self, module_hash: &str, engine_id: &str) {
-        let _ = std::fs::remove_file(self.path_for(module_hash, engine_id));
+        let path = self.path_for(module_hash, engine_id);
+        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(path.with_extension(SEAL_EXTENSION));
     }
 
     /// Stores an artifact atomically; returns where it went.
@@ -224,14 +250,83 @@ fn owned_privately_file(file: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The file's bytes, memory-mapped: a worker process would otherwise spend most of a cache
-/// load allocating and copying a 10 MB artifact.
-fn map_file(path: &Path) -> std::io::Result<bytes::Bytes> {
+/// The file's bytes, memory-mapped (a worker process would otherwise spend most of a cache load
+/// allocating and copying a 10 MB artifact), and its identity when it was opened.
+fn map_file(path: &Path) -> std::io::Result<(bytes::Bytes, Identity)> {
     let file = std::fs::File::open(path)?;
+    let identity = Identity::of(&file.metadata()?);
     // SAFETY: artifacts are never changed in place — writers rename a new file over the old
     // name — so the mapped bytes stay as they were checked for as long as they are used.
     let map = unsafe { memmap2::Mmap::map(&file)? };
-    Ok(bytes::Bytes::from_owner(map))
+    Ok((bytes::Bytes::from_owner(map), identity))
+}
+
+/// What the kernel says a file is: it changes with every write, truncation or replacement.
+#[derive(Debug, Clone, Copy)]
+struct Identity {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl Identity {
+    fn of(meta: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        Identity {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.size(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            ctime: (meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+
+    /// Whether the file last changed long enough ago to be sealed (see [`SEAL_AFTER`]).
+    fn settled(&self) -> bool {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let (Ok(secs), Ok(nanos)) = (u64::try_from(self.ctime.0), u32::try_from(self.ctime.1))
+        else {
+            return false;
+        };
+        now.checked_sub(Duration::new(secs, nanos))
+            .is_some_and(|age| age >= SEAL_AFTER)
+    }
+}
+
+/// The seal for a file with these bytes (its tag stands for them) and this identity.
+fn seal_for(key: &[u8; 32], bytes: &[u8], identity: &Identity) -> blake3::Hash {
+    let mut mac = blake3::Hasher::new_keyed(key);
+    mac.update(b"gowasm artifact seal")
+        .update(&bytes[40..72])
+        .update(&identity.dev.to_le_bytes())
+        .update(&identity.ino.to_le_bytes())
+        .update(&identity.size.to_le_bytes());
+    for (secs, nanos) in [identity.mtime, identity.ctime] {
+        mac.update(&secs.to_le_bytes()).update(&nanos.to_le_bytes());
+    }
+    mac.finalize()
+}
+
+fn read_seal(artifact: &Path) -> Option<blake3::Hash> {
+    let bytes = std::fs::read(artifact.with_extension(SEAL_EXTENSION)).ok()?;
+    Some(blake3::Hash::from_bytes(bytes.try_into().ok()?))
+}
+
+/// Best effort: without a seal, the next load checks the whole file again.
+fn write_seal(dir: &Path, artifact: &Path, seal: &blake3::Hash) {
+    let written = tempfile::Builder::new()
+        .prefix(PARTIAL_PREFIX)
+        .tempfile_in(dir)
+        .and_then(|mut tmp| {
+            tmp.write_all(seal.as_bytes())?;
+            tmp.persist(artifact.with_extension(SEAL_EXTENSION))
+                .map_err(|e| e.error)
+        });
+    drop(written);
 }
 
 fn header(engine_id: &str, payload: &[u8], compiled_in: Duration, key: &[u8; 32]) -> Vec<u8> {
@@ -272,24 +367,30 @@ fn check_layout(bytes: &[u8], engine_id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks that the payload is as long as the header says.
+fn check_length(bytes: &[u8]) -> Result<Duration, String> {
+    let expected = u64::from_le_bytes(bytes[72..80].try_into().expect("8 bytes"));
+    let payload = bytes.len() - HEADER_LEN;
+    if payload as u64 != expected {
+        return Err(format!("truncated: {payload} of {expected} bytes"));
+    }
+    Ok(Duration::from_micros(u64::from_le_bytes(
+        bytes[80..88].try_into().expect("8 bytes"),
+    )))
+}
+
 /// Checks the length and tag of a file [`check_layout`] accepted, and returns the compile time
 /// recorded in it.
 fn check_tag(bytes: &[u8], key: &[u8; 32]) -> Result<Duration, String> {
+    let compiled_in = check_length(bytes)?;
     let (len, micros) = (&bytes[72..80], &bytes[80..88]);
-    let expected = u64::from_le_bytes(len.try_into().expect("8 bytes"));
-    let payload = &bytes[HEADER_LEN..];
-    if payload.len() as u64 != expected {
-        return Err(format!("truncated: {} of {expected} bytes", payload.len()));
-    }
     // blake3::Hash compares in constant time.
     if blake3::Hash::from_bytes(bytes[40..72].try_into().expect("32 bytes"))
-        != tag(key, &bytes[8..40], len, micros, payload)
+        != tag(key, &bytes[8..40], len, micros, &bytes[HEADER_LEN..])
     {
         return Err("checksum mismatch (damaged, or not written by this cache)".into());
     }
-    Ok(Duration::from_micros(u64::from_le_bytes(
-        micros.try_into().expect("8 bytes"),
-    )))
+    Ok(compiled_in)
 }
 
 #[cfg(test)]
@@ -312,6 +413,7 @@ mod tests {
             Lookup::Hit {
                 payload,
                 compiled_in,
+                ..
             } => {
                 assert_eq!(&payload[..], b"artifact bytes");
                 assert_eq!(compiled_in, Duration::from_millis(1500));
@@ -420,11 +522,85 @@ mod tests {
             payload.iter().all(|b| *b == payload[0]),
             "one whole writer won"
         );
-        let left: Vec<_> = std::fs::read_dir(&c.dir).unwrap().collect();
+        let left: Vec<_> = std::fs::read_dir(&c.dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(SEAL_EXTENSION))
+            .collect();
         assert_eq!(
             left.len(),
             2,
             "the artifact and the key, no partials: {left:?}"
         );
+    }
+
+    fn sealed(lookup: Lookup) -> bool {
+        match lookup {
+            Lookup::Hit { sealed, .. } => sealed,
+            other => panic!("expected a hit, got {other:?}"),
+        }
+    }
+
+    /// Waits until a file written now is settled enough to be sealed.
+    fn settle() {
+        std::thread::sleep(SEAL_AFTER + Duration::from_millis(20));
+    }
+
+    #[test]
+    fn a_checked_artifact_is_sealed_and_then_loaded_without_its_mac() {
+        let (_d, c) = cache();
+        let path = c.store("m", "e", &[5u8; 4000], Duration::ZERO).unwrap();
+        settle();
+        assert!(!sealed(c.load("m", "e")), "the first load checks the MAC");
+        assert!(path.with_extension(SEAL_EXTENSION).exists());
+        assert!(sealed(c.load("m", "e")), "the next one trusts the seal");
+        assert!(sealed(c.load("m", "e")));
+
+        // A seal made under another cache's key is not honoured: the file is checked in full.
+        let (_d2, elsewhere) = cache();
+        let theirs = elsewhere
+            .store("m", "e", &[5u8; 4000], Duration::ZERO)
+            .unwrap();
+        settle();
+        assert!(!sealed(elsewhere.load("m", "e")));
+        std::fs::copy(
+            theirs.with_extension(SEAL_EXTENSION),
+            path.with_extension(SEAL_EXTENSION),
+        )
+        .unwrap();
+        assert!(!sealed(c.load("m", "e")), "a foreign seal is ignored");
+        assert!(sealed(c.load("m", "e")), "and replaced by our own");
+    }
+
+    #[test]
+    fn a_sealed_artifact_changed_in_place_or_replaced_is_checked_again() {
+        let (_d, c) = cache();
+        let path = c.store("m", "e", &[5u8; 4000], Duration::ZERO).unwrap();
+        settle();
+        c.load("m", "e");
+        assert!(sealed(c.load("m", "e")));
+        let good = std::fs::read(&path).unwrap();
+
+        // The same length, one byte flipped, written in place: the change time moves.
+        let mut flipped = good.clone();
+        flipped[HEADER_LEN + 100] ^= 1;
+        std::fs::write(&path, &flipped).unwrap();
+        assert!(matches!(c.load("m", "e"), Lookup::Rejected(r) if r.contains("checksum")));
+        assert!(
+            !path.with_extension(SEAL_EXTENSION).exists(),
+            "the seal goes too"
+        );
+
+        // A file with another key's tag renamed over a sealed one.
+        std::fs::write(&path, &good).unwrap();
+        settle();
+        c.load("m", "e");
+        assert!(sealed(c.load("m", "e")));
+        let (_d2, elsewhere) = cache();
+        let forged = elsewhere
+            .store("m", "e", &[6u8; 4000], Duration::ZERO)
+            .unwrap();
+        std::fs::rename(&forged, &path).unwrap();
+        assert!(matches!(c.load("m", "e"), Lookup::Rejected(r) if r.contains("checksum")));
     }
 }

@@ -90,10 +90,12 @@ fn compile(
         Lookup::Hit {
             payload,
             compiled_in,
+            ..
         } => {
             report.timings.cold_compile = Some(compiled_in);
             // SAFETY: the artifact passed gowasm's keyed checksum (a MAC only this cache's owner
-            // can make) and engine-identity check, so it is exactly what wasmer serialized for
+            // can make, or its seal: the same file, unchanged since it passed) and engine-identity
+            // check, so it is exactly what wasmer serialized for
             // this engine configuration. That is why wasmer's own layout validation, which walks
             // the whole archive (milliseconds for a Go module), can be skipped.
             match unsafe { Module::deserialize_unchecked(engine, payload) } {
