@@ -1,8 +1,10 @@
 //! What must hold for any bytes, shared by the fuzz target and the corpus replay in
 //! `tests/fuzz_corpus.rs`: the inspector (full and headers-only) and the import triage give a
-//! report or an error, never a panic, and the two reads agree on what they both read.
+//! report or an error, never a panic, and the two reads agree on what they both read. The
+//! anatomy (Go's pclntab, package sizes) gives one or an error too, and the pclntab reader is
+//! also given the bytes directly, behind its magic, so that it sees more than well-formed wasm.
 
-use gowasm_inspect::{inspect, inspect_headers, triage::triage};
+use gowasm_inspect::{anatomy::anatomy, go_pclntab, inspect, inspect_headers, triage::triage};
 
 pub fn check(bytes: &[u8]) {
     let full = inspect(bytes, 20);
@@ -19,4 +21,11 @@ pub fn check(bytes: &[u8]) {
     if let Ok(report) = &headers {
         let _ = triage(report);
     }
+    if let (Ok(a), Ok(report)) = (anatomy(bytes), &full) {
+        assert_eq!(a.functions.len() as u32, report.defined_functions);
+        let _ = (a.packages(), a.files());
+    }
+    let mut table = go_pclntab::MAGIC.to_vec();
+    table.extend_from_slice(bytes);
+    let _ = go_pclntab::read(&table);
 }

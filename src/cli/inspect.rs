@@ -17,6 +17,15 @@ pub struct InspectArgs {
     /// How many of the largest functions to list
     #[arg(long, default_value_t = inspect::DEFAULT_TOP_FUNCTIONS)]
     pub top: usize,
+    /// Code size by Go package (names from Go's pclntab, or the name section)
+    #[arg(long)]
+    pub packages: bool,
+    /// Code size by source file (where the module says which file a function is in)
+    #[arg(long)]
+    pub files: bool,
+    /// What changed since OLD.wasm, per package and per function
+    #[arg(long, value_name = "OLD.wasm")]
+    pub diff: Option<PathBuf>,
     /// Print the report as JSON
     #[arg(long)]
     pub json: bool,
@@ -49,13 +58,39 @@ impl InspectArgs {
                 ));
             }
         };
+        let anatomy = if self.packages || self.files || self.diff.is_some() {
+            match inspect::anatomy::anatomy(&data) {
+                Ok(a) => Some(a),
+                Err(e) => return super::fail(format!("{}: {e}", resolved.module.display())),
+            }
+        } else {
+            None
+        };
+        let diff = match (&self.diff, &anatomy) {
+            (Some(old), Some(new)) => match old_anatomy(old) {
+                Ok(a) => Some(inspect::anatomy_diff::diff(&a, new)),
+                Err(e) => return super::fail(e),
+            },
+            _ => None,
+        };
         if self.json {
             let mut doc = serde_json::to_value(&report).expect("serializable");
             doc["host"] = host_json(&report);
+            if let Some(a) = &anatomy {
+                doc["anatomy"] = anatomy_json(a, self.top);
+            }
+            if let Some(d) = &diff {
+                doc["diff"] = serde_json::to_value(d).expect("serializable");
+            }
             println!(
                 "{}",
                 serde_json::to_string_pretty(&doc).expect("serializable")
             );
+        } else if let (Some(d), Some(old)) = (&diff, &self.diff) {
+            print!("{}", render_diff(old, &resolved.module, d, self.top));
+        } else if let Some(a) = &anatomy {
+            print!("{}", render_title(&resolved.module, &report));
+            print!("{}", render_anatomy(a, self.packages, self.files, self.top));
         } else {
             print!("{}", render(&resolved.module, &report));
         }
@@ -94,12 +129,135 @@ fn host_json(r: &Report) -> serde_json::Value {
     }
 }
 
-fn render(path: &std::path::Path, r: &Report) -> String {
+/// The anatomy of `--diff`'s older module.
+fn old_anatomy(path: &std::path::Path) -> Result<inspect::anatomy::Anatomy, String> {
+    let data = std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|raw| inspect::binary_from_file_contents(raw).map_err(|e| e.to_string()))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    inspect::anatomy::anatomy(&data)
+        .map_err(|e| format!("{}: {e} (is it a .wasm file?)", path.display()))
+}
+
+/// `+183 KiB`, `-400 B`.
+fn signed_bytes(delta: i64) -> String {
+    let sign = if delta < 0 { '-' } else { '+' };
+    format!("{sign}{}", human_bytes(delta.unsigned_abs()))
+}
+
+/// `--diff` as text: the totals, then the packages and functions that changed most.
+fn render_diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    d: &inspect::anatomy_diff::AnatomyDiff,
+    top: usize,
+) -> String {
+    use inspect::anatomy_diff::Change;
     let mut s = String::new();
-    let version = r.toolchain.version.as_deref().unwrap_or("");
     let _ = writeln!(
         s,
-        "{}: {} ({}), toolchain {} {}, target {}",
+        "{} → {}: code {}, data {}",
+        old.display(),
+        new.display(),
+        signed_bytes(d.code_delta),
+        signed_bytes(d.data_delta)
+    );
+    for (title, list) in [("PACKAGES", &d.packages), ("FUNCTIONS", &d.functions)] {
+        let _ = writeln!(s, "\n{title} ({} changed)", list.len());
+        for c in list.iter().take(top.max(1)) {
+            let note = match c.change {
+                Change::New => " (new)",
+                Change::Gone => " (gone)",
+                Change::Changed => "",
+            };
+            let _ = writeln!(s, "  {:>11}  {}{note}", signed_bytes(c.delta), c.name);
+        }
+        if list.len() > top.max(1) {
+            let _ = writeln!(s, "  … {} more (--top N)", list.len() - top.max(1));
+        }
+    }
+    s
+}
+
+/// `anatomy` in `inspect --json`: every function, and the largest packages and files.
+fn anatomy_json(a: &inspect::anatomy::Anatomy, top: usize) -> serde_json::Value {
+    let mut doc = serde_json::to_value(a).expect("serializable");
+    doc["packages"] = serde_json::to_value(a.packages()).expect("serializable");
+    doc["files"] = serde_json::to_value(a.files()).expect("serializable");
+    for list in ["packages", "files"] {
+        if let Some(items) = doc[list].as_array_mut() {
+            items.truncate(top.max(1));
+        }
+    }
+    doc
+}
+
+/// Size by package and by file, as tables with the data segments beneath.
+fn render_anatomy(
+    a: &inspect::anatomy::Anatomy,
+    packages: bool,
+    files: bool,
+    top: usize,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "names from {}; code: {} in {} functions",
+        a.names_from.label(),
+        human_bytes(a.code_section_bytes),
+        a.functions.len()
+    );
+    if packages {
+        let all = a.packages();
+        let _ = writeln!(s, "\n{:>10} {:>7} {:>6}  PACKAGE", "CODE", "%", "FUNCS");
+        for p in all.iter().take(top.max(1)) {
+            let _ = writeln!(
+                s,
+                "{:>10} {:>6.2}% {:>6}  {}",
+                human_bytes(p.code_bytes),
+                p.percent,
+                p.functions,
+                p.package
+            );
+        }
+        if all.len() > top.max(1) {
+            let _ = writeln!(s, "  … {} more packages (--top N)", all.len() - top.max(1));
+        }
+    }
+    if files {
+        let all = a.files();
+        let _ = writeln!(s, "\n{:>10} {:>7} {:>6}  FILE", "CODE", "%", "FUNCS");
+        if all.is_empty() {
+            let _ = writeln!(s, "  (the module does not say which file a function is in)");
+        }
+        for f in all.iter().take(top.max(1)) {
+            let _ = writeln!(
+                s,
+                "{:>10} {:>6.2}% {:>6}  {}",
+                human_bytes(f.code_bytes),
+                f.percent,
+                f.functions,
+                f.file
+            );
+        }
+        if all.len() > top.max(1) {
+            let _ = writeln!(s, "  … {} more files (--top N)", all.len() - top.max(1));
+        }
+    }
+    let data: Vec<String> = a
+        .data
+        .iter()
+        .map(|d| format!("{} {}", human_bytes(d.bytes), d.what))
+        .collect();
+    let _ = writeln!(s, "\ndata: {}", data.join("; "));
+    s
+}
+
+/// The first line of a report: file, size, encoding, toolchain and target.
+fn render_title(path: &std::path::Path, r: &Report) -> String {
+    let version = r.toolchain.version.as_deref().unwrap_or("");
+    format!(
+        "{}: {} ({}), toolchain {} {}, target {}\n",
         path.display(),
         human_bytes(r.file_size),
         match r.encoding {
@@ -109,7 +267,11 @@ fn render(path: &std::path::Path, r: &Report) -> String {
         r.toolchain.name,
         version,
         r.target.label()
-    );
+    )
+}
+
+fn render(path: &std::path::Path, r: &Report) -> String {
+    let mut s = render_title(path, r);
     match triage::triage(r) {
         Ok(needs) => {
             let _ = writeln!(s, "runs: yes, host {}", host_line(&needs));

@@ -2,6 +2,9 @@
 //!
 //! Everything here is a pure function of the bytes; arbitrary input returns an error, never panics.
 
+pub mod anatomy;
+pub mod anatomy_diff;
+pub mod go_pclntab;
 pub mod js_abi;
 mod parse;
 mod toolchain;

@@ -74,7 +74,7 @@ fn scan(bytes: &[u8], mut acc: Accumulator) -> Result<Accumulator, InspectError>
     Ok(acc)
 }
 
-fn malformed(e: BinaryReaderError) -> InspectError {
+pub(crate) fn malformed(e: BinaryReaderError) -> InspectError {
     InspectError::Malformed {
         offset: e.offset(),
         message: e.message().to_string(),

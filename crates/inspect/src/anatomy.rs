@@ -1,0 +1,379 @@
+//! A module in Go's terms: every function under its Go name, with its package, file and line,
+//! and where the bytes go by package and by source file.
+//!
+//! Names come from Go's pclntab when the module has one (what `runtime.FuncForPC` reads), else
+//! from the name section (TinyGo writes Go names there; Go's are sanitised), and the report says
+//! which.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use wasmparser::{KnownCustom, Name, Operator, Parser, Payload};
+
+use super::{InspectError, go_pclntab};
+
+/// A memory image larger than this is not searched for a pclntab.
+const MAX_IMAGE: u64 = 256 << 20;
+
+/// Where the function names came from.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum NameSource {
+    /// Go's runtime symbol table, in the data segments: names, files and lines.
+    GoPclntab,
+    /// The `name` custom section: names only.
+    NameSection,
+    /// Neither: functions are known by index.
+    None,
+}
+
+impl NameSource {
+    pub fn label(self) -> &'static str {
+        match self {
+            NameSource::GoPclntab => "Go's pclntab",
+            NameSource::NameSection => "the name section",
+            NameSource::None => "no names (functions by index)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FunctionInfo {
+    /// Index in the function index space (imports first).
+    pub index: u32,
+    pub name: String,
+    /// The Go package (`encoding/json`), or a bracketed label for what has none.
+    pub package: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    /// Body size in bytes.
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PackageSize {
+    pub package: String,
+    pub functions: u32,
+    pub code_bytes: u64,
+    /// Share of all function bodies, 0–100.
+    pub percent: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FileSize {
+    pub file: String,
+    pub package: String,
+    pub functions: u32,
+    pub code_bytes: u64,
+    pub percent: f64,
+}
+
+/// A part of the data segments.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DataPart {
+    pub what: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Anatomy {
+    pub names_from: NameSource,
+    /// The code section's size; the bodies add up to it less the function-index framing.
+    pub code_section_bytes: u64,
+    pub functions: Vec<FunctionInfo>,
+    /// The data segments' bytes: what can be attributed, and the rest as `other data`.
+    pub data: Vec<DataPart>,
+}
+
+/// The label of functions with no Go package (compiler-generated, C, the runtime's assembly).
+pub const NO_PACKAGE: &str = "(no package)";
+/// The label of Go's compiler-generated functions (`type:.eq.…`, `go:buildid`).
+pub const GENERATED: &str = "(compiler-generated)";
+
+/// The package of a Go symbol, as `debug/gosym` tells it: the path up to the first `.` after the
+/// last `/`, generic instantiations (`[...]`) left out.
+pub fn package_of(name: &str) -> &str {
+    if name.starts_with("go:") || name.starts_with("type:") {
+        return GENERATED;
+    }
+    let plain = name.split('[').next().unwrap_or(name);
+    let last_slash = plain.rfind('/').unwrap_or(0);
+    match plain[last_slash..].find('.') {
+        Some(dot) if last_slash + dot > 0 => &name[..last_slash + dot],
+        _ => NO_PACKAGE,
+    }
+}
+
+impl Anatomy {
+    /// Code bytes per package, biggest first.
+    pub fn packages(&self) -> Vec<PackageSize> {
+        let total = self.functions.iter().map(|f| f.size).sum::<u64>();
+        let mut by: HashMap<&str, (u32, u64)> = HashMap::new();
+        for f in &self.functions {
+            let e = by.entry(&f.package).or_default();
+            e.0 += 1;
+            e.1 += f.size;
+        }
+        let mut out: Vec<PackageSize> = by
+            .into_iter()
+            .map(|(package, (functions, code_bytes))| PackageSize {
+                package: package.to_string(),
+                functions,
+                code_bytes,
+                percent: percent(code_bytes, total),
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.code_bytes
+                .cmp(&a.code_bytes)
+                .then(a.package.cmp(&b.package))
+        });
+        out
+    }
+
+    /// Code bytes per source file, biggest first; functions without a file are left out.
+    pub fn files(&self) -> Vec<FileSize> {
+        let total = self.functions.iter().map(|f| f.size).sum::<u64>();
+        let mut by: HashMap<&str, (&str, u32, u64)> = HashMap::new();
+        for f in &self.functions {
+            let Some(file) = &f.file else { continue };
+            let e = by.entry(file).or_insert((&f.package, 0, 0));
+            e.1 += 1;
+            e.2 += f.size;
+        }
+        let mut out: Vec<FileSize> = by
+            .into_iter()
+            .map(|(file, (package, functions, code_bytes))| FileSize {
+                file: file.to_string(),
+                package: package.to_string(),
+                functions,
+                code_bytes,
+                percent: percent(code_bytes, total),
+            })
+            .collect();
+        out.sort_by(|a, b| b.code_bytes.cmp(&a.code_bytes).then(a.file.cmp(&b.file)));
+        out
+    }
+}
+
+fn percent(part: u64, total: u64) -> f64 {
+    if total == 0 {
+        return 0.0;
+    }
+    (part as f64 * 10000.0 / total as f64).round() / 100.0
+}
+
+/// Reads a module's anatomy. Arbitrary input returns an error, never panics; a damaged pclntab
+/// falls back to the name section.
+pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
+    if bytes.is_empty() {
+        return Err(InspectError::Empty);
+    }
+    if !bytes.starts_with(b"\0asm") {
+        return Err(InspectError::NotWasm);
+    }
+    let scan = Scan::read(bytes)?;
+    let (base, table) = scan
+        .memory_image()
+        .map(|(base, image)| (base, go_pclntab::read(&image).ok().flatten()))
+        .unwrap_or_default();
+    let table = table.filter(|t| {
+        t.funcs
+            .iter()
+            .all(|f| (f.defined_index as usize) < scan.bodies.len())
+    });
+    let mut functions: Vec<FunctionInfo> = scan
+        .bodies
+        .iter()
+        .enumerate()
+        .map(|(k, &size)| {
+            let index = scan.imported + k as u32;
+            let name = scan
+                .names
+                .get(&index)
+                .cloned()
+                .unwrap_or_else(|| format!("func[{index}]"));
+            FunctionInfo {
+                index,
+                package: String::new(),
+                name,
+                file: None,
+                line: None,
+                size,
+            }
+        })
+        .collect();
+    let names_from = match &table {
+        Some(t) => {
+            for g in &t.funcs {
+                let f = &mut functions[g.defined_index as usize];
+                f.name.clone_from(&g.name);
+                f.file.clone_from(&g.file);
+                f.line = g.line;
+            }
+            NameSource::GoPclntab
+        }
+        None if !scan.names.is_empty() => NameSource::NameSection,
+        None => NameSource::None,
+    };
+    for f in &mut functions {
+        f.package = package_of(&f.name).to_string();
+    }
+    let mut data = Vec::new();
+    // The segments' bytes within the table's span (the gaps between segments are zeros that
+    // are not in the file).
+    let pclntab = table.as_ref().map_or(0, |t| {
+        scan.bytes_within(base + t.offset, base + t.offset + t.bytes)
+    });
+    if pclntab > 0 {
+        data.push(DataPart {
+            what: "pclntab (Go's function names, files and line tables)".into(),
+            bytes: pclntab,
+        });
+    }
+    data.push(DataPart {
+        what: "other data".into(),
+        bytes: scan.data_bytes.saturating_sub(pclntab),
+    });
+    Ok(Anatomy {
+        names_from,
+        code_section_bytes: scan.code_section_bytes,
+        functions,
+        data,
+    })
+}
+
+/// The parts of a module the anatomy needs, in one pass.
+#[derive(Default)]
+struct Scan<'a> {
+    imported: u32,
+    bodies: Vec<u64>,
+    names: HashMap<u32, String>,
+    code_section_bytes: u64,
+    data_bytes: u64,
+    /// Active segments of memory 0 at constant offsets.
+    segments: Vec<(u64, &'a [u8])>,
+}
+
+impl<'a> Scan<'a> {
+    fn read(bytes: &'a [u8]) -> Result<Self, InspectError> {
+        let mut scan = Scan::default();
+        for payload in Parser::new(0).parse_all(bytes) {
+            match payload.map_err(super::parse::malformed)? {
+                Payload::ImportSection(r) => {
+                    for import in r.into_imports() {
+                        let import = import.map_err(super::parse::malformed)?;
+                        if matches!(
+                            import.ty,
+                            wasmparser::TypeRef::Func(_) | wasmparser::TypeRef::FuncExact(_)
+                        ) {
+                            scan.imported += 1;
+                        }
+                    }
+                }
+                Payload::CodeSectionStart { range, .. } => {
+                    scan.code_section_bytes = range.end - range.start;
+                }
+                Payload::CodeSectionEntry(body) => {
+                    let r = body.range();
+                    scan.bodies.push(r.end - r.start);
+                }
+                Payload::DataSection(r) => {
+                    for d in r {
+                        let d = d.map_err(super::parse::malformed)?;
+                        scan.data_bytes += d.data.len() as u64;
+                        if let wasmparser::DataKind::Active {
+                            memory_index: 0,
+                            offset_expr,
+                        } = d.kind
+                            && let Ok(Operator::I32Const { value }) =
+                                offset_expr.get_operators_reader().read()
+                        {
+                            scan.segments.push((u64::from(value as u32), d.data));
+                        }
+                    }
+                }
+                Payload::CustomSection(c) => {
+                    if let KnownCustom::Name(names) = c.as_known() {
+                        for sub in names.into_iter().flatten() {
+                            if let Name::Function(map) = sub {
+                                for naming in map.into_iter().flatten() {
+                                    scan.names.insert(naming.index, naming.name.to_string());
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(scan)
+    }
+
+    /// How many of the segments' bytes lie in `start..end` of memory.
+    fn bytes_within(&self, start: u64, end: u64) -> u64 {
+        self.segments
+            .iter()
+            .map(|(at, d)| {
+                let (from, to) = ((*at).max(start), (at + d.len() as u64).min(end));
+                to.saturating_sub(from)
+            })
+            .sum()
+    }
+
+    /// The initial memory the active segments make, from the lowest one's address.
+    fn memory_image(&self) -> Option<(u64, Vec<u8>)> {
+        let start = self.segments.iter().map(|s| s.0).min()?;
+        let end = self
+            .segments
+            .iter()
+            .map(|(at, d)| at + d.len() as u64)
+            .max()?;
+        if end - start > MAX_IMAGE {
+            return None;
+        }
+        let mut image = vec![0u8; (end - start) as usize];
+        for (at, d) in &self.segments {
+            let from = (at - start) as usize;
+            image[from..from + d.len()].copy_from_slice(d);
+        }
+        Some((start, image))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packages_are_told_as_debug_gosym_tells_them() {
+        for (name, package) in [
+            ("main.main", "main"),
+            ("encoding/json.(*decodeState).literalStore", "encoding/json"),
+            ("runtime.gcStart.func2", "runtime"),
+            ("sort.Slice[...]", "sort"),
+            ("slices.Sort[go.shape.string]", "slices"),
+            (
+                "golang.org/x/text/unicode/norm.Form.String",
+                "golang.org/x/text/unicode/norm",
+            ),
+            ("type:.eq.[2]string", GENERATED),
+            ("go:buildid", GENERATED),
+            ("malloc", NO_PACKAGE),
+            (".hidden", NO_PACKAGE),
+            ("", NO_PACKAGE),
+        ] {
+            assert_eq!(package_of(name), package, "{name}");
+        }
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        assert_eq!(anatomy(b""), Err(InspectError::Empty));
+        assert_eq!(anatomy(b"\x7fELF"), Err(InspectError::NotWasm));
+        assert!(matches!(
+            anatomy(b"\0asm\x01\0\0\0\x01\x05"),
+            Err(InspectError::Malformed { .. })
+        ));
+    }
+}

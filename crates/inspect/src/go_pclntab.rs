@@ -1,0 +1,190 @@
+//! Go's own symbol table, as the runtime reads it (`runtime.FuncForPC`, panic traces): the
+//! pclntab, found in a module's data segments.
+//!
+//! Only the layout of Go 1.20 and later is read (magic `0xfffffff1`; wasip1 needs Go 1.21). In a
+//! wasm module a function's "PC" is `(funcValueOffset + i) << 16`, `i` counting the module's
+//! defined functions, so each entry names one function body. Every read is bounds-checked: a
+//! damaged table is an error, never a panic.
+
+/// The Go 1.20+ header: magic, two zero bytes, instruction quantum 1, pointer size 8.
+pub const MAGIC: [u8; 8] = [0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 8];
+/// cmd/link/internal/wasm's `funcValueOffset`: PC_F of the first defined function.
+const FUNC_VALUE_OFFSET: u64 = 0x1000;
+/// `runtime._func`'s fixed part, before its pcdata and funcdata offsets.
+const FUNC_STRUCT: usize = 44;
+
+/// One function as the pclntab describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoFunc {
+    /// Position among the module's defined functions (not counting imports).
+    pub defined_index: u32,
+    pub name: String,
+    pub file: Option<String>,
+    /// The line of the `func` declaration.
+    pub line: Option<u32>,
+}
+
+/// What was read from the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoTable {
+    pub funcs: Vec<GoFunc>,
+    /// Where the table starts in the memory it was read from.
+    pub offset: u64,
+    /// The table's own size in memory: names, files, line and stack tables.
+    pub bytes: u64,
+}
+
+/// Reads the pclntab from `memory`, the module's initial memory from `base` on. `Ok(None)`
+/// when there is none (not Go, or an older layout).
+pub fn read(memory: &[u8]) -> Result<Option<GoTable>, String> {
+    let Some(at) = find(memory, &MAGIC) else {
+        return Ok(None);
+    };
+    let t = Table {
+        bytes: &memory[at..],
+    };
+    let word = |i: usize| t.u64(8 + 8 * i);
+    let nfunc = usize::try_from(word(0)?).map_err(|_| "too many functions")?;
+    let (text_start, funcname, cu, filetab, pctab, pcln) =
+        (word(2)?, word(3)?, word(4)?, word(5)?, word(6)?, word(7)?);
+    let offset = |v: u64| usize::try_from(v).map_err(|_| "offset out of range".to_string());
+    let (funcname, cu, filetab, pctab, pcln) = (
+        offset(funcname)?,
+        offset(cu)?,
+        offset(filetab)?,
+        offset(pctab)?,
+        offset(pcln)?,
+    );
+    if nfunc > t.bytes.len() / 8 {
+        return Err(format!("claims {nfunc} functions"));
+    }
+    let mut funcs = Vec::with_capacity(nfunc);
+    let mut end = pcln.saturating_add((nfunc + 1) * 8);
+    for k in 0..nfunc {
+        let entry = u64::from(t.u32(pcln.saturating_add(8 * k))?);
+        let f = pcln.saturating_add(t.u32(pcln.saturating_add(8 * k + 4))? as usize);
+        let pc = text_start.saturating_add(entry);
+        let pc_f = pc >> 16;
+        let defined_index = pc_f
+            .checked_sub(FUNC_VALUE_OFFSET)
+            .and_then(|i| u32::try_from(i).ok())
+            .ok_or_else(|| format!("function {k} has PC {pc:#x}"))?;
+        let field = |at: usize| t.u32(f.saturating_add(at));
+        let name_off = field(4)? as usize;
+        let pcfile = field(20)? as usize;
+        let npcdata = field(28)? as usize;
+        let cu_index = field(32)? as usize;
+        let start_line = field(36)?;
+        let nfuncdata = *t
+            .bytes
+            .get(f.saturating_add(43))
+            .ok_or("truncated function record")? as usize;
+        end = end.max(f.saturating_add(FUNC_STRUCT + 4 * (npcdata + nfuncdata)));
+        let file = first_value(&t, pctab.saturating_add(pcfile))?
+            .and_then(|fileno| usize::try_from(fileno).ok())
+            .map(|fileno| t.u32(cu.saturating_add(4 * (cu_index + fileno))))
+            .transpose()?
+            .filter(|&off| off != u32::MAX)
+            .map(|off| t.cstr(filetab.saturating_add(off as usize)))
+            .transpose()?;
+        funcs.push(GoFunc {
+            defined_index,
+            name: t.cstr(funcname.saturating_add(name_off))?,
+            file,
+            line: (start_line > 0 && start_line < i32::MAX as u32).then_some(start_line),
+        });
+    }
+    Ok(Some(GoTable {
+        funcs,
+        offset: at as u64,
+        bytes: end.min(t.bytes.len()) as u64,
+    }))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+struct Table<'a> {
+    bytes: &'a [u8],
+}
+
+impl Table<'_> {
+    fn slice(&self, at: usize, len: usize) -> Result<&[u8], String> {
+        at.checked_add(len)
+            .and_then(|end| self.bytes.get(at..end))
+            .ok_or_else(|| format!("pclntab read past its end at +{at:#x}"))
+    }
+    fn u32(&self, at: usize) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(
+            self.slice(at, 4)?.try_into().expect("4 bytes"),
+        ))
+    }
+    fn u64(&self, at: usize) -> Result<u64, String> {
+        Ok(u64::from_le_bytes(
+            self.slice(at, 8)?.try_into().expect("8 bytes"),
+        ))
+    }
+    fn cstr(&self, at: usize) -> Result<String, String> {
+        let rest = self.bytes.get(at..).ok_or("a name past the table's end")?;
+        let len = rest
+            .iter()
+            .position(|&b| b == 0)
+            .ok_or("an unterminated name")?;
+        Ok(String::from_utf8_lossy(&rest[..len]).into_owned())
+    }
+    fn uvarint(&self, at: &mut usize) -> Result<u32, String> {
+        let mut value = 0u32;
+        for shift in (0..35).step_by(7) {
+            let b = *self.bytes.get(*at).ok_or("a value table past its end")?;
+            *at += 1;
+            value |= u32::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Ok(value);
+            }
+        }
+        Err("an overlong varint".into())
+    }
+}
+
+/// The first value of a pc-value table (Go's `pcvalue`: zig-zag deltas from -1), or `None` for
+/// an empty one.
+fn first_value(t: &Table<'_>, at: usize) -> Result<Option<i32>, String> {
+    let mut at = at;
+    let delta = t.uvarint(&mut at)?;
+    if delta == 0 {
+        return Ok(None);
+    }
+    let step = ((delta >> 1) as i32) ^ -((delta & 1) as i32);
+    Ok(Some(step.wrapping_sub(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pc_values_decode_as_go_does() {
+        // Go's pcvalue: value starts at -1; 2 encodes +1 (zig-zag), 1 encodes -1.
+        let t = Table {
+            bytes: &[2, 0x80, 0x01, 0, 1],
+        };
+        assert_eq!(first_value(&t, 0), Ok(Some(0)));
+        assert_eq!(first_value(&t, 3), Ok(None));
+        assert_eq!(first_value(&t, 4), Ok(Some(-2)));
+        assert!(first_value(&t, 5).is_err(), "past the end");
+        let mut at = 1;
+        assert_eq!(t.uvarint(&mut at), Ok(0x80));
+    }
+
+    #[test]
+    fn a_damaged_table_is_an_error_not_a_panic() {
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&u64::MAX.to_le_bytes());
+        assert!(read(&bytes).is_err());
+        for cut in 0..bytes.len() {
+            let _ = read(&bytes[..cut]);
+        }
+        assert_eq!(read(b"no table here"), Ok(None));
+    }
+}

@@ -1,0 +1,263 @@
+//! `gowasm inspect --packages --files`: a real Go build described in Go's own terms, checked
+//! against the Go toolchain's own view of the same program.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+/// `gowasm inspect --json --packages --files` of a module: its `anatomy` object.
+fn anatomy(wasm: &Path) -> serde_json::Value {
+    let mut c = gowasm();
+    c.args([
+        "inspect",
+        "--json",
+        "--packages",
+        "--files",
+        "--top",
+        "100000",
+    ])
+    .arg(wasm);
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["anatomy"].clone()
+}
+
+fn functions(a: &serde_json::Value) -> &Vec<serde_json::Value> {
+    a["functions"].as_array().unwrap()
+}
+
+/// The line of `needle` in a file, counting from 1.
+fn line_of(file: &Path, needle: &str) -> u64 {
+    let text = std::fs::read_to_string(file).unwrap();
+    text.lines().position(|l| l.starts_with(needle)).unwrap() as u64 + 1
+}
+
+#[test]
+fn go_names_files_and_lines_agree_with_the_go_toolchain() {
+    let out = tempfile::tempdir().unwrap();
+    let package = sample("jsonsort");
+    let wasm = build_wasm(&package, out.path());
+    let a = anatomy(&wasm);
+    assert_eq!(a["names_from"], "go_pclntab", "{}", a["names_from"]);
+
+    let main = functions(&a)
+        .iter()
+        .find(|f| f["name"] == "main.main")
+        .expect("main.main is named");
+    assert_eq!(main["package"], "main");
+    let file = main["file"].as_str().unwrap();
+    assert!(file.ends_with("samples/jsonsort/main.go"), "{file}");
+    assert_eq!(
+        main["line"],
+        line_of(&package.join("main.go"), "func main()")
+    );
+
+    // The native build of the same program, read by `go tool nm`.
+    let native = build_native(&package, out.path());
+    let nm = Command::new(go())
+        .args(["tool", "nm"])
+        .arg(&native)
+        .output()
+        .unwrap();
+    assert!(
+        nm.status.success(),
+        "{}",
+        String::from_utf8_lossy(&nm.stderr)
+    );
+    let native_names: HashSet<String> = String::from_utf8_lossy(&nm.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace();
+            let (_addr, kind, name) = (parts.next()?, parts.next()?, parts.next()?);
+            matches!(kind, "T" | "t").then(|| name.to_string())
+        })
+        .collect();
+    let portable = ["main", "encoding/json", "sort", "strings", "strconv"];
+    let ours: Vec<&str> = functions(&a)
+        .iter()
+        .filter(|f| portable.contains(&f["package"].as_str().unwrap()))
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(ours.len() > 200, "{} functions", ours.len());
+    for name in [
+        "encoding/json.(*decodeState).literalStore",
+        "main.main",
+        "sort.Slice",
+    ] {
+        assert!(ours.contains(&name), "{name} is named as Go names it");
+    }
+    let missing: Vec<&&str> = ours
+        .iter()
+        .filter(|n| !native_names.contains(**n))
+        .collect();
+    // The two builds keep the same Go functions of pure-Go packages, a few wrappers aside.
+    assert!(
+        missing.len() * 50 <= ours.len(),
+        "{} of {} names not in `go tool nm`: {:?}",
+        missing.len(),
+        ours.len(),
+        &missing[..missing.len().min(20)]
+    );
+}
+
+#[test]
+fn package_sizes_add_up_to_the_code_section_and_data_is_never_hidden() {
+    let out = tempfile::tempdir().unwrap();
+    let wasm = build_wasm(&sample("jsonsort"), out.path());
+    let a = anatomy(&wasm);
+    let packages = a["packages"].as_array().unwrap();
+    let sum: u64 = packages
+        .iter()
+        .map(|p| p["code_bytes"].as_u64().unwrap())
+        .sum();
+    let functions = functions(&a).len() as u64;
+    let code = a["code_section_bytes"].as_u64().unwrap();
+    // The code section is the bodies plus its count and one size prefix per body (≤ 5 bytes each).
+    assert!(
+        sum <= code && code - sum <= 5 * (functions + 1),
+        "{sum} of {code}"
+    );
+    let names: Vec<&str> = packages
+        .iter()
+        .map(|p| p["package"].as_str().unwrap())
+        .collect();
+    for p in ["runtime", "encoding/json", "main", "fmt"] {
+        assert!(names.contains(&p), "{p} in {names:?}");
+    }
+    let files = a["files"].as_array().unwrap();
+    let file_sum: u64 = files
+        .iter()
+        .map(|f| f["code_bytes"].as_u64().unwrap())
+        .sum();
+    assert!(
+        file_sum * 10 >= sum * 9,
+        "files cover most code: {file_sum} of {sum}"
+    );
+
+    let data = a["data"].as_array().unwrap();
+    let pclntab = data
+        .iter()
+        .find(|d| d["what"].as_str().unwrap().starts_with("pclntab"))
+        .expect("the pclntab is attributed");
+    let other = data.iter().find(|d| d["what"] == "other data").unwrap();
+    let doc: serde_json::Value = {
+        let mut c = gowasm();
+        c.args(["inspect", "--json"]).arg(&wasm);
+        serde_json::from_slice(&run(c).stdout).unwrap()
+    };
+    assert_eq!(
+        pclntab["bytes"].as_u64().unwrap() + other["bytes"].as_u64().unwrap(),
+        doc["data_bytes"].as_u64().unwrap(),
+        "the parts add up to the data segments"
+    );
+}
+
+#[test]
+fn the_text_tables_name_packages_and_files() {
+    let out = tempfile::tempdir().unwrap();
+    let wasm = build_wasm(&sample("jsonsort"), out.path());
+    let mut c = gowasm();
+    c.args(["inspect", "--packages", "--files", "--top", "5"])
+        .arg(&wasm);
+    let o = run(c);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("names from Go's pclntab"), "{text}");
+    assert!(
+        text.contains("PACKAGE") && text.contains("  runtime\n"),
+        "{text}"
+    );
+    assert!(text.contains("more packages (--top N)"), "{text}");
+    assert!(text.contains("FILE") && text.contains(".go\n"), "{text}");
+    assert!(text.contains("other data"), "{text}");
+}
+
+#[test]
+fn a_module_without_go_tables_falls_back_to_the_name_section() {
+    let (_d, wasm) = fixture("exit_code");
+    let a = anatomy(&wasm);
+    assert_ne!(a["names_from"], "go_pclntab");
+    assert!(a["files"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn the_diff_of_a_build_that_starts_using_encoding_json_names_it() {
+    let without = r#"package main
+
+import "fmt"
+
+func main() { fmt.Println("hello") }
+"#;
+    let with = r#"package main
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+func main() {
+	b, _ := json.Marshal(map[string]int{"hello": 1})
+	fmt.Println(string(b))
+}
+"#;
+    let (_a, old) = build_go_program("diffdemo", without);
+    let (_b, new) = build_go_program("diffdemo", with);
+    let mut c = gowasm();
+    c.args(["inspect", "--json", "--diff"]).arg(&old).arg(&new);
+    let o = run(c);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let packages = doc["diff"]["packages"].as_array().unwrap();
+    let json = packages
+        .iter()
+        .find(|p| p["name"] == "encoding/json")
+        .expect("encoding/json is in the diff");
+    assert_eq!(json["change"], "new");
+    assert_eq!(json["old"], 0);
+    assert!(json["delta"].as_i64().unwrap() > 50_000, "{json}");
+    assert!(doc["diff"]["code_delta"].as_i64().unwrap() > 0);
+    assert!(
+        doc["diff"]["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "encoding/json.Marshal" && f["change"] == "new")
+    );
+
+    let mut c = gowasm();
+    c.args(["inspect", "--diff"]).arg(&old).arg(&new);
+    let text = stdout(&run(c));
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with('+') && l.ends_with("encoding/json (new)")),
+        "{text}"
+    );
+
+    // And back: the package is gone.
+    let mut c = gowasm();
+    c.args(["inspect", "--json", "--diff"]).arg(&new).arg(&old);
+    let doc: serde_json::Value = serde_json::from_slice(&run(c).stdout).unwrap();
+    assert!(
+        doc["diff"]["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "encoding/json" && p["change"] == "gone")
+    );
+
+    let mut c = gowasm();
+    c.args(["inspect", "--diff", "/nonexistent/old.wasm"])
+        .arg(&new);
+    let o = run(c);
+    assert_ne!(code(&o), 0);
+    assert!(
+        stderr(&o).contains("/nonexistent/old.wasm"),
+        "{}",
+        stderr(&o)
+    );
+}
