@@ -3,8 +3,11 @@
 //! report or an error, never a panic, and the two reads agree on what they both read. The
 //! anatomy (Go's pclntab, package sizes) gives one or an error too, and the pclntab reader is
 //! also given the bytes directly, behind its magic, so that it sees more than well-formed wasm.
+//! The DWARF reader gets them as the `.debug_*` sections of a one-function module.
 
-use gowasm_inspect::{anatomy::anatomy, go_pclntab, inspect, inspect_headers, triage::triage};
+use gowasm_inspect::{
+    anatomy::anatomy, frame_places, go_pclntab, inspect, inspect_headers, triage::triage,
+};
 
 pub fn check(bytes: &[u8]) {
     let full = inspect(bytes, 20);
@@ -28,4 +31,50 @@ pub fn check(bytes: &[u8]) {
     let mut table = go_pclntab::MAGIC.to_vec();
     table.extend_from_slice(bytes);
     let _ = go_pclntab::read(&table);
+    let module = with_debug_sections(bytes);
+    let _ = anatomy(&module);
+    let frames: Vec<(u32, Option<u64>)> = (0..module.len() as u64)
+        .step_by(7)
+        .map(|o| (0, Some(o)))
+        .collect();
+    let _ = frame_places::locate(&module, &frames);
+}
+
+/// A valid module of one empty function whose `.debug_info`, `.debug_abbrev`, `.debug_line` and
+/// `.debug_str` sections are the thirds and the whole of `bytes`.
+fn with_debug_sections(bytes: &[u8]) -> Vec<u8> {
+    fn section(out: &mut Vec<u8>, id: u8, body: &[u8]) {
+        out.push(id);
+        leb(out, body.len());
+        out.extend_from_slice(body);
+    }
+    fn leb(out: &mut Vec<u8>, mut n: usize) {
+        loop {
+            let b = (n & 0x7f) as u8;
+            n >>= 7;
+            out.push(if n == 0 { b } else { b | 0x80 });
+            if n == 0 {
+                break;
+            }
+        }
+    }
+    let mut m = b"\0asm\x01\0\0\0".to_vec();
+    section(&mut m, 1, &[1, 0x60, 0, 0]);
+    section(&mut m, 3, &[1, 0]);
+    section(&mut m, 10, &[1, 2, 0, 0x0b]);
+    let third = bytes.len() / 3;
+    let parts = [
+        (".debug_info", &bytes[..third]),
+        (".debug_abbrev", &bytes[third..2 * third]),
+        (".debug_line", &bytes[2 * third..]),
+        (".debug_str", bytes),
+    ];
+    for (name, data) in parts {
+        let mut body = vec![];
+        leb(&mut body, name.len());
+        body.extend_from_slice(name.as_bytes());
+        body.extend_from_slice(data);
+        section(&mut m, 0, &body);
+    }
+    m
 }

@@ -261,3 +261,122 @@ func main() {
         stderr(&o)
     );
 }
+
+/// `gowasm run --mode MODE` of a module that traps: the trap's frames from `--json`, and the
+/// text run's standard error.
+fn trap_frames(wasm: &Path, mode: &str) -> (Vec<serde_json::Value>, String) {
+    let mut c = gowasm();
+    c.args(["run", "--json", "--mode", mode]).arg(wasm);
+    let out = run(c);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let outcome = &doc["runs"][0]["outcome"];
+    assert_eq!(outcome["status"], "trapped", "{outcome}");
+    let frames = outcome["frames"].as_array().cloned().unwrap_or_default();
+    let mut c = gowasm();
+    c.args(["run", "--mode", mode]).arg(wasm);
+    (frames, stderr(&run(c)))
+}
+
+#[test]
+fn a_tinygo_trap_shows_the_file_and_line_of_the_panic_and_its_inlined_callers() {
+    let out = tempfile::tempdir().unwrap();
+    let main_go = sample("panic").join("main.go");
+    // TinyGo's default target; its wasip1 build of this sample merges the panic paths into one
+    // block that DWARF gives line 0, so there the frame shows where its function starts.
+    let wasm = Build::TINYGO_WASM.module(&sample("panic"), out.path());
+    let index_line = line_of(&main_go, "\treturn items[i]");
+    let call_line = line_of(&main_go, "\tfmt.Println(pick(");
+    for mode in ["baseline", "aot"] {
+        let (frames, err) = trap_frames(&wasm, mode);
+        let places: Vec<(String, u64, String)> = frames
+            .iter()
+            .flat_map(|f| f["places"].as_array().cloned().unwrap_or_default())
+            .filter(|p| p["exact"] == true)
+            .map(|p| {
+                (
+                    p["file"].as_str().unwrap().to_string(),
+                    p["line"].as_u64().unwrap_or(0),
+                    p["function"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let file = main_go.to_str().unwrap();
+        assert!(
+            places.contains(&(file.into(), index_line, "main.pick".into())),
+            "{mode}: {places:?}"
+        );
+        assert!(
+            places.contains(&(file.into(), call_line, "main.main".into())),
+            "{mode}: {places:?}"
+        );
+        // The text backtrace says the same.
+        let at = format!("at {file}:{index_line} in main.pick");
+        assert!(err.contains(&at), "{mode}: {err}");
+    }
+}
+
+#[test]
+fn a_go_trap_names_the_function_s_file_and_first_line() {
+    let src = "package main\n\nimport \"unsafe\"\n\n//go:noinline\nfunc poke(at uintptr) int {\n\treturn *(*int)(unsafe.Pointer(at))\n}\n\nfunc main() {\n\tprintln(poke(0xfffffff0))\n}\n";
+    let (dir, wasm) = build_go_program("poke", src);
+    let (frames, err) = trap_frames(&wasm, "baseline");
+    let poke = frames
+        .iter()
+        .find(|f| f["name"].as_str().is_some_and(|n| n.contains("poke")))
+        .unwrap_or_else(|| panic!("no poke frame: {frames:?} {err}"));
+    let place = &poke["places"][0];
+    assert_eq!(place["exact"], false, "{place}");
+    assert!(
+        place["file"].as_str().unwrap().ends_with(&format!(
+            "{}/main.go",
+            dir.path().file_name().unwrap().to_str().unwrap()
+        )),
+        "{place}"
+    );
+    assert_eq!(place["line"], 6, "{place}");
+    assert!(
+        err.contains("main.go:6 (where the function starts)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_tinygo_build_gets_files_and_lines_from_dwarf_and_packages_from_its_method_names() {
+    let out = tempfile::tempdir().unwrap();
+    let main_go = sample("fib").join("main.go");
+    let wasm = Build::TINYGO_WASIP1.module(&sample("fib"), out.path());
+    let a = anatomy(&wasm);
+    assert_eq!(
+        a["names_from"], "name_section_and_dwarf",
+        "{}",
+        a["names_from"]
+    );
+    let fib = functions(&a)
+        .iter()
+        .find(|f| f["name"] == "main.fib")
+        .expect("main.fib");
+    assert_eq!(fib["file"], main_go.to_str().unwrap(), "{fib}");
+    let func_line = line_of(&main_go, "func fib(");
+    let line = fib["line"].as_u64().unwrap();
+    assert!((func_line..func_line + 5).contains(&line), "{fib}");
+    // `(*fmt.pp).printArg` is fmt's: no package is named after a receiver.
+    let packages: Vec<&str> = a["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["package"].as_str().unwrap())
+        .collect();
+    assert!(packages.contains(&"fmt"), "{packages:?}");
+    assert!(
+        !packages
+            .iter()
+            .any(|p| p.starts_with("(*") || (p.starts_with('(') && !p.ends_with(')'))),
+        "{packages:?}"
+    );
+    let placed = functions(&a)
+        .iter()
+        .filter(|f| f["file"].is_string())
+        .count();
+    assert!(placed * 10 >= functions(&a).len() * 8, "{placed} placed");
+}

@@ -207,6 +207,9 @@ fn render_anatomy(
         human_bytes(a.code_section_bytes),
         a.functions.len()
     );
+    if let Some(note) = &a.note {
+        let _ = writeln!(s, "note: {note}");
+    }
     if packages {
         let all = a.packages();
         let _ = writeln!(s, "\n{:>10} {:>7} {:>6}  PACKAGE", "CODE", "%", "FUNCS");

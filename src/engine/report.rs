@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use gowasm_inspect::frame_places::{self, FramePlace};
 use serde::{Deserialize, Serialize};
 
 use super::Mode;
@@ -83,6 +84,10 @@ pub struct Frame {
     pub name: Option<String>,
     /// Byte offset of the instruction in the module, where known.
     pub offset: Option<usize>,
+    /// Where it is in the source, from DWARF or Go's pclntab ([`Trap::place_frames`]):
+    /// innermost first, one place per level of inlined calls.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<FramePlace>,
 }
 
 /// Everything one run of one mode produced, besides the output itself.
@@ -139,6 +144,26 @@ impl RunReport {
 }
 
 impl Trap {
+    /// Looks up each frame's source file and line in the module's DWARF or pclntab; the names
+    /// become Go's where the pclntab has them.
+    pub fn place_frames(&mut self, wasm: &[u8]) {
+        if self.frames.is_empty() {
+            return;
+        }
+        let keys: Vec<(u32, Option<u64>)> = self
+            .frames
+            .iter()
+            .map(|f| (f.func_index, f.offset.map(|o| o as u64)))
+            .collect();
+        for (frame, places) in self
+            .frames
+            .iter_mut()
+            .zip(frame_places::locate(wasm, &keys))
+        {
+            frame.places = places;
+        }
+    }
+
     /// The trap and its backtrace as printed to the user, one frame a line.
     pub fn render(&self) -> String {
         let mut s = format!("trap: {}", self.message);
@@ -150,6 +175,22 @@ impl Trap {
             s.push_str(&format!("\n  {i:>3}: {name} (func {})", f.func_index));
             if let Some(off) = f.offset {
                 s.push_str(&format!(" @ 0x{off:x}"));
+            }
+            for (k, p) in f.places.iter().enumerate() {
+                let line = p.line.map(|l| format!(":{l}")).unwrap_or_default();
+                let function = match &p.function {
+                    Some(n) if k + 1 < f.places.len() => format!(" in {n} (inlined)"),
+                    Some(n) if Some(n) != f.name.as_ref() => format!(" in {n}"),
+                    _ => String::new(),
+                };
+                if p.exact {
+                    s.push_str(&format!("\n         at {}{line}{function}", p.file));
+                } else {
+                    s.push_str(&format!(
+                        "\n         in {}{line} (where the function starts)",
+                        p.file
+                    ));
+                }
             }
         }
         if let Some(note) = &self.note {

@@ -718,11 +718,13 @@ fn snapshot_trap() {
                 func_index: 1,
                 name: Some("main.fib".into()),
                 offset: Some(0x4a),
+                places: vec![],
             },
             Frame {
                 func_index: 2,
                 name: Some("main.main".into()),
                 offset: Some(0x61),
+                places: vec![],
             },
         ],
         note: None,

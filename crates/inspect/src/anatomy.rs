@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use wasmparser::{KnownCustom, Name, Operator, Parser, Payload};
 
-use super::{InspectError, go_pclntab};
+use super::{InspectError, dwarf, go_pclntab};
 
 /// A memory image larger than this is not searched for a pclntab.
 const MAX_IMAGE: u64 = 256 << 20;
@@ -23,6 +23,8 @@ pub enum NameSource {
     GoPclntab,
     /// The `name` custom section: names only.
     NameSection,
+    /// The `name` custom section, with files and lines from DWARF (TinyGo, clang).
+    NameSectionAndDwarf,
     /// Neither: functions are known by index.
     None,
 }
@@ -32,6 +34,7 @@ impl NameSource {
         match self {
             NameSource::GoPclntab => "Go's pclntab",
             NameSource::NameSection => "the name section",
+            NameSource::NameSectionAndDwarf => "the name section, files and lines from DWARF",
             NameSource::None => "no names (functions by index)",
         }
     }
@@ -83,6 +86,9 @@ pub struct Anatomy {
     pub functions: Vec<FunctionInfo>,
     /// The data segments' bytes: what can be attributed, and the rest as `other data`.
     pub data: Vec<DataPart>,
+    /// What could not be read, e.g. malformed DWARF (the rest of the anatomy stands).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The label of functions with no Go package (compiler-generated, C, the runtime's assembly).
@@ -91,11 +97,21 @@ pub const NO_PACKAGE: &str = "(no package)";
 pub const GENERATED: &str = "(compiler-generated)";
 
 /// The package of a Go symbol, as `debug/gosym` tells it: the path up to the first `.` after the
-/// last `/`, generic instantiations (`[...]`) left out.
+/// last `/`, generic instantiations (`[...]`) left out. TinyGo's methods are written with the
+/// receiver first (`(*fmt.pp).printArg`), and its export wrappers as `NAME.command_export`.
 pub fn package_of(name: &str) -> &str {
-    if name.starts_with("go:") || name.starts_with("type:") {
+    if ["go:", "type:", "interface:", "struct{", "func("]
+        .iter()
+        .any(|p| name.starts_with(p))
+    {
         return GENERATED;
     }
+    if name.ends_with(".command_export") {
+        return NO_PACKAGE;
+    }
+    let name = name
+        .strip_prefix('(')
+        .map_or(name, |r| r.trim_start_matches('*'));
     let plain = name.split('[').next().unwrap_or(name);
     let last_slash = plain.rfind('/').unwrap_or(0);
     match plain[last_slash..].find('.') {
@@ -186,7 +202,7 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
         .bodies
         .iter()
         .enumerate()
-        .map(|(k, &size)| {
+        .map(|(k, &(_, size))| {
             let index = scan.imported + k as u32;
             let name = scan
                 .names
@@ -203,7 +219,7 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
             }
         })
         .collect();
-    let names_from = match &table {
+    let mut names_from = match &table {
         Some(t) => {
             for g in &t.funcs {
                 let f = &mut functions[g.defined_index as usize];
@@ -216,6 +232,26 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
         None if !scan.names.is_empty() => NameSource::NameSection,
         None => NameSource::None,
     };
+    let mut note = None;
+    if table.is_none() {
+        match dwarf::Lines::new(&scan.debug, scan.code_start) {
+            Ok(Some(lines)) => {
+                let mut placed = false;
+                for (f, &(start, size)) in functions.iter_mut().zip(&scan.bodies) {
+                    if let Some(place) = lines.function_at(start, start + size) {
+                        f.file = Some(place.file);
+                        f.line = place.line;
+                        placed = true;
+                    }
+                }
+                if placed && names_from == NameSource::NameSection {
+                    names_from = NameSource::NameSectionAndDwarf;
+                }
+            }
+            Ok(None) => {}
+            Err(e) => note = Some(e),
+        }
+    }
     for f in &mut functions {
         f.package = package_of(&f.name).to_string();
     }
@@ -240,14 +276,20 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
         code_section_bytes: scan.code_section_bytes,
         functions,
         data,
+        note,
     })
 }
 
 /// The parts of a module the anatomy needs, in one pass.
 #[derive(Default)]
-struct Scan<'a> {
-    imported: u32,
-    bodies: Vec<u64>,
+pub(crate) struct Scan<'a> {
+    pub(crate) imported: u32,
+    /// Each function body's file offset and size.
+    pub(crate) bodies: Vec<(u64, u64)>,
+    /// File offset of the code section's contents (DWARF's address 0).
+    pub(crate) code_start: u64,
+    /// The `.debug_*` custom sections by name.
+    pub(crate) debug: HashMap<&'a str, &'a [u8]>,
     names: HashMap<u32, String>,
     code_section_bytes: u64,
     data_bytes: u64,
@@ -256,7 +298,7 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
-    fn read(bytes: &'a [u8]) -> Result<Self, InspectError> {
+    pub(crate) fn read(bytes: &'a [u8]) -> Result<Self, InspectError> {
         let mut scan = Scan::default();
         for payload in Parser::new(0).parse_all(bytes) {
             match payload.map_err(super::parse::malformed)? {
@@ -273,10 +315,11 @@ impl<'a> Scan<'a> {
                 }
                 Payload::CodeSectionStart { range, .. } => {
                     scan.code_section_bytes = range.end - range.start;
+                    scan.code_start = range.start;
                 }
                 Payload::CodeSectionEntry(body) => {
                     let r = body.range();
-                    scan.bodies.push(r.end - r.start);
+                    scan.bodies.push((r.start, r.end - r.start));
                 }
                 Payload::DataSection(r) => {
                     for d in r {
@@ -292,6 +335,9 @@ impl<'a> Scan<'a> {
                             scan.segments.push((u64::from(value as u32), d.data));
                         }
                     }
+                }
+                Payload::CustomSection(c) if c.name().starts_with(".debug_") => {
+                    scan.debug.insert(c.name(), c.data());
                 }
                 Payload::CustomSection(c) => {
                     if let KnownCustom::Name(names) = c.as_known() {
@@ -359,6 +405,15 @@ mod tests {
             ),
             ("type:.eq.[2]string", GENERATED),
             ("go:buildid", GENERATED),
+            ("(*fmt.pp).printArg", "fmt"),
+            ("(syscall/js.Value).Get", "syscall/js"),
+            ("(reflect.Kind).String", "reflect"),
+            (
+                "interface:{Error:func:{}{basic:string}}.$typeassert",
+                GENERATED,
+            ),
+            ("_start.command_export", NO_PACKAGE),
+            ("runtime.run$1$gowrapper", "runtime"),
             ("malloc", NO_PACKAGE),
             (".hidden", NO_PACKAGE),
             ("", NO_PACKAGE),

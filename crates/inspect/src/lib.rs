@@ -4,6 +4,8 @@
 
 pub mod anatomy;
 pub mod anatomy_diff;
+pub mod dwarf;
+pub mod frame_places;
 pub mod go_pclntab;
 pub mod js_abi;
 mod parse;

@@ -221,6 +221,9 @@ pub fn run(
         Err(wasmer::InstantiationError::Start(e)) => {
             report.timings.instantiate = started.elapsed();
             report.outcome = outcome_of(&e);
+            if let Outcome::Trapped(trap) = &mut report.outcome {
+                trap.place_frames(&module.bytes);
+            }
             return Ok(report);
         }
         Err(e) => return Err(EngineError::Setup(format!("instantiate: {e}"))),
@@ -267,6 +270,9 @@ pub fn run(
         }
     }
     report.timings.run = started.elapsed();
+    if let Outcome::Trapped(trap) = &mut report.outcome {
+        trap.place_frames(&module.bytes);
+    }
     let memory_name = module.needs.js.map_or("memory", super::js::memory_export);
     if let Ok(memory) = instance.exports.get_memory(memory_name) {
         report.memory_bytes = memory.view(&store).data_size();
@@ -310,6 +316,7 @@ fn outcome_of(e: &RuntimeError) -> Outcome {
             func_index: f.func_index(),
             name: f.function_name().map(str::to_string),
             offset: Some(f.module_offset()),
+            places: vec![],
         })
         .collect();
     let note = (frames.is_empty() && kind == "stack overflow")
