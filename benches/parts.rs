@@ -1,6 +1,8 @@
 //! `cargo bench --bench parts`: the parts of a run that are gowasm's own, each timed alone.
 //!
-//! - `inspect`: the inspector on a real Go module and on a synthetic 10 MB one;
+//! - `inspect`: the inspector on a real Go module and on a synthetic 10 MB one, and all of
+//!   `inspect --packages --files --retained` (Go names from the pclntab, dominators) on gobench's
+//!   3 MB module;
 //! - `aot cache load`: engine set-up plus loading the cached artifact of a real Go module
 //!   (memory map, checksum, wasmer's deserialization), i.e. aot's compile phase on a hit;
 //! - `instantiate`: each mode's instantiate phase on a real Go module, as the engine times it;
@@ -123,6 +125,19 @@ fn benches(c: &mut Criterion) {
             b.iter(|| gowasm::inspect::inspect(black_box(bytes), 20).unwrap())
         });
     }
+    let gobench = go_sample("gobench", scratch.path());
+    group.throughput(Throughput::Bytes(gobench.len() as u64));
+    group.sample_size(20);
+    group.bench_function("gobench (Go, 3 MB): packages, files, retained", |b| {
+        b.iter(|| {
+            use gowasm::inspect::{anatomy, retained};
+            let bytes = black_box(&gobench);
+            let report = gowasm::inspect::inspect(bytes, 20).unwrap();
+            let a = anatomy::anatomy(bytes).unwrap();
+            let r = retained::retention_of(bytes, &a).unwrap();
+            black_box((report, a.packages(), a.files(), r.packages.len()))
+        })
+    });
     group.finish();
 
     let config = RunConfig {

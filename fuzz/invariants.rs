@@ -6,7 +6,7 @@
 //! The DWARF reader gets them as the `.debug_*` sections of a one-function module.
 
 use gowasm_inspect::{
-    anatomy::anatomy, frame_places, go_pclntab, inspect, inspect_headers, triage::triage,
+    anatomy::anatomy, frame_places, go_pclntab, inspect, inspect_headers, retained, triage::triage,
 };
 
 pub fn check(bytes: &[u8]) {
@@ -27,6 +27,12 @@ pub fn check(bytes: &[u8]) {
     if let (Ok(a), Ok(report)) = (anatomy(bytes), &full) {
         assert_eq!(a.functions.len() as u32, report.defined_functions);
         let _ = (a.packages(), a.files());
+        if let Ok(r) = retained::retention_of(bytes, &a) {
+            assert_eq!(r.functions.len(), a.functions.len());
+            if let Some(f) = r.functions.first() {
+                let _ = r.path_to(f.index);
+            }
+        }
     }
     let mut table = go_pclntab::MAGIC.to_vec();
     table.extend_from_slice(bytes);

@@ -250,6 +250,42 @@ func main() {
             .any(|p| p["name"] == "encoding/json" && p["change"] == "gone")
     );
 
+    // What encoding/json retains is what Go's linker dropped when the import went: the code
+    // section's change between the two builds, less main's few calls into it.
+    let code_delta = doc["diff"]["code_delta"].as_i64().unwrap().unsigned_abs();
+    let mut c = gowasm();
+    c.args(["inspect", "--json", "--retained", "--top", "1000"])
+        .args(["--path", "encoding/json.Marshal"])
+        .arg(&new);
+    let o = run(c);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let json = doc["retained"]["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["package"] == "encoding/json")
+        .expect("encoding/json retains something")
+        .clone();
+    let retained = json["retained"].as_u64().unwrap();
+    assert!(retained >= json["shallow"].as_u64().unwrap(), "{json}");
+    assert!(
+        retained * 100 >= code_delta * 75 && retained * 100 <= code_delta * 105,
+        "retained {retained} against the build's change of {code_delta}"
+    );
+    let path: Vec<&str> = doc["retained"]["paths"][0]
+        .as_array()
+        .expect("a path to encoding/json.Marshal")
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(path.last(), Some(&"encoding/json.Marshal"), "{path:?}");
+    assert!(path.contains(&"main.main"), "{path:?}");
+    assert!(
+        doc["retained"]["paths"][0][0]["root"].is_string(),
+        "{path:?}"
+    );
+
     let mut c = gowasm();
     c.args(["inspect", "--diff", "/nonexistent/old.wasm"])
         .arg(&new);

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::inspect_retained;
 use super::source::{self, BuildOptions};
 use crate::engine::human_bytes;
 use crate::inspect::{self, Report, triage};
@@ -23,6 +24,12 @@ pub struct InspectArgs {
     /// Code size by source file (where the module says which file a function is in)
     #[arg(long)]
     pub files: bool,
+    /// What each package and function retains: the code that would go if nothing used it
+    #[arg(long)]
+    pub retained: bool,
+    /// The shortest chain of calls from an export (or other root) to the functions named NAME
+    #[arg(long, value_name = "NAME")]
+    pub path: Option<String>,
     /// What changed since OLD.wasm, per package and per function
     #[arg(long, value_name = "OLD.wasm")]
     pub diff: Option<PathBuf>,
@@ -58,13 +65,21 @@ impl InspectArgs {
                 ));
             }
         };
-        let anatomy = if self.packages || self.files || self.diff.is_some() {
+        let wants_retention = self.retained || self.path.is_some();
+        let anatomy = if self.packages || self.files || self.diff.is_some() || wants_retention {
             match inspect::anatomy::anatomy(&data) {
                 Ok(a) => Some(a),
                 Err(e) => return super::fail(format!("{}: {e}", resolved.module.display())),
             }
         } else {
             None
+        };
+        let retention = match (&anatomy, wants_retention) {
+            (Some(a), true) => match inspect::retained::retention_of(&data, a) {
+                Ok(r) => Some(r),
+                Err(e) => return super::fail(format!("{}: {e}", resolved.module.display())),
+            },
+            _ => None,
         };
         let diff = match (&self.diff, &anatomy) {
             (Some(old), Some(new)) => match old_anatomy(old) {
@@ -82,6 +97,9 @@ impl InspectArgs {
             if let Some(d) = &diff {
                 doc["diff"] = serde_json::to_value(d).expect("serializable");
             }
+            if let Some(r) = &retention {
+                doc["retained"] = inspect_retained::json(r, self.top, self.path.as_deref());
+            }
             println!(
                 "{}",
                 serde_json::to_string_pretty(&doc).expect("serializable")
@@ -91,6 +109,14 @@ impl InspectArgs {
         } else if let Some(a) = &anatomy {
             print!("{}", render_title(&resolved.module, &report));
             print!("{}", render_anatomy(a, self.packages, self.files, self.top));
+            if let Some(r) = &retention {
+                if self.retained {
+                    print!("{}", inspect_retained::render(r, self.top));
+                }
+                if let Some(name) = &self.path {
+                    print!("{}", inspect_retained::render_paths(r, name, self.top));
+                }
+            }
         } else {
             print!("{}", render(&resolved.module, &report));
         }

@@ -7,6 +7,7 @@ mod format;
 mod guest;
 mod image;
 mod inspect;
+mod inspect_retained;
 mod run;
 mod source;
 mod toolchains;

@@ -86,6 +86,9 @@ pub struct Anatomy {
     pub functions: Vec<FunctionInfo>,
     /// The data segments' bytes: what can be attributed, and the rest as `other data`.
     pub data: Vec<DataPart>,
+    /// Where Go's pclntab is in memory, for a Go module.
+    #[serde(skip)]
+    pub pclntab_span: Option<std::ops::Range<u64>>,
     /// What could not be read, e.g. malformed DWARF (the rest of the anatomy stands).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -276,6 +279,9 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
         code_section_bytes: scan.code_section_bytes,
         functions,
         data,
+        pclntab_span: table
+            .as_ref()
+            .map(|t| base + t.offset..base + t.offset + t.bytes),
         note,
     })
 }

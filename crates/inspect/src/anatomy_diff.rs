@@ -121,6 +121,7 @@ mod tests {
                 })
                 .collect(),
             data: Vec::new(),
+            pclntab_span: None,
             note: None,
         }
     }

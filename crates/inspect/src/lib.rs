@@ -4,13 +4,16 @@
 
 pub mod anatomy;
 pub mod anatomy_diff;
+pub mod call_graph;
 pub mod dwarf;
 pub mod frame_places;
 pub mod go_pclntab;
 pub mod js_abi;
+pub mod retained;
+pub mod triage;
+
 mod parse;
 mod toolchain;
-pub mod triage;
 
 #[cfg(test)]
 mod tests;
