@@ -131,12 +131,45 @@ pub fn first_difference(left: (&str, i32), right: (&str, i32)) -> Option<Differe
     })
 }
 
-/// A module's size, whole and of its code and data sections.
+/// A module's size, whole and of its code and data sections, and its code by Go package.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
 pub struct ModuleSize {
     pub bytes: u64,
     pub code_bytes: u64,
     pub data_bytes: u64,
+    /// The largest packages' code, biggest first (at most [`PACKAGES_KEPT`]).
+    pub packages: Vec<PackageBytes>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PackageBytes {
+    pub package: String,
+    pub code_bytes: u64,
+}
+
+/// How many packages a [`ModuleSize`] keeps.
+pub const PACKAGES_KEPT: usize = 40;
+
+/// Code by package side by side, one column per module: the `n` packages biggest in any of
+/// them, biggest first; 0 where a module does not have the package (or not among its largest).
+pub fn packages_side_by_side(sizes: &[&ModuleSize], n: usize) -> Vec<(String, Vec<u64>)> {
+    let mut rows: Vec<(String, Vec<u64>)> = vec![];
+    for (column, size) in sizes.iter().enumerate() {
+        for p in &size.packages {
+            let row = match rows.iter().position(|r| r.0 == p.package) {
+                Some(i) => &mut rows[i],
+                None => {
+                    rows.push((p.package.clone(), vec![0; sizes.len()]));
+                    rows.last_mut().expect("just pushed")
+                }
+            };
+            row.1[column] = p.code_bytes;
+        }
+    }
+    let biggest = |r: &(String, Vec<u64>)| r.1.iter().copied().max().unwrap_or(0);
+    rows.sort_by(|a, b| biggest(b).cmp(&biggest(a)).then_with(|| a.0.cmp(&b.0)));
+    rows.truncate(n);
+    rows
 }
 
 /// Reads `path` and measures it; the error is one line naming the file.
@@ -145,16 +178,53 @@ pub fn module_size(path: &std::path::Path) -> Result<ModuleSize, String> {
     let report =
         crate::inspect::inspect(&bytes, 0).map_err(|e| format!("{}: {e}", path.display()))?;
     let section = |name: &str| report.section(name).map_or(0, |s| s.size);
+    let packages = crate::inspect::anatomy::anatomy(&bytes)
+        .map(|a| {
+            a.packages()
+                .into_iter()
+                .take(PACKAGES_KEPT)
+                .map(|p| PackageBytes {
+                    package: p.package,
+                    code_bytes: p.code_bytes,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(ModuleSize {
         bytes: bytes.len() as u64,
         code_bytes: section("code"),
         data_bytes: section("data"),
+        packages,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packages_side_by_side_take_the_union_biggest_first() {
+        let size = |ps: &[(&str, u64)]| ModuleSize {
+            packages: ps
+                .iter()
+                .map(|&(p, b)| PackageBytes {
+                    package: p.into(),
+                    code_bytes: b,
+                })
+                .collect(),
+            ..ModuleSize::default()
+        };
+        let go = size(&[("runtime", 900), ("fmt", 100), ("main", 5)]);
+        let tinygo = size(&[("fmt", 300), ("runtime", 200), ("os", 50)]);
+        assert_eq!(
+            packages_side_by_side(&[&go, &tinygo], 3),
+            vec![
+                ("runtime".into(), vec![900, 200]),
+                ("fmt".into(), vec![100, 300]),
+                ("os".into(), vec![0, 50]),
+            ]
+        );
+    }
 
     #[test]
     fn the_first_difference_is_a_line_or_the_exit_code() {

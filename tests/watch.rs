@@ -188,3 +188,48 @@ fn a_save_after_a_quiet_spell_starts_its_job_without_waiting_for_the_grace() {
     let renamed = w.output_of(2, "interp");
     assert!(renamed.starts_with("Hello again from Go"), "{renamed}");
 }
+
+#[test]
+fn after_a_save_the_module_is_told_in_packages_and_what_changed() {
+    let mut w = Watch::start("hello", &["--mode", "interp"]);
+    let (_, first) = w.wait_for("first anatomy", MINUTE, |v| is(v, "module_anatomy", 1));
+    let a = &first["anatomy"];
+    assert_eq!(a["names_from"], "Go's pclntab", "{a}");
+    assert!(
+        a["changes"].is_null(),
+        "nothing to compare the first build with"
+    );
+    let packages = a["packages"].as_array().unwrap();
+    assert_eq!(packages[0]["package"], "runtime", "{a}");
+    let main = packages.iter().find(|p| p["package"] == "main").unwrap();
+    assert!(
+        main["largest"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f[0] == "main.main"),
+        "{main}"
+    );
+
+    w.edit("main.go", "\t\"fmt\"\n", "\t\"encoding/json\"\n\t\"fmt\"\n");
+    w.edit(
+        "main.go",
+        "\tfor i, arg",
+        "\tb, _ := json.Marshal(os.Args)\n\tfmt.Println(string(b))\n\tfor i, arg",
+    );
+    let (_, next) = w.wait_for("the new build's anatomy", MINUTE, |v| {
+        v["event"] == "module_anatomy"
+            && v["anatomy"]["packages"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["package"] == "encoding/json"))
+    });
+    let changes = &next["anatomy"]["changes"];
+    let json = changes["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "encoding/json")
+        .unwrap_or_else(|| panic!("{changes}"));
+    assert_eq!(json["change"], "new");
+    assert!(json["delta"].as_i64().unwrap() > 50_000, "{json}");
+}

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::inspect_retained;
 use super::source::{self, BuildOptions};
-use crate::engine::human_bytes;
+use crate::engine::{human_bytes, signed_bytes};
 use crate::inspect::{self, Report, triage};
 
 #[derive(Debug, Args)]
@@ -163,12 +163,6 @@ fn old_anatomy(path: &std::path::Path) -> Result<inspect::anatomy::Anatomy, Stri
         .map_err(|e| format!("{}: {e}", path.display()))?;
     inspect::anatomy::anatomy(&data)
         .map_err(|e| format!("{}: {e} (is it a .wasm file?)", path.display()))
-}
-
-/// `+183 KiB`, `-400 B`.
-fn signed_bytes(delta: i64) -> String {
-    let sign = if delta < 0 { '-' } else { '+' };
-    format!("{sign}{}", human_bytes(delta.unsigned_abs()))
 }
 
 /// `--diff` as text: the totals, then the packages and functions that changed most.

@@ -202,6 +202,30 @@ fn table(all: &[ToolchainRuns], differences: &[ToolchainDifference]) -> String {
             .unwrap_or_default();
         let _ = writeln!(s, "{:>10}  {outcome}", human_bytes(memory));
     }
+    let sizes: Vec<&crate::compare::ModuleSize> = all.iter().map(|t| &t.module.size).collect();
+    let packages = crate::compare::packages_side_by_side(&sizes, 8);
+    if all.len() > 1 && !packages.is_empty() {
+        let _ = write!(s, "{:<26}", "code by package");
+        for t in all {
+            let _ = write!(s, "{:>10}", t.toolchain);
+        }
+        let _ = writeln!(s);
+        for (package, bytes) in &packages {
+            let _ = write!(s, "  {package:<24.24}");
+            for b in bytes {
+                let _ = write!(
+                    s,
+                    "{:>10}",
+                    if *b == 0 {
+                        "—".into()
+                    } else {
+                        human_bytes(*b)
+                    }
+                );
+            }
+            let _ = writeln!(s);
+        }
+    }
     if differences.is_empty() {
         let _ = writeln!(s, "outputs agree: the same stdout and exit code");
     }

@@ -261,6 +261,11 @@ impl Printer {
                     module.functions
                 ));
             }
+            Event::ModuleAnatomy { job, anatomy } => {
+                if let Some(line) = anatomy.changes_line(3) {
+                    out(&format!("[#{job}] packages: {line}"));
+                }
+            }
             Event::Precompiling { job, mode } => out(&format!(
                 "[#{job}] compiling {} in the background",
                 mode.name()

@@ -15,6 +15,7 @@ pub mod worker;
 pub use config::{DirMapping, MAX_TABLE_ELEMENTS, MAX_WASM_STACK, Mode, RunConfig, parse_size};
 pub use report::{
     CacheUse, Frame, Outcome, RunReport, Timings, Trap, human_bytes, human_duration, human_ms,
+    signed_bytes,
 };
 
 use std::sync::Arc;

@@ -243,6 +243,12 @@ pub fn human_bytes(n: u64) -> String {
     format!("{n} B")
 }
 
+/// `+183 KiB`, `-400 B`.
+pub fn signed_bytes(delta: i64) -> String {
+    let sign = if delta < 0 { '-' } else { '+' };
+    format!("{sign}{}", human_bytes(delta.unsigned_abs()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

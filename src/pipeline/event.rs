@@ -55,6 +55,12 @@ pub enum Event {
         job: u64,
         module: ModuleSummary,
     },
+    /// The module in Go's terms (packages, their functions, what changed since the previous
+    /// build); after `module_ready`, on its own thread, and not for a build of the same bytes.
+    ModuleAnatomy {
+        job: u64,
+        anatomy: Box<super::AnatomySummary>,
+    },
     /// The artifact for `mode` compiles in the background (aot, while interp runs).
     Precompiling {
         job: u64,
@@ -101,6 +107,7 @@ impl Event {
             | Event::KeptLastGood { job, .. }
             | Event::JobError { job, .. }
             | Event::ModuleReady { job, .. }
+            | Event::ModuleAnatomy { job, .. }
             | Event::Precompiling { job, .. }
             | Event::RunStarted { job, .. }
             | Event::Output { job, .. }

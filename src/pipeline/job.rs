@@ -30,6 +30,7 @@ pub(crate) struct Job {
     pub options: PipelineOptions,
     pub cancel: Arc<AtomicBool>,
     pub last_good: Arc<Mutex<Option<LastGood>>>,
+    pub last_anatomy: super::anatomy::LastAnatomy,
     pub emit: Arc<dyn Fn(Event) + Send + Sync>,
 }
 
@@ -157,6 +158,7 @@ impl Job {
         if let Err(e) = triage::triage(&report) {
             return self.fail(e.to_string());
         }
+        self.describe_in_go_terms(bytes, hash.clone());
         // Only a module that can run becomes the one a failed build falls back to.
         *self.last_good.lock().unwrap_or_else(|p| p.into_inner()) = Some(LastGood {
             job: self.job,
@@ -164,6 +166,24 @@ impl Job {
             hash,
         });
         Some((path, before.is_some_and(|(_, same)| same)))
+    }
+
+    /// Sends the module's anatomy from a thread of its own, so that the runs do not wait.
+    fn describe_in_go_terms(&self, bytes: Vec<u8>, hash: String) {
+        let (job, last, emit) = (self.job, self.last_anatomy.clone(), self.emit.clone());
+        let cancel = self.cancel.clone();
+        let _ = std::thread::Builder::new()
+            .name(format!("gowasm-anatomy-{job}"))
+            .spawn(move || {
+                if let Some(a) = super::anatomy::summarize(&bytes, &hash, &last)
+                    && !cancel.load(Ordering::Relaxed)
+                {
+                    emit(Event::ModuleAnatomy {
+                        job,
+                        anatomy: Box::new(a),
+                    });
+                }
+            });
     }
 
     /// Runs each mode in turn. With interp and aot both wanted, aot's artifact compiles in the

@@ -2,9 +2,11 @@
 //! change cancels the job in flight, and everything the job does is reported as [`Event`]s that
 //! carry the job's number, so a consumer can drop what belongs to an older job.
 
+pub mod anatomy;
 mod event;
 mod job;
 
+pub use anatomy::{AnatomySummary, PackageRow};
 pub use event::{Event, ModuleSummary, SectionSize, ToolchainDifference, ToolchainRow};
 
 use std::path::{Path, PathBuf};
@@ -184,6 +186,7 @@ fn controller(
     emit: Arc<dyn Fn(Event) + Send + Sync>,
 ) {
     let last_good = Arc::new(Mutex::new(None::<LastGood>));
+    let last_anatomy = anatomy::LastAnatomy::default();
     let mut number = options.first_job;
     // Every job not yet finished, newest last; older ones have been told to stop.
     let mut jobs: Vec<(Arc<AtomicBool>, JoinHandle<()>)> = vec![];
@@ -227,6 +230,7 @@ fn controller(
                     options: options.clone(),
                     cancel: cancel.clone(),
                     last_good: last_good.clone(),
+                    last_anatomy: last_anatomy.clone(),
                     emit: emit.clone(),
                 };
                 let handle = std::thread::Builder::new()

@@ -11,7 +11,7 @@ use super::keys::{Action, action_for};
 use super::output::OutputBuffer;
 use crate::build::Diagnostic;
 use crate::engine::{Mode, RunReport};
-use crate::pipeline::{Event, ModuleSummary, ToolchainDifference, ToolchainRow};
+use crate::pipeline::{AnatomySummary, Event, ModuleSummary, ToolchainDifference, ToolchainRow};
 use crate::watch::WatchEvent;
 
 /// The panes that can have focus, in Tab order.
@@ -32,8 +32,9 @@ pub const MODE_CHOICES: [&[Mode]; 4] = [
 ];
 
 /// The module pane's tabs.
-pub const MODULE_TABS: [&str; 6] = [
+pub const MODULE_TABS: [&str; 7] = [
     "Sections",
+    "Packages",
     "Imports",
     "Exports",
     "Functions",
@@ -42,7 +43,10 @@ pub const MODULE_TABS: [&str; 6] = [
 ];
 
 /// The Toolchains tab's place in [`MODULE_TABS`].
-pub const TOOLCHAINS_TAB: usize = 5;
+pub const TOOLCHAINS_TAB: usize = 6;
+
+/// The Packages tab's place in [`MODULE_TABS`].
+pub const PACKAGES_TAB: usize = 1;
 
 /// How many past jobs the timing history keeps.
 pub const HISTORY: usize = 30;
@@ -91,6 +95,12 @@ pub struct App {
     pub previous_module: Option<ModuleSummary>,
     pub module_tab: usize,
     pub module_scroll: usize,
+    /// The module in Go's terms: packages and what changed per package and function.
+    pub anatomy: Option<AnatomySummary>,
+    /// The package the Packages tab's cursor is on.
+    pub package_selected: usize,
+    /// The Packages tab shows the selected package's functions (Enter; again to go back).
+    pub package_open: bool,
     pub diagnostics: Vec<Diagnostic>,
     pub selected: usize,
     pub build_log: String,
@@ -180,6 +190,9 @@ impl App {
             previous_module: None,
             module_tab: 0,
             module_scroll: 0,
+            anatomy: None,
+            package_selected: 0,
+            package_open: false,
             diagnostics: vec![],
             selected: 0,
             build_log: String::new(),
@@ -397,6 +410,18 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             app.prompt = Some(String::new());
             vec![]
         }
+        Action::OpenPackage => {
+            if app.module_tab == PACKAGES_TAB && app.anatomy.is_some() {
+                app.package_open = !app.package_open;
+                app.module_scroll = 0;
+            }
+            vec![]
+        }
+        Action::ClosePackage => {
+            app.package_open = false;
+            app.module_scroll = 0;
+            vec![]
+        }
         Action::NextTab => {
             app.module_tab = (app.module_tab + 1) % MODULE_TABS.len();
             app.module_scroll = 0;
@@ -454,6 +479,17 @@ fn scroll_by(app: &mut App, by: usize, up: bool) {
     };
     match app.focus {
         Pane::Output | Pane::Timing => app.scroll = step(app.scroll, app.output.len()),
+        Pane::Module if app.module_tab == PACKAGES_TAB && !app.package_open => {
+            let last = app
+                .anatomy
+                .as_ref()
+                .map_or(0, |a| a.packages.len().saturating_sub(1));
+            app.package_selected = if up {
+                app.package_selected.saturating_sub(by)
+            } else {
+                app.package_selected.saturating_add(by).min(last)
+            };
+        }
         Pane::Module => {
             // The module pane scrolls down from its top.
             app.module_scroll = if up {
@@ -550,6 +586,21 @@ fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
             app.reports.clear();
             app.output.clear();
             app.scroll = 0;
+        }
+        Event::ModuleAnatomy { anatomy, .. } => {
+            // The open package stays open if the new build still has it.
+            let selected = app
+                .anatomy
+                .as_ref()
+                .and_then(|a| a.packages.get(app.package_selected))
+                .map(|p| p.package.clone());
+            app.package_selected = selected
+                .and_then(|name| anatomy.packages.iter().position(|p| p.package == name))
+                .unwrap_or_else(|| {
+                    app.package_open = false;
+                    0
+                });
+            app.anatomy = Some(*anatomy);
         }
         Event::Precompiling { .. } => app.compiling_aot = true,
         Event::RunStarted { mode, .. } => {

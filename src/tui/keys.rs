@@ -33,6 +33,8 @@ pub enum Action {
     Prompt,
     NextTab,
     PrevTab,
+    OpenPackage,
+    ClosePackage,
 }
 
 /// One binding: the keys, what they do, where they apply (`None`: everywhere), how to show it.
@@ -229,6 +231,20 @@ pub const BINDINGS: &[Binding] = &[
         label: "",
         help: "",
     },
+    Binding {
+        keys: &[(KeyCode::Enter, NONE)],
+        action: Action::OpenPackage,
+        pane: Some(Pane::Module),
+        label: "Enter",
+        help: "packages: the selected package's functions (Enter again: back)",
+    },
+    Binding {
+        keys: &[(KeyCode::Backspace, NONE), (KeyCode::Esc, NONE)],
+        action: Action::ClosePackage,
+        pane: Some(Pane::Module),
+        label: "",
+        help: "",
+    },
 ];
 
 /// The action for a key in the focused pane: pane bindings first, then global ones.
@@ -330,6 +346,8 @@ mod tests {
             Prompt,
             NextTab,
             PrevTab,
+            OpenPackage,
+            ClosePackage,
         ] {
             assert!(BINDINGS.iter().any(|b| b.action == a), "{a:?}");
         }

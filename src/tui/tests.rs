@@ -10,9 +10,12 @@ use ratatui::backend::TestBackend;
 use super::app::{Activity, App, Cmd, Msg, Pane, update};
 use super::view::view;
 use crate::build::Diagnostic;
-use crate::compare::{Difference, ModuleSize};
+use crate::compare::{Difference, ModuleSize, PackageBytes};
 use crate::engine::{CacheUse, Frame, Mode, Outcome, RunReport, Stream, Trap};
+use crate::inspect::anatomy::DataPart;
+use crate::inspect::anatomy_diff::{AnatomyDiff, Change, SizeChange};
 use crate::inspect::{Export, FunctionSize, Import};
+use crate::pipeline::{AnatomySummary, PackageRow};
 use crate::pipeline::{Event, ModuleSummary, SectionSize, ToolchainDifference, ToolchainRow};
 use crate::watch::WatchEvent;
 
@@ -370,6 +373,137 @@ fn module_tabs_cycle_when_the_module_pane_has_focus() {
     assert_eq!(a.module_tab, super::app::MODULE_TABS.len() - 1);
 }
 
+/// Job `job`'s module in Go's terms; with `changes`, encoding/json is new since the last build.
+fn anatomy(app: &mut App, job: u64, changes: bool) {
+    let package = |name: &str, code_bytes: u64, largest: &[(&str, u64)]| PackageRow {
+        package: name.into(),
+        code_bytes,
+        percent: code_bytes as f64 / 14_724.0,
+        functions: largest.len() as u32,
+        largest: largest.iter().map(|&(n, b)| (n.to_string(), b)).collect(),
+    };
+    let change = |name: &str, old: u64, new: u64, change| SizeChange {
+        name: name.into(),
+        old,
+        new,
+        delta: new as i64 - old as i64,
+        change,
+    };
+    let summary = AnatomySummary {
+        names_from: "Go's pclntab".into(),
+        code_bytes: 1_472_400,
+        packages: vec![
+            package("runtime", 1_000_000, &[("runtime.gcDrain", 41_200)]),
+            package(
+                "encoding/json",
+                187_392,
+                &[
+                    ("encoding/json.(*decodeState).literalStore", 25_300),
+                    ("encoding/json.Marshal", 900),
+                ],
+            ),
+            package("main", 2_150, &[("main.main", 1_024)]),
+        ],
+        data: vec![DataPart {
+            what: "other data".into(),
+            bytes: 857_983,
+        }],
+        changes: changes.then(|| AnatomyDiff {
+            code_delta: 189_000,
+            data_delta: 40_000,
+            packages: vec![
+                change("encoding/json", 0, 187_392, Change::New),
+                change("main", 2_150, 4_300, Change::Changed),
+                change("fmt", 90_400, 90_000, Change::Changed),
+            ],
+            functions: vec![change(
+                "encoding/json.(*decodeState).literalStore",
+                0,
+                25_300,
+                Change::New,
+            )],
+        }),
+    };
+    update(
+        app,
+        ev(Event::ModuleAnatomy {
+            job,
+            anatomy: Box::new(summary),
+        }),
+    );
+}
+
+#[test]
+fn the_packages_tab_has_bars_and_opens_a_package_on_enter() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp]);
+    a.focus = Pane::Module;
+    update(&mut a, code(KeyCode::Right));
+    assert_eq!(super::app::MODULE_TABS[a.module_tab], "Packages");
+    assert!(screen(&a, 200, 40).contains("reading the module's packages"));
+    anatomy(&mut a, 1, false);
+    let shown = screen(&a, 200, 40);
+    assert!(shown.contains("encoding/json"), "{shown}");
+    assert!(shown.contains("names from Go's pclntab"), "{shown}");
+    assert!(shown.contains('█'), "{shown}");
+    update(&mut a, code(KeyCode::Down));
+    assert_eq!(a.package_selected, 1);
+    update(&mut a, code(KeyCode::Enter));
+    assert!(a.package_open);
+    let shown = screen(&a, 200, 40);
+    assert!(shown.contains("‹ encoding/json"), "{shown}");
+    assert!(shown.contains("(*decodeState).literalStore"), "{shown}");
+    assert!(!shown.contains("runtime.gcDrain"), "{shown}");
+    // A new build keeps the open package open, at its new place.
+    anatomy(&mut a, 1, true);
+    assert!(a.package_open && a.package_selected == 1);
+    update(&mut a, code(KeyCode::Esc));
+    assert!(!a.package_open);
+    update(&mut a, code(KeyCode::Down));
+    update(&mut a, code(KeyCode::Down));
+    assert_eq!(
+        a.package_selected, 2,
+        "the cursor stops at the last package"
+    );
+}
+
+#[test]
+fn the_changes_tab_names_the_packages_and_functions_that_changed() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp]);
+    anatomy(&mut a, 1, false);
+    update(
+        &mut a,
+        ev(Event::ModuleReady {
+            job: 1,
+            module: module(2_600_000, Some(200_000)),
+        }),
+    );
+    anatomy(&mut a, 1, true);
+    a.focus = Pane::Module;
+    while super::app::MODULE_TABS[a.module_tab] != "Changes" {
+        update(&mut a, code(KeyCode::Right));
+    }
+    let shown = screen(&a, 200, 40);
+    assert!(shown.contains("+183 KiB  encoding/json (new)"), "{shown}");
+    assert!(shown.contains("+2.1 KiB  main"), "{shown}");
+    assert!(shown.contains("-400 B  fmt"), "{shown}");
+    assert!(
+        shown.contains("encoding/json.(*decodeState).literalStore (new)"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn snapshot_packages() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp, Mode::Aot]);
+    anatomy(&mut a, 1, false);
+    a.focus = Pane::Module;
+    update(&mut a, code(KeyCode::Right));
+    insta::assert_snapshot!(screen(&a, 120, 30));
+}
+
 /// The rows a Go-against-TinyGo comparison of job 1 reports: TinyGo's output differs.
 fn toolchains_compared(app: &mut App) {
     let row = |toolchain: &str, version: &str, target: &str, bytes, run| ToolchainRow {
@@ -381,6 +515,16 @@ fn toolchains_compared(app: &mut App) {
             bytes,
             code_bytes: bytes / 2,
             data_bytes: bytes / 4,
+            packages: vec![
+                PackageBytes {
+                    package: "runtime".into(),
+                    code_bytes: bytes / 4,
+                },
+                PackageBytes {
+                    package: "fmt".into(),
+                    code_bytes: bytes / 10,
+                },
+            ],
         },
         runs: vec![
             report(Mode::Interp, 23, run, Outcome::Exited { code: 0 }),
@@ -425,6 +569,9 @@ fn t_toggles_comparing_toolchains_and_the_tab_shows_both() {
     let shown = screen(&a, 120, 30);
     assert!(shown.contains("tinygo 0.33.0"), "{shown}");
     assert!(shown.contains("outputs differ at stdout line 2"), "{shown}");
+    let tall = screen(&a, 120, 50);
+    assert!(tall.contains("code by package"), "{tall}");
+    assert!(tall.contains("runtime"), "{tall}");
     assert_eq!(update(&mut a, key('t')), vec![Cmd::Restart]);
     assert!(!a.compare_toolchains && a.toolchains.is_none());
     assert!(screen(&a, 120, 30).contains("press t to also build"));

@@ -19,6 +19,7 @@ mod header;
 mod help;
 mod module;
 mod output;
+mod packages;
 mod timing;
 
 use ratatui::Frame;

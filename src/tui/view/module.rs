@@ -1,5 +1,5 @@
-//! The module: sections (size, %, bar), imports, exports, largest functions, what changed in
-//! size since the previous build, and the other toolchain's build beside this one.
+//! The module: sections (size, %, bar), packages, imports, exports, largest functions, what
+//! changed in size since the previous build, and the other toolchain's build beside this one.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -60,6 +60,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     };
     let width = body.width as usize;
+    if MODULE_TABS[app.module_tab] == "Packages" {
+        let (lines, skip) = super::packages::packages(app, width, body.height as usize);
+        frame.render_widget(
+            Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
+            body,
+        );
+        return;
+    }
     let lines: Vec<Line> = match MODULE_TABS[app.module_tab] {
         "Sections" => {
             let max = m.sections.iter().map(|s| s.size).max().unwrap_or(1) as f64;
@@ -135,6 +143,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 if lines.len() == 1 {
                     lines.push(Line::styled("no section changed size", dim));
                 }
+                lines.extend(super::packages::changes(app));
                 lines
             }
         },
@@ -221,6 +230,30 @@ fn toolchains(app: &App, dim: Style) -> Vec<Line<'static>> {
             format!("  {:<width$} {:?}", d.toolchain, what.right),
             yellow,
         ));
+    }
+    let sizes: Vec<&crate::compare::ModuleSize> = rows.iter().map(|r| &r.size).collect();
+    let packages = crate::compare::packages_side_by_side(&sizes, 10);
+    if rows.len() > 1 && !packages.is_empty() {
+        let mut head = format!("{:<24}", "code by package");
+        for row in rows {
+            head.push_str(&format!("{:>10}", row.toolchain));
+        }
+        lines.push(Line::styled(
+            head,
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+        for (package, bytes) in &packages {
+            let mut line = format!("  {package:<22.22}");
+            for b in bytes {
+                let cell = if *b == 0 {
+                    "—".to_string()
+                } else {
+                    human_bytes(*b)
+                };
+                line.push_str(&format!("{cell:>10}"));
+            }
+            lines.push(Line::raw(line));
+        }
     }
     lines
 }
