@@ -6,7 +6,8 @@
 //! The DWARF reader gets them as the `.debug_*` sections of a one-function module.
 
 use gowasm_inspect::{
-    anatomy::anatomy, frame_places, go_pclntab, inspect, inspect_headers, retained, triage::triage,
+    anatomy::anatomy, frame_places, go_pclntab, go_resume, inspect, inspect_headers, retained,
+    triage::triage,
 };
 
 pub fn check(bytes: &[u8]) {
@@ -36,7 +37,16 @@ pub fn check(bytes: &[u8]) {
     }
     let mut table = go_pclntab::MAGIC.to_vec();
     table.extend_from_slice(bytes);
-    let _ = go_pclntab::read(&table);
+    if let Ok(Some(t)) = go_pclntab::read(&table) {
+        for f in t.funcs.iter().take(64) {
+            for pc_b in 0..4 {
+                let _ = t.place(&table, f, pc_b);
+            }
+        }
+    }
+    for offset in (0..bytes.len() as u64).step_by(5).take(64) {
+        let _ = go_resume::pc_b_values(bytes, 0, bytes.len() as u64, offset);
+    }
     let module = with_debug_sections(bytes);
     let _ = anatomy(&module);
     let frames: Vec<(u32, Option<u64>)> = (0..module.len() as u64)

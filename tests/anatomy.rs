@@ -353,28 +353,34 @@ fn a_tinygo_trap_shows_the_file_and_line_of_the_panic_and_its_inlined_callers() 
 }
 
 #[test]
-fn a_go_trap_names_the_function_s_file_and_first_line() {
-    let src = "package main\n\nimport \"unsafe\"\n\n//go:noinline\nfunc poke(at uintptr) int {\n\treturn *(*int)(unsafe.Pointer(at))\n}\n\nfunc main() {\n\tprintln(poke(0xfffffff0))\n}\n";
+fn a_go_trap_shows_the_line_of_the_access_and_of_each_call() {
+    let src = "package main\n\nimport \"unsafe\"\n\n//go:noinline\nfunc poke(at uintptr) int {\n\tprintln(\"poking\", at)\n\treturn *(*int)(unsafe.Pointer(at))\n}\n\nfunc main() {\n\tprintln(\"start\")\n\tv := poke(0xfffffff0)\n\tprintln(v)\n}\n";
     let (dir, wasm) = build_go_program("poke", src);
-    let (frames, err) = trap_frames(&wasm, "baseline");
-    let poke = frames
-        .iter()
-        .find(|f| f["name"].as_str().is_some_and(|n| n.contains("poke")))
-        .unwrap_or_else(|| panic!("no poke frame: {frames:?} {err}"));
-    let place = &poke["places"][0];
-    assert_eq!(place["exact"], false, "{place}");
-    assert!(
-        place["file"].as_str().unwrap().ends_with(&format!(
-            "{}/main.go",
-            dir.path().file_name().unwrap().to_str().unwrap()
-        )),
-        "{place}"
-    );
-    assert_eq!(place["line"], 6, "{place}");
-    assert!(
-        err.contains("main.go:6 (where the function starts)"),
-        "{err}"
-    );
+    let main_go = dir.path().join("main.go");
+    let access = line_of(&main_go, "\treturn *(*int)");
+    let call = line_of(&main_go, "\tv := poke(");
+    for mode in ["baseline", "aot"] {
+        let (frames, err) = trap_frames(&wasm, mode);
+        let place_of = |name: &str| {
+            frames
+                .iter()
+                .find(|f| f["name"] == name)
+                .unwrap_or_else(|| panic!("no {name} frame: {frames:?} {err}"))["places"][0]
+                .clone()
+        };
+        let poke = place_of("main.poke");
+        assert!(
+            poke["file"].as_str().unwrap().ends_with("/main.go"),
+            "{poke}"
+        );
+        assert_eq!(poke["line"], access, "{mode}: {poke}");
+        assert_eq!(poke["exact"], true, "{poke}");
+        let main = place_of("main.main");
+        assert_eq!(main["line"], call, "{mode}: {main}");
+        assert_eq!(main["exact"], true, "{main}");
+        let at = format!("main.go:{access}");
+        assert!(err.contains(&at), "{mode}: {err}");
+    }
 }
 
 #[test]

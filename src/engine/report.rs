@@ -185,6 +185,11 @@ impl Trap {
                 };
                 if p.exact {
                     s.push_str(&format!("\n         at {}{line}{function}", p.file));
+                } else if let Some(last) = p.last_line {
+                    s.push_str(&format!(
+                        "\n         at {}{line}–{last}{function} (Go's line table narrows it to these)",
+                        p.file
+                    ));
                 } else {
                     s.push_str(&format!(
                         "\n         in {}{line} (where the function starts)",

@@ -192,15 +192,10 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
         return Err(InspectError::NotWasm);
     }
     let scan = Scan::read(bytes)?;
-    let (base, table) = scan
-        .memory_image()
-        .map(|(base, image)| (base, go_pclntab::read(&image).ok().flatten()))
-        .unwrap_or_default();
-    let table = table.filter(|t| {
-        t.funcs
-            .iter()
-            .all(|f| (f.defined_index as usize) < scan.bodies.len())
-    });
+    let (base, table) = match go_table(&scan) {
+        Some((base, _, table)) => (base, Some(table)),
+        None => (0, None),
+    };
     let mut functions: Vec<FunctionInfo> = scan
         .bodies
         .iter()
@@ -284,6 +279,18 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
             .map(|t| base + t.offset..base + t.offset + t.bytes),
         note,
     })
+}
+
+/// Go's pclntab, if the module's data has one that fits its functions: the memory image's base
+/// address, the image (the table's `offset` is into it) and the table.
+pub(crate) fn go_table(scan: &Scan<'_>) -> Option<(u64, Vec<u8>, go_pclntab::GoTable)> {
+    let (base, image) = scan.memory_image()?;
+    let table = go_pclntab::read(&image).ok().flatten()?;
+    table
+        .funcs
+        .iter()
+        .all(|f| (f.defined_index as usize) < scan.bodies.len())
+        .then_some((base, image, table))
 }
 
 /// The parts of a module the anatomy needs, in one pass.

@@ -3,20 +3,28 @@
 //! With DWARF (TinyGo), the exact file and line of the instruction, inlined calls included; where
 //! DWARF has no line for it (optimised code merged from several lines gets line 0), the line of
 //! the function's first code.
-//! With Go's pclntab, the function's file and the line it starts at: Go's line tables are keyed
-//! by resume point (the value of `PC_B`), which the code offset of a trap does not give.
+//! With Go's pclntab, from the `PC_B` values the code offset has (`go_resume`): a caller's line is
+//! exact (a call has its region's last value); the trapping instruction's is one of its region's
+//! lines, exact when they are all the same line, else the range. Where the function has no
+//! dispatch, the line the function starts at.
 
 use serde::{Deserialize, Serialize};
 
-use super::{anatomy, dwarf};
+use std::collections::HashMap;
+
+use super::go_pclntab::GoFunc;
+use super::{anatomy, dwarf, go_resume};
 
 /// A frame's place in the source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FramePlace {
     pub file: String,
     pub line: Option<u32>,
-    /// The line is the instruction's own; otherwise it is the line the function starts at.
+    /// The line is the instruction's own; otherwise it is one of `line..=last_line`, or without
+    /// `last_line` the line the function starts at.
     pub exact: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_line: Option<u32>,
     /// The Go function, as DWARF names it: the callee, for code inlined into the frame's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
@@ -42,6 +50,7 @@ pub fn locate(bytes: &[u8], frames: &[(u32, Option<u64>)]) -> Vec<Vec<FramePlace
                         file: p.file,
                         line: p.line,
                         exact: true,
+                        last_line: None,
                         function: p.function,
                     })
                     .collect();
@@ -57,6 +66,7 @@ pub fn locate(bytes: &[u8], frames: &[(u32, Option<u64>)]) -> Vec<Vec<FramePlace
                         file: p.file,
                         line: p.line,
                         exact: false,
+                        last_line: None,
                         function: p.function,
                     })
                     .into_iter()
@@ -64,25 +74,51 @@ pub fn locate(bytes: &[u8], frames: &[(u32, Option<u64>)]) -> Vec<Vec<FramePlace
             })
             .collect();
     }
-    let Ok(a) = anatomy::anatomy(bytes) else {
+    let Some((_, image, table)) = anatomy::go_table(&scan) else {
         return none();
     };
+    let by_index: HashMap<u32, &GoFunc> =
+        table.funcs.iter().map(|f| (f.defined_index, f)).collect();
     frames
         .iter()
-        .map(|&(index, _)| {
-            let f = index
-                .checked_sub(scan.imported)
-                .and_then(|k| a.functions.get(k as usize));
-            f.and_then(|f| {
+        .enumerate()
+        .map(|(i, &(index, offset))| {
+            let go_place = || -> Option<FramePlace> {
+                let k = index.checked_sub(scan.imported)?;
+                let f = by_index.get(&k)?;
+                let &(start, size) = scan.bodies.get(k as usize)?;
+                let values =
+                    offset.and_then(|o| go_resume::pc_b_values(bytes, start, start + size, o));
+                let function = Some(f.name.clone());
+                let Some(values) = values else {
+                    return Some(FramePlace {
+                        file: f.file.clone()?,
+                        line: f.line,
+                        exact: false,
+                        last_line: None,
+                        function,
+                    });
+                };
+                // A caller stands at its call, its region's last value.
+                let pcs = if i > 0 {
+                    *values.end()..=*values.end()
+                } else {
+                    *values.start()..=(*values.end()).min(values.start() + 4096)
+                };
+                let places: Vec<(String, u32)> =
+                    pcs.filter_map(|pc| table.place(&image, f, pc)).collect();
+                let (file, first) = places.first()?.clone();
+                let lines = places.iter().filter(|(f, _)| *f == file).map(|p| p.1);
+                let (low, high) = (lines.clone().min()?, lines.max()?);
                 Some(FramePlace {
-                    file: f.file.clone()?,
-                    line: f.line,
-                    exact: false,
-                    function: Some(f.name.clone()),
+                    file,
+                    line: Some(if low == high { low } else { first.min(low) }),
+                    exact: low == high,
+                    last_line: (low != high).then_some(high),
+                    function,
                 })
-            })
-            .into_iter()
-            .collect()
+            };
+            go_place().into_iter().collect()
         })
         .collect()
 }

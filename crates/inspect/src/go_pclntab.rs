@@ -22,6 +22,16 @@ pub struct GoFunc {
     pub file: Option<String>,
     /// The line of the `func` declaration.
     pub line: Option<u32>,
+    /// Where its file and line tables are, for [`GoTable::place`].
+    tables: FuncTables,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct FuncTables {
+    entry: u64,
+    pcfile: u32,
+    pcln: u32,
+    cu_index: u32,
 }
 
 /// What was read from the table.
@@ -32,6 +42,39 @@ pub struct GoTable {
     pub offset: u64,
     /// The table's own size in memory: names, files, line and stack tables.
     pub bytes: u64,
+    header: Header,
+}
+
+/// Offsets (from the table's start) of the parts the line lookups read.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Header {
+    cu: usize,
+    filetab: usize,
+    pctab: usize,
+}
+
+impl GoTable {
+    /// The file and line of the code at block `pc_b` of `f` (what Go's runtime reads for a PC of
+    /// `f`'s entry + `pc_b`). `memory` is what [`read`] read the table from.
+    pub fn place(&self, memory: &[u8], f: &GoFunc, pc_b: u32) -> Option<(String, u32)> {
+        let t = Table {
+            bytes: memory.get(usize::try_from(self.offset).ok()?..)?,
+        };
+        let h = self.header;
+        let target = f.tables.entry + u64::from(pc_b);
+        let at = |table: u32| h.pctab.saturating_add(table as usize);
+        let fileno = pc_value(&t, at(f.tables.pcfile), f.tables.entry, target).ok()??;
+        let line = pc_value(&t, at(f.tables.pcln), f.tables.entry, target).ok()??;
+        let fileno = usize::try_from(fileno).ok()?;
+        let off = t
+            .u32(h.cu.saturating_add(4 * (f.tables.cu_index as usize + fileno)))
+            .ok()?;
+        if off == u32::MAX {
+            return None;
+        }
+        let file = t.cstr(h.filetab.saturating_add(off as usize)).ok()?;
+        Some((file, u32::try_from(line).ok().filter(|&l| l > 0)?))
+    }
 }
 
 /// Reads the pclntab from `memory`, the module's initial memory from `base` on. `Ok(None)`
@@ -92,12 +135,19 @@ pub fn read(memory: &[u8]) -> Result<Option<GoTable>, String> {
             name: t.cstr(funcname.saturating_add(name_off))?,
             file,
             line: (start_line > 0 && start_line < i32::MAX as u32).then_some(start_line),
+            tables: FuncTables {
+                entry: pc,
+                pcfile: pcfile as u32,
+                pcln: field(24)?,
+                cu_index: cu_index as u32,
+            },
         });
     }
     Ok(Some(GoTable {
         funcs,
         offset: at as u64,
         bytes: end.min(t.bytes.len()) as u64,
+        header: Header { cu, filetab, pctab },
     }))
 }
 
@@ -159,6 +209,27 @@ fn first_value(t: &Table<'_>, at: usize) -> Result<Option<i32>, String> {
     Ok(Some(step.wrapping_sub(1)))
 }
 
+/// The value a pc-value table gives `target` (Go's `runtime.pcvalue`): from -1 at `entry`, each
+/// step a zig-zag value delta and a PC delta (quantum 1); `None` past the table's end.
+fn pc_value(t: &Table<'_>, at: usize, entry: u64, target: u64) -> Result<Option<i32>, String> {
+    let (mut at, mut pc, mut value) = (at, entry, -1i32);
+    for step in 0.. {
+        let delta = t.uvarint(&mut at)?;
+        if delta == 0 && step > 0 {
+            return Ok(None);
+        }
+        value = value.wrapping_add(((delta >> 1) as i32) ^ -((delta & 1) as i32));
+        pc = pc.saturating_add(u64::from(t.uvarint(&mut at)?));
+        if target < pc {
+            return Ok(Some(value));
+        }
+        if step > 1 << 20 {
+            break;
+        }
+    }
+    Err("a value table without end".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +246,14 @@ mod tests {
         assert!(first_value(&t, 5).is_err(), "past the end");
         let mut at = 1;
         assert_eq!(t.uvarint(&mut at), Ok(0x80));
+        // From -1: +11 for pcs [0, 3), then -2 for [3, 5), then the end.
+        let t = Table {
+            bytes: &[22, 3, 3, 2, 0],
+        };
+        assert_eq!(pc_value(&t, 0, 0, 0), Ok(Some(10)));
+        assert_eq!(pc_value(&t, 0, 0, 2), Ok(Some(10)));
+        assert_eq!(pc_value(&t, 0, 0, 3), Ok(Some(8)));
+        assert_eq!(pc_value(&t, 0, 0, 5), Ok(None));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod call_graph;
 pub mod dwarf;
 pub mod frame_places;
 pub mod go_pclntab;
+pub mod go_resume;
 pub mod js_abi;
 pub mod retained;
 pub mod triage;
