@@ -267,12 +267,12 @@ fn render_anatomy(
             let _ = writeln!(s, "  … {} more files (--top N)", all.len() - top.max(1));
         }
     }
-    let data: Vec<String> = a
-        .data
-        .iter()
-        .map(|d| format!("{} {}", human_bytes(d.bytes), d.what))
-        .collect();
-    let _ = writeln!(s, "\ndata: {}", data.join("; "));
+    let total: u64 = a.data.iter().map(|d| d.bytes).sum();
+    let _ = writeln!(s, "\n{:>10} {:>7}  DATA", "BYTES", "%");
+    for d in &a.data {
+        let share = d.bytes as f64 * 100.0 / total.max(1) as f64;
+        let _ = writeln!(s, "{:>10} {share:>6.2}%  {}", human_bytes(d.bytes), d.what);
+    }
     s
 }
 

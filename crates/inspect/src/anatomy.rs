@@ -192,9 +192,9 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
         return Err(InspectError::NotWasm);
     }
     let scan = Scan::read(bytes)?;
-    let (base, table) = match go_table(&scan) {
-        Some((base, _, table)) => (base, Some(table)),
-        None => (0, None),
+    let (base, image, table) = match go_table(&scan) {
+        Some((base, image, table)) => (base, image, Some(table)),
+        None => (0, vec![], None),
     };
     let mut functions: Vec<FunctionInfo> = scan
         .bodies
@@ -254,20 +254,29 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
         f.package = package_of(&f.name).to_string();
     }
     let mut data = Vec::new();
-    // The segments' bytes within the table's span (the gaps between segments are zeros that
-    // are not in the file).
-    let pclntab = table.as_ref().map_or(0, |t| {
-        scan.bytes_within(base + t.offset, base + t.offset + t.bytes)
-    });
-    if pclntab > 0 {
-        data.push(DataPart {
-            what: "pclntab (Go's function names, files and line tables)".into(),
-            bytes: pclntab,
-        });
+    // The segments' bytes within each span (the gaps between segments are zeros that are not
+    // in the file).
+    if let Some(t) = &table {
+        let at = base + t.offset;
+        let mut spans = vec![(
+            "pclntab: Go's function names, files and line tables",
+            at..at + t.bytes,
+        )];
+        spans.extend(go_pclntab::module_data_spans(&image, base, at));
+        for (what, span) in spans {
+            let bytes = scan.bytes_within(span.start, span.end);
+            if bytes > 0 {
+                data.push(DataPart {
+                    what: what.into(),
+                    bytes,
+                });
+            }
+        }
     }
+    let attributed: u64 = data.iter().map(|d| d.bytes).sum();
     data.push(DataPart {
         what: "other data".into(),
-        bytes: scan.data_bytes.saturating_sub(pclntab),
+        bytes: scan.data_bytes.saturating_sub(attributed),
     });
     Ok(Anatomy {
         names_from,

@@ -151,6 +151,60 @@ pub fn read(memory: &[u8]) -> Result<Option<GoTable>, String> {
     }))
 }
 
+/// Parts of a Go module's memory that `runtime.firstmoduledata` marks out, as labelled address
+/// ranges: read-only data (`types`..`etypes`: type descriptors, with the strings and function
+/// metadata the wasm linker lays out among them) and initialised globals. `image` holds memory
+/// from `base` on; `pclntab` is the table's address (moduledata's first field points to it).
+/// Empty when no such record is found or its ranges are not sane.
+pub fn module_data_spans(
+    image: &[u8],
+    base: u64,
+    pclntab: u64,
+) -> Vec<(&'static str, std::ops::Range<u64>)> {
+    /// Word indexes in Go 1.20–1.23's `moduledata`, after `pcHeader` and six slices.
+    const NOPTRDATA: usize = 24;
+    const DATA: usize = 26;
+    const TYPES: usize = 37;
+    let needle = pclntab.to_le_bytes();
+    let end = base + image.len() as u64;
+    let mut at = 0;
+    while let Some(k) = image.get(at..).and_then(|rest| find(rest, &needle)) {
+        let here = at + k;
+        at = here + 1;
+        if (base + here as u64) % 8 != 0 {
+            continue;
+        }
+        let word = |i: usize| -> Option<u64> {
+            let b = image.get(here + 8 * i..here + 8 * i + 8)?;
+            Some(u64::from_le_bytes(b.try_into().ok()?))
+        };
+        let span = |i: usize| -> Option<std::ops::Range<u64>> {
+            let (from, to) = (word(i)?, word(i + 1)?);
+            // Zeros at the end of a range are not in the image: only its start must be.
+            (from <= to && from <= end && to - from <= 1 << 28).then_some(from..to)
+        };
+        let (Some(types), Some(noptr), Some(data)) = (span(TYPES), span(NOPTRDATA), span(DATA))
+        else {
+            continue;
+        };
+        let spans = vec![
+            ("read-only data: types, strings, function metadata", types),
+            ("initialised globals without pointers", noptr),
+            ("initialised globals with pointers", data),
+        ];
+        let disjoint = spans.iter().enumerate().all(|(i, a)| {
+            !a.1.contains(&pclntab)
+                && spans[i + 1..]
+                    .iter()
+                    .all(|b| a.1.end <= b.1.start || b.1.end <= a.1.start)
+        });
+        if disjoint {
+            return spans;
+        }
+    }
+    vec![]
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }

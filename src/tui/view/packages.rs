@@ -75,12 +75,13 @@ pub fn packages(app: &App, width: usize, height: usize) -> (Vec<Line<'static>>, 
             ),
         ]));
     }
-    let data: Vec<String> = a
-        .data
-        .iter()
-        .map(|d| format!("{} {}", d.what, human_bytes(d.bytes)))
-        .collect();
-    lines.push(Line::styled(format!("data: {}", data.join(" · ")), dim));
+    lines.push(Line::styled("data", dim));
+    for d in &a.data {
+        lines.push(Line::styled(
+            format!("{:>10}  {}", human_bytes(d.bytes), d.what),
+            dim,
+        ));
+    }
     // The cursor's line (after the heading) stays on screen.
     let cursor = app.package_selected + 1;
     let skip = cursor.saturating_sub(height.saturating_sub(2));
