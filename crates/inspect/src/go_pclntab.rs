@@ -171,7 +171,7 @@ pub fn module_data_spans(
     while let Some(k) = image.get(at..).and_then(|rest| find(rest, &needle)) {
         let here = at + k;
         at = here + 1;
-        if (base + here as u64) % 8 != 0 {
+        if !(base + here as u64).is_multiple_of(8) {
             continue;
         }
         let word = |i: usize| -> Option<u64> {
