@@ -199,6 +199,31 @@ fn render_diff(
     s
 }
 
+/// Rows of (code bytes, share, functions, name) under `heading`, the first `top` of them.
+fn share_table(
+    s: &mut String,
+    heading: &str,
+    rows: &[(u64, f64, u32, String)],
+    top: usize,
+    plural: &str,
+    empty: Option<&str>,
+) {
+    let _ = writeln!(s, "\n{:>10} {:>7} {:>6}  {heading}", "CODE", "%", "FUNCS");
+    if let (true, Some(empty)) = (rows.is_empty(), empty) {
+        let _ = writeln!(s, "  {empty}");
+    }
+    for (bytes, percent, functions, name) in rows.iter().take(top.max(1)) {
+        let _ = writeln!(
+            s,
+            "{:>10} {percent:>6.2}% {functions:>6}  {name}",
+            human_bytes(*bytes)
+        );
+    }
+    if rows.len() > top.max(1) {
+        let _ = writeln!(s, "  … {} more {plural} (--top N)", rows.len() - top.max(1));
+    }
+}
+
 /// `anatomy` in `inspect --json`: every function, and the largest packages and files.
 fn anatomy_json(a: &inspect::anatomy::Anatomy, top: usize) -> serde_json::Value {
     let mut doc = serde_json::to_value(a).expect("serializable");
@@ -231,41 +256,21 @@ fn render_anatomy(
         let _ = writeln!(s, "note: {note}");
     }
     if packages {
-        let all = a.packages();
-        let _ = writeln!(s, "\n{:>10} {:>7} {:>6}  PACKAGE", "CODE", "%", "FUNCS");
-        for p in all.iter().take(top.max(1)) {
-            let _ = writeln!(
-                s,
-                "{:>10} {:>6.2}% {:>6}  {}",
-                human_bytes(p.code_bytes),
-                p.percent,
-                p.functions,
-                p.package
-            );
-        }
-        if all.len() > top.max(1) {
-            let _ = writeln!(s, "  … {} more packages (--top N)", all.len() - top.max(1));
-        }
+        let rows: Vec<_> = a
+            .packages()
+            .into_iter()
+            .map(|p| (p.code_bytes, p.percent, p.functions, p.package))
+            .collect();
+        share_table(&mut s, "PACKAGE", &rows, top, "packages", None);
     }
     if files {
-        let all = a.files();
-        let _ = writeln!(s, "\n{:>10} {:>7} {:>6}  FILE", "CODE", "%", "FUNCS");
-        if all.is_empty() {
-            let _ = writeln!(s, "  (the module does not say which file a function is in)");
-        }
-        for f in all.iter().take(top.max(1)) {
-            let _ = writeln!(
-                s,
-                "{:>10} {:>6.2}% {:>6}  {}",
-                human_bytes(f.code_bytes),
-                f.percent,
-                f.functions,
-                f.file
-            );
-        }
-        if all.len() > top.max(1) {
-            let _ = writeln!(s, "  … {} more files (--top N)", all.len() - top.max(1));
-        }
+        let rows: Vec<_> = a
+            .files()
+            .into_iter()
+            .map(|f| (f.code_bytes, f.percent, f.functions, f.file))
+            .collect();
+        let empty = "(the module does not say which file a function is in)";
+        share_table(&mut s, "FILE", &rows, top, "files", Some(empty));
     }
     let total: u64 = a.data.iter().map(|d| d.bytes).sum();
     let _ = writeln!(s, "\n{:>10} {:>7}  DATA", "BYTES", "%");

@@ -36,42 +36,45 @@ fn table_note(r: &Retention) -> Option<&'static str> {
 /// The packages and functions that retain most, as two tables.
 pub fn render(r: &Retention, top: usize) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "\n  RETAINED       OWN       %  PACKAGE (what would go if nothing used it)"
-    );
-    for p in r.packages.iter().take(top.max(1)) {
-        let _ = writeln!(
-            s,
-            "{:>10}{:>10} {:>6.2}%  {}",
-            human_bytes(p.retained),
-            human_bytes(p.shallow),
-            p.percent,
-            p.package
-        );
-    }
-    if r.packages.len() > top.max(1) {
-        let _ = writeln!(
-            s,
-            "  … {} more packages (--top N)",
-            r.packages.len() - top.max(1)
-        );
-    }
-    let _ = writeln!(s, "\n  RETAINED       OWN       %  FUNCTION");
-    for f in r.functions.iter().take(top.max(1)) {
-        let _ = writeln!(
-            s,
-            "{:>10}{:>10} {:>6.2}%  {}",
-            human_bytes(f.retained),
-            human_bytes(f.shallow),
-            f.percent,
-            f.name
-        );
-    }
+    let packages: Vec<_> = r
+        .packages
+        .iter()
+        .map(|p| (p.retained, p.shallow, p.percent, p.package.as_str()))
+        .collect();
+    let functions: Vec<_> = r
+        .functions
+        .iter()
+        .map(|f| (f.retained, f.shallow, f.percent, f.name.as_str()))
+        .collect();
+    let heading = "PACKAGE (what would go if nothing used it)";
+    retained_table(&mut s, heading, &packages, top, "packages");
+    retained_table(&mut s, "FUNCTION", &functions, top, "functions");
     if let Some(note) = table_note(r) {
         let _ = writeln!(s, "\nnote: {note}");
     }
     s
+}
+
+/// Rows of (retained, own, share, name) under `heading`, the first `top` of them.
+fn retained_table(
+    s: &mut String,
+    heading: &str,
+    rows: &[(u64, u64, f64, &str)],
+    top: usize,
+    plural: &str,
+) {
+    let _ = writeln!(s, "\n  RETAINED       OWN       %  {heading}");
+    for (retained, own, percent, name) in rows.iter().take(top.max(1)) {
+        let _ = writeln!(
+            s,
+            "{:>10}{:>10} {percent:>6.2}%  {name}",
+            human_bytes(*retained),
+            human_bytes(*own)
+        );
+    }
+    if rows.len() > top.max(1) {
+        let _ = writeln!(s, "  … {} more {plural} (--top N)", rows.len() - top.max(1));
+    }
 }
 
 /// `--path NAME` as text: for each function it means, the chain from a root.
