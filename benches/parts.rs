@@ -6,6 +6,7 @@
 //! - `aot cache load`: engine set-up plus loading the cached artifact of a real Go module
 //!   (memory map, checksum, wasmer's deserialization), i.e. aot's compile phase on a hit;
 //! - `instantiate`: each mode's instantiate phase on a real Go module, as the engine times it;
+//! - `lines`: guest output split into lines (headless and the TUI), 1 MiB of 5-byte lines;
 //! - `output frames`: guest output through the worker's frame writer and a real pipe, in
 //!   64-byte writes (one per line, like `fmt.Println`) and 64 KiB writes (like a `bufio.Writer`);
 //! - `tui frame`: one full-screen (200×60) frame of the workbench holding a real module and a
@@ -203,6 +204,25 @@ fn benches(c: &mut Criterion) {
             })
         });
     }
+    group.finish();
+
+    let mut group = c.benchmark_group("lines");
+    let short_lines: Vec<u8> = b"abcd\n"
+        .repeat(1 << 18)
+        .into_iter()
+        .take(1 << 20)
+        .collect();
+    group.throughput(Throughput::Bytes(short_lines.len() as u64));
+    group.bench_function("1 MiB of 5-byte lines, 64 KiB chunks", |b| {
+        b.iter(|| {
+            let mut s = gowasm::lines::LineSplitter::default();
+            let mut n = 0;
+            for chunk in short_lines.chunks(64 << 10) {
+                n += s.push(0u8, black_box(chunk)).len();
+            }
+            n
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("output frames");

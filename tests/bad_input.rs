@@ -160,3 +160,42 @@ fn build_never_overwrites_a_file_that_is_not_wasm() {
     assert_one_line_error(&run(c), "not a wasm file");
     assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
 }
+
+/// Builds that fail with no `file:line:col` message: what Go printed is what the user sees
+/// (`gowasm build`, and the workbench's Diagnostics pane from the same `log`).
+#[test]
+fn builds_that_fail_without_a_located_message_keep_go_s_own_words() {
+    let linker = common::go_program(
+        "linkfail",
+        "package main\n\nimport _ \"unsafe\"\n\n//go:linkname f runtime.gcenable\nfunc f() {}\n\nfunc main() { f() }\n",
+    );
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("go.mod"), "module empty\n\ngo 1.21\n").unwrap();
+    let broken = common::go_program("broken", "package main\n\nfunc main() {}\n");
+    std::fs::write(
+        broken.path().join("go.mod"),
+        "module broken\n\ngo 1.21\nbogus directive\n",
+    )
+    .unwrap();
+    for (dir, words) in [
+        (
+            linker.path(),
+            "duplicated definition of symbol runtime.gcenable",
+        ),
+        (empty.path(), "no Go files"),
+        (broken.path(), "unknown directive"),
+    ] {
+        let mut c = gowasm();
+        c.args(["build", "--toolchain", "go", "--json"]).arg(dir);
+        let out = run(c);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        let doc: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+        assert_eq!(doc["success"], false, "{doc}");
+        assert!(doc["log"].as_str().unwrap().contains(words), "{doc}");
+        let mut c = gowasm();
+        c.args(["build", "--toolchain", "go"]).arg(dir);
+        let out = run(c);
+        assert!(stderr(&out).contains(words), "{}", stderr(&out));
+    }
+}

@@ -86,3 +86,104 @@ fn go_test_runs_a_package_under_gowasm_and_finds_testdata() {
         "host env must not leak into the guest"
     );
 }
+
+/// The package above, with its testdata.
+fn wordcount_package() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module wordcount\n\ngo 1.21\n").unwrap();
+    std::fs::write(dir.path().join("wordcount_test.go"), PKG_TEST).unwrap();
+    std::fs::create_dir(dir.path().join("testdata")).unwrap();
+    std::fs::write(
+        dir.path().join("testdata/input.txt"),
+        "four words in here\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn install_exec_lets_plain_go_test_and_go_run_use_gowasm_from_path() {
+    let bin = tempfile::tempdir().unwrap();
+    let mut c = gowasm();
+    c.arg("install-exec").arg(bin.path());
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for name in ["go_wasip1_wasm_exec", "go_js_wasm_exec"] {
+        let link = bin.path().join(name);
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    }
+    // Again: the links are replaced, not refused.
+    let mut c = gowasm();
+    c.arg("install-exec").arg(bin.path());
+    assert_eq!(code(&run(c)), 0);
+
+    let go_dir = go().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}:/usr/bin:/bin",
+        bin.path().display(),
+        go_dir.display()
+    );
+    let pkg = wordcount_package();
+    for goos in ["wasip1", "js"] {
+        let out = Command::new(go())
+            .args(["test", "-count=1", "-v", "."])
+            .current_dir(pkg.path())
+            .env("PATH", &path)
+            .env("GOOS", goos)
+            .env("GOARCH", "wasm")
+            .env("GOWASM_CACHE_DIR", shared_cache())
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{goos}: {text}");
+        assert!(
+            text.contains("--- PASS: TestCountsTestdata"),
+            "{goos}: {text}"
+        );
+        assert!(
+            !text.contains("gowasm:"),
+            "the wrapper adds nothing: {text}"
+        );
+    }
+
+    // go run, with the guest's arguments, and a flag for gowasm from the environment.
+    let hello = sample("hello");
+    let out = Command::new(go())
+        .args(["run", ".", "first", "second"])
+        .current_dir(&hello)
+        .env("PATH", &path)
+        .env("GOOS", "wasip1")
+        .env("GOARCH", "wasm")
+        .env("GOWASM_CACHE_DIR", shared_cache())
+        .env("GOWASM_EXEC_FLAGS", "--mode interp")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("arg 2: second"), "{text}");
+
+    // A file of the user's is never replaced.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("go_js_wasm_exec"), "#!/bin/sh\n").unwrap();
+    let mut c = gowasm();
+    c.arg("install-exec").arg(other.path());
+    let out = run(c);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("not a link"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(other.path().join("go_js_wasm_exec")).unwrap(),
+        "#!/bin/sh\n"
+    );
+    assert!(
+        !other.path().join("go_wasip1_wasm_exec").exists(),
+        "nothing is written unless all of it can be"
+    );
+}

@@ -341,3 +341,37 @@ fn a_table_bomb_is_refused_in_every_mode() {
 fn a_grow_retried_300_000_times_does_not_exhaust_the_host_stack() {
     exits_cleanly_in_every_mode("grow_retry");
 }
+
+/// As `wasmtime run`: everything after the module is the guest's, `--` or not; gowasm's own
+/// options go before the module.
+#[test]
+fn arguments_after_the_module_are_the_guest_s_without_a_double_dash() {
+    let hello = sample("hello");
+    let (_dir, wasm) = {
+        let dir = tempfile::tempdir().unwrap();
+        let wasm = build_wasm(&hello, dir.path());
+        (dir, wasm)
+    };
+    for args in [
+        vec!["fib", "--mode", "-x"],
+        vec!["--", "fib", "--mode", "-x"],
+    ] {
+        let mut c = gowasm();
+        c.args(["run", "-q", "--mode", "interp"])
+            .arg(&wasm)
+            .args(&args);
+        let out = run(c);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains("arg 1: fib"), "{args:?}: {text}");
+        assert!(text.contains("arg 2: --mode"), "{args:?}: {text}");
+        assert!(text.contains("arg 3: -x"), "{args:?}: {text}");
+    }
+    // `go test -exec "gowasm run --dir /::/ --"`: the module itself after `--`.
+    let mut c = gowasm();
+    c.args(["run", "-q", "--mode", "interp", "--"])
+        .arg(&wasm)
+        .arg("y");
+    let out = run(c);
+    assert!(stdout(&out).contains("arg 1: y"), "{}", stderr(&out));
+}

@@ -158,9 +158,20 @@ fn the_workbench_shows_new_output_after_an_edit_and_quits_at_once() {
     t.wait_for("undefined: undefinedThing", Duration::from_secs(90));
     t.wait_for("stale", Duration::from_secs(10));
 
+    // A broken go.mod has no file:line:col message to parse: the build's log shows instead.
+    let go_mod = dir.join("go.mod");
+    let module = std::fs::read_to_string(&go_mod).unwrap();
+    std::fs::write(&go_mod, format!("{module}\nbogus directive\n")).unwrap();
+    t.wait_for("unknown directive", Duration::from_secs(90));
+    std::fs::write(&go_mod, module).unwrap();
+    std::fs::write(&main, &text).unwrap();
+    t.wait_for("Hello from Go on wasip1/wasm!", Duration::from_secs(90));
+
     t.keys("?");
     t.wait_for("Keys", Duration::from_secs(10));
     t.keys("Escape");
+    // An Escape and a `q` that reach the terminal together read as Alt-q.
+    std::thread::sleep(Duration::from_millis(300));
     quit(&t);
 }
 

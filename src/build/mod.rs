@@ -85,16 +85,22 @@ pub enum BuildError {
 }
 
 /// Where a project's module goes by default:
-/// `<cache>/gowasm/build/<name>-<hash of its path>/<compiler>/<name>.wasm`, one folder per
-/// compiler, so comparing toolchains keeps both modules.
-pub fn default_output(dir: &Path, cache_root: &Path, compiler: Compiler) -> PathBuf {
+/// `<cache>/gowasm/build/<name>-<hash of its path>/<compiler>/<name>.wasm` for the compiler's
+/// default target, `…/<compiler>-<target>/…` for another: one folder per compiler and target,
+/// so comparing toolchains keeps both modules, and two builds of one project for different
+/// targets (the workbench's, an image's) never write over each other.
+pub fn default_output(dir: &Path, cache_root: &Path, compiler: Compiler, target: &str) -> PathBuf {
     let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let name = project_name(&abs);
     let hash = crate::hash::hex_digest(abs.to_string_lossy().as_bytes());
     cache_root
         .join("build")
         .join(format!("{name}-{}", &hash[..12]))
-        .join(compiler.name())
+        .join(if target == default_target(compiler) {
+            compiler.name().to_string()
+        } else {
+            format!("{}-{target}", compiler.name())
+        })
         .join(format!("{name}.wasm"))
 }
 
@@ -139,7 +145,7 @@ pub fn prepare(req: &BuildRequest, cache_root: &Path) -> Result<PreparedBuild, B
     let target = resolve_target(toolchain.compiler, req.target.as_deref())?;
     let output = match &req.output {
         Some(o) => std::path::absolute(o).unwrap_or_else(|_| o.clone()),
-        None => default_output(&dir, cache_root, toolchain.compiler),
+        None => default_output(&dir, cache_root, toolchain.compiler, &target),
     };
     // The compilers replace the output only when they succeed, so a failed build keeps the last
     // good module; but never let them overwrite a file that is not a module.
@@ -246,15 +252,20 @@ fn is_wasm_file(path: &Path) -> bool {
         .is_ok_and(|_| &magic == b"\0asm")
 }
 
+/// The target a compiler builds for when none is given.
+pub fn default_target(compiler: Compiler) -> &'static str {
+    match compiler {
+        Compiler::Go => "wasip1",
+        Compiler::TinyGo => "wasm",
+    }
+}
+
 fn resolve_target(compiler: Compiler, target: Option<&str>) -> Result<String, BuildError> {
-    let (default, supported): (&str, &[&str]) = match compiler {
-        Compiler::Go => ("wasip1", &["wasip1", "js"]),
-        Compiler::TinyGo => (
-            "wasm",
-            &["wasm", "wasip1", "wasi", "wasip2", "wasm-unknown"],
-        ),
+    let supported: &[&str] = match compiler {
+        Compiler::Go => &["wasip1", "js"],
+        Compiler::TinyGo => &["wasm", "wasip1", "wasi", "wasip2", "wasm-unknown"],
     };
-    let target = target.unwrap_or(default);
+    let target = target.unwrap_or(default_target(compiler));
     if target == "wasip2" {
         return Err(BuildError::Wasip2);
     }

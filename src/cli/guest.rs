@@ -16,7 +16,7 @@ pub struct GuestOptions {
     #[arg(long = "dir-ro", value_name = "HOST[::GUEST]")]
     pub dirs_ro: Vec<DirMapping>,
     /// Set an environment variable for the guest (nothing is inherited otherwise)
-    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = parse_env)]
+    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = crate::engine::parse_env_pair)]
     pub env: Vec<(String, String)>,
     /// Pass the whole host environment to the guest
     #[arg(long)]
@@ -41,13 +41,6 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
             Ok(Duration::from_secs_f64(secs))
         }
         _ => Err(format!("{s:?}: expected a number of seconds, more than 0")),
-    }
-}
-
-fn parse_env(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(format!("{s:?}: expected K=V")),
     }
 }
 

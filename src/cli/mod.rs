@@ -4,6 +4,7 @@ mod bench;
 mod build;
 mod capture;
 mod format;
+mod go_exec;
 mod guest;
 mod image;
 mod inspect;
@@ -59,6 +60,9 @@ pub enum Command {
     Image(image::ImageArgs),
     /// Rebuild and rerun a Go project (or rerun a .wasm file) on every change
     Watch(watch::WatchArgs),
+    /// Link go_wasip1_wasm_exec and go_js_wasm_exec to gowasm, so `go test` and `go run` for
+    /// wasm run under it from PATH alone
+    InstallExec(go_exec::InstallExecArgs),
     /// Internal: run one job in a worker process
     #[command(name = "__worker", hide = true)]
     Worker { job: std::path::PathBuf },
@@ -66,7 +70,12 @@ pub enum Command {
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match go_exec::as_go_exec(&argv) {
+        Some(Ok(args)) => Cli::parse_from(args),
+        Some(Err(e)) => return fail(e),
+        None => Cli::parse_from(argv),
+    };
     match cli.command {
         Some(Command::Run(a)) => a.run(),
         Some(Command::Build(a)) => a.run(),
@@ -74,6 +83,7 @@ pub fn main() -> ExitCode {
         Some(Command::Inspect(a)) => a.run(),
         Some(Command::Image(a)) => a.run(),
         Some(Command::Watch(a)) => a.run(),
+        Some(Command::InstallExec(a)) => a.run(),
         Some(Command::Worker { job }) => {
             ExitCode::from(crate::engine::worker::worker_main(&job) as u8)
         }

@@ -41,8 +41,9 @@ impl ModeChoice {
 pub struct RunArgs {
     /// A .wasm file or a Go project folder (or give it as the first argument after --)
     pub input: Option<PathBuf>,
-    /// Arguments for the guest program
-    #[arg(last = true)]
+    /// Arguments for the guest program: everything after the module, as `wasmtime run` takes
+    /// them (gowasm's own options go before it), or after `--`
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<String>,
     #[arg(long, short, value_enum, default_value = "aot")]
     pub mode: ModeChoice,

@@ -100,6 +100,14 @@ impl FromStr for DirMapping {
 }
 
 /// Parses a size such as `512M`, `1GiB`, `2g` or `1048576` into bytes.
+/// One guest environment variable, `K=V` (`--env`, the workbench's `:env`).
+pub fn parse_env_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("{s:?}: expected K=V")),
+    }
+}
+
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());

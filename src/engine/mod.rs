@@ -12,7 +12,9 @@ mod native;
 mod report;
 pub mod worker;
 
-pub use config::{DirMapping, MAX_TABLE_ELEMENTS, MAX_WASM_STACK, Mode, RunConfig, parse_size};
+pub use config::{
+    DirMapping, MAX_TABLE_ELEMENTS, MAX_WASM_STACK, Mode, RunConfig, parse_env_pair, parse_size,
+};
 pub use report::{
     CacheUse, Frame, Outcome, RunReport, Timings, Trap, human_bytes, human_duration, human_ms,
     signed_bytes,

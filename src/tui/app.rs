@@ -103,7 +103,11 @@ pub struct App {
     pub package_open: bool,
     pub diagnostics: Vec<Diagnostic>,
     pub selected: usize,
+    /// The newest build failed: the Diagnostics pane shows its messages and its log.
+    pub build_failed: bool,
     pub build_log: String,
+    /// Lines the build log is scrolled up from its end.
+    pub log_scroll: usize,
     pub last_build: Option<Duration>,
     pub error: Option<String>,
     pub focus: Pane,
@@ -195,7 +199,9 @@ impl App {
             package_open: false,
             diagnostics: vec![],
             selected: 0,
+            build_failed: false,
             build_log: String::new(),
+            log_scroll: 0,
             last_build: None,
             error: None,
             focus: Pane::Output,
@@ -214,7 +220,7 @@ impl App {
     /// The panes Tab moves between: diagnostics only while a build has failed.
     pub fn panes(&self) -> Vec<Pane> {
         let mut p = vec![Pane::Output, Pane::Timing, Pane::Module];
-        if !self.diagnostics.is_empty() {
+        if self.build_failed {
             p.insert(0, Pane::Diagnostics);
         }
         p
@@ -435,24 +441,35 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     }
 }
 
-/// `:args a b c` sets the guest's arguments, `:env K=V …` its environment.
+/// `:args a b c` sets the guest's arguments, `:env K=V …` its environment; both are split as a
+/// shell splits words (`:args 'a b' c` is two arguments).
 fn apply_prompt(app: &mut App, line: &str) -> Vec<Cmd> {
     let line = line.trim();
     let (command, rest) = line.split_once(' ').unwrap_or((line, ""));
     match command {
-        "args" => app.args = rest.split_whitespace().map(str::to_string).collect(),
-        "env" => {
-            let mut env = vec![];
-            for pair in rest.split_whitespace() {
-                match pair.split_once('=') {
-                    Some((k, v)) if !k.is_empty() => env.push((k.to_string(), v.to_string())),
-                    _ => {
-                        app.error = Some(format!(":env {pair}: expected K=V"));
+        "args" | "env" => {
+            let words = match shell_words::split(rest) {
+                Ok(w) => w,
+                Err(e) => {
+                    app.error = Some(format!(":{command}: {e}"));
+                    return vec![];
+                }
+            };
+            if command == "args" {
+                app.args = words;
+            } else {
+                match words
+                    .iter()
+                    .map(|w| crate::engine::parse_env_pair(w))
+                    .collect()
+                {
+                    Ok(env) => app.env = env,
+                    Err(e) => {
+                        app.error = Some(format!(":env {e}"));
                         return vec![];
                     }
                 }
             }
-            app.env = env;
         }
         "" => return vec![],
         other => {
@@ -497,6 +514,11 @@ fn scroll_by(app: &mut App, by: usize, up: bool) {
             } else {
                 app.module_scroll.saturating_add(by).min(10_000)
             }
+        }
+        // The log scrolls by pages, or by lines when there is nothing to select.
+        Pane::Diagnostics if app.diagnostics.is_empty() || by > 1 => {
+            let lines = app.build_log.lines().count();
+            app.log_scroll = step(app.log_scroll, lines.saturating_sub(1));
         }
         Pane::Diagnostics => {
             let last = app.diagnostics.len().saturating_sub(1);
@@ -543,6 +565,8 @@ fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
         } => {
             app.last_build = Some(duration);
             app.build_log = log;
+            app.log_scroll = 0;
+            app.build_failed = !success;
             if success {
                 app.diagnostics.clear();
                 if app.focus == Pane::Diagnostics {

@@ -269,10 +269,11 @@ fn open_editor(file: &str, line: u32, column: Option<u32>) -> Result<(), String>
     let editor = std::env::var("EDITOR")
         .or_else(|_| std::env::var("VISUAL"))
         .unwrap_or_else(|_| "vi".into());
-    let mut words = editor.split_whitespace();
-    let program = words.next().unwrap_or("vi");
+    // Split as a shell would: `EDITOR="'/opt/My Editor/ed' -w"` is a path with a space and a flag.
+    let words = shell_words::split(&editor).map_err(|e| format!("$EDITOR {editor:?}: {e}"))?;
+    let program = words.first().map_or("vi", String::as_str);
     let mut cmd = std::process::Command::new(program);
-    cmd.args(words);
+    cmd.args(words.iter().skip(1));
     let name = Path::new(program)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -608,17 +608,32 @@ fn diagnostics_are_selected_and_opened_in_the_editor() {
 fn the_prompt_sets_args_and_env() {
     let mut a = app();
     update(&mut a, key(':'));
-    for c in "args one two".chars() {
+    for c in "args one 'two words' \"a \\\"q\\\"\"".chars() {
         update(&mut a, key(c));
     }
     assert_eq!(update(&mut a, code(KeyCode::Enter)), vec![Cmd::Restart]);
-    assert_eq!(a.args, ["one", "two"]);
+    assert_eq!(
+        a.args,
+        ["one", "two words", "a \"q\""],
+        "split as a shell would"
+    );
     update(&mut a, key(':'));
-    for c in "env GREETING=hi".chars() {
+    for c in "args 'unclosed".chars() {
+        update(&mut a, key(c));
+    }
+    assert_eq!(update(&mut a, code(KeyCode::Enter)), vec![]);
+    assert!(
+        a.error.as_deref().unwrap().starts_with(":args"),
+        "{:?}",
+        a.error
+    );
+    assert_eq!(a.args.len(), 3, "a bad line changes nothing");
+    update(&mut a, key(':'));
+    for c in "env GREETING='hi there'".chars() {
         update(&mut a, key(c));
     }
     update(&mut a, code(KeyCode::Enter));
-    assert_eq!(a.env, [("GREETING".to_string(), "hi".to_string())]);
+    assert_eq!(a.env, [("GREETING".to_string(), "hi there".to_string())]);
     update(&mut a, key(':'));
     for c in "nonsense".chars() {
         update(&mut a, key(c));
@@ -836,6 +851,85 @@ fn snapshot_all_modes() {
     let mut a = App::new("fib", Mode::ALL.to_vec(), vec![]);
     successful_job(&mut a, &Mode::ALL);
     insta::assert_snapshot!(screen(&a, 140, 36));
+}
+
+/// Job `job`'s build fails with `log` and nothing the diagnostics parser recognises.
+fn failed_build_without_diagnostics(app: &mut App, job: u64, log: &str) {
+    update(
+        app,
+        ev(Event::JobStarted {
+            job,
+            trigger: vec!["/p/go.mod".into()],
+        }),
+    );
+    update(
+        app,
+        ev(Event::BuildFinished {
+            job,
+            success: false,
+            exit_code: Some(1),
+            duration: ms(40),
+            diagnostics: vec![],
+            log: log.into(),
+        }),
+    );
+}
+
+/// What Go prints for a broken go.mod (no file:line:col the parser could take apart).
+const BROKEN_GO_MOD: &str = "go: errors parsing go.mod:\n/p/go.mod:3: unknown directive: bogus\n";
+
+#[test]
+fn a_failed_build_with_no_parsed_message_shows_its_log_and_takes_the_focus() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp]);
+    failed_build_without_diagnostics(&mut a, 2, BROKEN_GO_MOD);
+    assert_eq!(a.focus, Pane::Diagnostics);
+    assert!(
+        a.panes().contains(&Pane::Diagnostics),
+        "the focused pane is shown"
+    );
+    let shown = screen(&a, 120, 30);
+    assert!(shown.contains("unknown directive: bogus"), "{shown}");
+    assert!(shown.contains("Build failed"), "{shown}");
+    // A long log scrolls: the end first, then back by pages.
+    let long: String = (0..100).map(|i| format!("ld: line {i}\n")).collect();
+    failed_build_without_diagnostics(&mut a, 3, &long);
+    assert!(screen(&a, 120, 30).contains("ld: line 99"));
+    update(&mut a, code(KeyCode::PageUp));
+    let back = screen(&a, 120, 30);
+    assert!(
+        !back.contains("ld: line 99") && back.contains("ld: line 75"),
+        "{back}"
+    );
+    // A good build puts it all away.
+    update(
+        &mut a,
+        ev(Event::JobStarted {
+            job: 4,
+            trigger: vec![],
+        }),
+    );
+    update(
+        &mut a,
+        ev(Event::BuildFinished {
+            job: 4,
+            success: true,
+            exit_code: Some(0),
+            duration: ms(40),
+            diagnostics: vec![],
+            log: String::new(),
+        }),
+    );
+    assert!(!a.build_failed && !a.panes().contains(&Pane::Diagnostics));
+    assert_eq!(a.focus, Pane::Output);
+}
+
+#[test]
+fn snapshot_build_failure_without_diagnostics() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp]);
+    failed_build_without_diagnostics(&mut a, 2, BROKEN_GO_MOD);
+    insta::assert_snapshot!(screen(&a, 120, 30));
 }
 
 #[test]

@@ -18,6 +18,8 @@ pub struct PathFilter {
     embeds: BTreeMap<PathBuf, GlobSet>,
     /// When set, only this file counts (a watched `.wasm` module).
     only: Option<PathBuf>,
+    /// How many times the inputs were read (a burst of changes must cost one).
+    reloads: usize,
 }
 
 impl PathFilter {
@@ -29,6 +31,7 @@ impl PathFilter {
             ignored_dirs: ignored_dirs.to_vec(),
             embeds: BTreeMap::new(),
             only,
+            reloads: 0,
         };
         if f.only.is_none() {
             f.reload();
@@ -41,6 +44,7 @@ impl PathFilter {
         if self.only.is_some() {
             return;
         }
+        self.reloads += 1;
         let mut gitignores = vec![];
         let mut patterns: BTreeMap<PathBuf, Vec<Glob>> = BTreeMap::new();
         for entry in ignore::WalkBuilder::new(&self.root)
@@ -117,6 +121,11 @@ impl PathFilter {
                     .any(|a| !a.as_os_str().is_empty() && set.is_match(a))
             })
         })
+    }
+
+    /// How many times [`PathFilter::reload`] has read the tree.
+    pub fn reloads(&self) -> usize {
+        self.reloads
     }
 
     /// True for changes that should make the filter re-read its inputs.

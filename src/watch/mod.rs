@@ -89,6 +89,7 @@ pub fn watch(
                 filter: PathFilter::new(&root, &config.ignored_dirs, config.only.clone()),
                 root,
                 config,
+                filter_stale: false,
                 inner,
                 emit: Box::new(emit),
             }
@@ -103,6 +104,9 @@ pub fn watch(
 /// Changes not sent yet, and when they came.
 struct Burst {
     paths: Vec<PathBuf>,
+    /// Changed paths that may matter once the filter has re-read its inputs (a file a new
+    /// `//go:embed` line names): decided when the burst is sent.
+    undecided: Vec<PathBuf>,
     started: Instant,
     last_change: Instant,
     /// The burst began after a quiet spell of `grace` and none of it has been sent: a file it
@@ -118,6 +122,7 @@ impl Burst {
             .unwrap_or_else(Instant::now);
         Burst {
             paths: vec![],
+            undecided: vec![],
             started: long_ago,
             last_change: long_ago,
             may_lead: false,
@@ -125,12 +130,26 @@ impl Burst {
         }
     }
 
+    fn is_empty(&self) -> bool {
+        self.paths.is_empty() && self.undecided.is_empty()
+    }
+
     fn add(&mut self, path: PathBuf) {
-        if self.paths.is_empty() {
+        self.touch();
+        self.paths.push(path);
+    }
+
+    fn add_undecided(&mut self, path: PathBuf) {
+        self.touch();
+        self.undecided.push(path);
+    }
+
+    /// A change came now: the burst goes on (or begins).
+    fn touch(&mut self) {
+        if self.is_empty() {
             self.started = Instant::now();
             self.may_lead = self.last_change.elapsed() >= self.grace;
         }
-        self.paths.push(path);
         self.last_change = Instant::now();
     }
 
@@ -139,6 +158,7 @@ impl Burst {
     fn take(&mut self) -> Vec<PathBuf> {
         self.may_lead = false;
         self.last_change = Instant::now();
+        self.undecided.clear();
         let mut paths = std::mem::take(&mut self.paths);
         paths.sort();
         paths.dedup();
@@ -163,6 +183,8 @@ struct Loop {
     root: PathBuf,
     config: WatchConfig,
     filter: PathFilter,
+    /// A `.go` or `.gitignore` file changed since the filter last read its inputs.
+    filter_stale: bool,
     inner: notify::RecommendedWatcher,
     emit: Box<dyn Fn(WatchEvent) + Send>,
 }
@@ -171,7 +193,7 @@ impl Loop {
     fn run(mut self, rx: mpsc::Receiver<notify::Result<notify::Event>>, stop: &AtomicBool) {
         let mut burst = Burst::new(self.config.grace);
         while !stop.load(Ordering::Relaxed) {
-            let wait = if burst.paths.is_empty() {
+            let wait = if burst.is_empty() {
                 // Also how soon a dropped watcher notices it should stop.
                 Duration::from_millis(100)
             } else {
@@ -188,7 +210,7 @@ impl Loop {
                         self.note(&mut burst, event.paths);
                     }
                     if done && burst.may_lead {
-                        (self.emit)(WatchEvent::Changed(burst.take()));
+                        self.send(&mut burst);
                     }
                 }
                 // Reads (the compiler opening sources) are not changes.
@@ -200,6 +222,7 @@ impl Loop {
             }
             if !self.root.is_dir() {
                 burst.paths.clear();
+                burst.undecided.clear();
                 if !self.wait_for_root(stop) {
                     return;
                 }
@@ -209,21 +232,41 @@ impl Loop {
                 continue;
             }
             let quiet = burst.last_change.elapsed() >= burst.grace;
-            if !burst.paths.is_empty() && (quiet || burst.started.elapsed() >= MAX_BURST) {
-                (self.emit)(WatchEvent::Changed(burst.take()));
+            if !burst.is_empty() && (quiet || burst.started.elapsed() >= MAX_BURST) {
+                self.send(&mut burst);
             }
         }
     }
 
-    /// Adds the relevant ones of `paths` to the burst.
+    /// Adds the relevant ones of `paths` to the burst. A `.go` or `.gitignore` change makes the
+    /// filter stale; it re-reads its inputs once, when the burst is sent, however many such
+    /// files the burst holds (a `git checkout` of 500 files is one tree walk, not 500).
     fn note(&mut self, burst: &mut Burst, paths: Vec<PathBuf>) {
         for path in paths {
             if PathFilter::needs_reload(&path) {
-                self.filter.reload();
+                self.filter_stale = true;
             }
             if self.filter.is_relevant(&path) {
                 burst.add(path);
+            } else if self.filter_stale {
+                burst.add_undecided(path);
             }
+        }
+    }
+
+    /// Sends the burst, with the undecided paths that matter once the filter is fresh.
+    fn send(&mut self, burst: &mut Burst) {
+        if self.filter_stale {
+            self.filter.reload();
+            self.filter_stale = false;
+        }
+        let undecided = std::mem::take(&mut burst.undecided);
+        burst
+            .paths
+            .extend(undecided.into_iter().filter(|p| self.filter.is_relevant(p)));
+        let paths = burst.take();
+        if !paths.is_empty() {
+            (self.emit)(WatchEvent::Changed(paths));
         }
     }
 
@@ -243,9 +286,75 @@ impl Loop {
                     .is_ok()
             {
                 self.filter.reload();
+                self.filter_stale = false;
                 (self.emit)(WatchEvent::RootBack);
                 return true;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn a_checkout_of_500_go_files_reads_the_tree_once() {
+        let project = tempfile::tempdir().unwrap();
+        let root = project.path().to_path_buf();
+        std::fs::write(root.join("go.mod"), "module m\n\ngo 1.21\n").unwrap();
+        let mut paths = vec![];
+        for i in 0..500 {
+            let path = root.join(format!("f{i}.go"));
+            std::fs::write(&path, "package main\n").unwrap();
+            paths.push(path);
+        }
+        let sent = Arc::new(Mutex::new(vec![]));
+        let sink = sent.clone();
+        let mut l = Loop {
+            filter: PathFilter::new(&root, &[], None),
+            filter_stale: false,
+            root: root.clone(),
+            config: WatchConfig::default(),
+            inner: notify::recommended_watcher(|_| {}).unwrap(),
+            emit: Box::new(move |e| sink.lock().unwrap().push(e)),
+        };
+        let before = l.filter.reloads();
+        // A file that only matters because one of the new sources embeds it.
+        std::fs::write(
+            root.join("embed.go"),
+            "package main\n\nimport _ \"embed\"\n\n//go:embed banner.txt\nvar banner string\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("banner.txt"), "hi").unwrap();
+        let mut burst = Burst::new(Duration::from_millis(50));
+        // The sources arrive one event each, the embedded file before the one that embeds it.
+        for p in &paths {
+            l.note(&mut burst, vec![p.clone()]);
+        }
+        l.note(
+            &mut burst,
+            vec![root.join("banner.txt"), root.join("noise.tmp")],
+        );
+        l.note(&mut burst, vec![root.join("embed.go")]);
+        assert_eq!(
+            l.filter.reloads(),
+            before,
+            "nothing is read while the burst lasts"
+        );
+        l.send(&mut burst);
+        assert_eq!(
+            l.filter.reloads(),
+            before + 1,
+            "one reload for the whole burst"
+        );
+        let sent = sent.lock().unwrap();
+        let [WatchEvent::Changed(changed)] = &sent[..] else {
+            panic!("{sent:?}")
+        };
+        assert_eq!(changed.len(), 502, "500 sources, embed.go and banner.txt");
+        assert!(changed.contains(&root.join("banner.txt")));
+        assert!(!changed.contains(&root.join("noise.tmp")));
     }
 }

@@ -40,12 +40,8 @@ pub fn view(app: &App, frame: &mut Frame) {
     .areas(area);
     header::render(app, frame, top);
     footer::render(app, frame, bottom);
-    let failed = !app.diagnostics.is_empty();
-    let diag_height = if failed {
-        (app.diagnostics.len() as u16 + 2).clamp(4, 10)
-    } else {
-        0
-    };
+    let failed = app.build_failed;
+    let diag_height = if failed { diagnostics::height(app) } else { 0 };
     let [diag, out, timing_area, module_area] = if area.width >= 100 {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
@@ -58,7 +54,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         [diag, out, timing_area, module_area]
     } else {
         Layout::vertical([
-            Constraint::Length(diag_height.min(5)),
+            Constraint::Length(diag_height.min(7)),
             Constraint::Min(6),
             Constraint::Length(timing::height(app).min(8)),
             Constraint::Length(6),
