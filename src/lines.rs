@@ -22,31 +22,37 @@ impl<K> Default for LineSplitter<K> {
 }
 
 impl<K: Hash + Eq> LineSplitter<K> {
-    /// Adds a chunk and returns the lines it completed, without their newlines. Linear in the
-    /// chunk: each newline is found once (memchr), and the buffer is drained once per chunk.
+    /// Adds a chunk and returns the lines it completed, without their newlines.
     pub fn push(&mut self, key: K, bytes: &[u8]) -> Vec<String> {
-        let buf = self.partial.entry(key).or_default();
         let mut lines = vec![];
+        self.push_each(key, bytes, |line| lines.push(line.to_string()));
+        lines
+    }
+
+    /// Adds a chunk and hands each line it completed to `each`, without its newline and without
+    /// copying it where it is valid UTF-8. Linear in the chunk: each newline is found once
+    /// (memchr), and only an unfinished line is kept.
+    pub fn push_each(&mut self, key: K, bytes: &[u8], mut each: impl FnMut(&str)) {
+        let buf = self.partial.entry(key).or_default();
         let mut rest = bytes;
         if let Some(nl) = memchr::memchr(b'\n', rest) {
             // The first line may have begun in an earlier chunk.
             buf.extend_from_slice(&rest[..nl]);
-            lines.push(String::from_utf8_lossy(buf).into_owned());
+            each(&String::from_utf8_lossy(buf));
             buf.clear();
             rest = &rest[nl + 1..];
             let mut start = 0;
             for nl in memchr::memchr_iter(b'\n', rest) {
-                lines.push(String::from_utf8_lossy(&rest[start..nl]).into_owned());
+                each(&String::from_utf8_lossy(&rest[start..nl]));
                 start = nl + 1;
             }
             rest = &rest[start..];
         }
         buf.extend_from_slice(rest);
         if buf.len() > MAX_LINE {
-            lines.push(String::from_utf8_lossy(buf).into_owned());
+            each(&String::from_utf8_lossy(buf));
             buf.clear();
         }
-        lines
     }
 
     /// The unterminated rest of a finished stream, if any.

@@ -278,9 +278,8 @@ impl Printer {
                 bytes,
             } => {
                 let key = (job, mode, stream == Stream::Stderr);
-                for line in self.partial.push(key, &bytes) {
-                    out(&output_line(key, &line));
-                }
+                self.partial
+                    .push_each(key, &bytes, |line| out(&output_line(key, line)));
             }
             Event::RunFinished { job, report } => {
                 for stderr in [false, true] {
