@@ -7,6 +7,7 @@ pub mod bench;
 pub mod build;
 pub mod cli;
 pub mod compare;
+pub mod config;
 pub mod engine;
 pub mod image;
 pub use gowasm_inspect as inspect;

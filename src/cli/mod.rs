@@ -10,6 +10,7 @@ mod image;
 mod inspect;
 mod inspect_retained;
 mod run;
+mod settings;
 mod source;
 mod toolchains;
 mod watch;
@@ -63,6 +64,9 @@ pub enum Command {
     /// Link go_wasip1_wasm_exec and go_js_wasm_exec to gowasm, so `go test` and `go run` for
     /// wasm run under it from PATH alone
     InstallExec(go_exec::InstallExecArgs),
+    /// Print the settings in force (gowasm.toml, ~/.config/gowasm/config.toml) and where each
+    /// came from
+    Config(settings::ConfigArgs),
     /// Internal: run one job in a worker process
     #[command(name = "__worker", hide = true)]
     Worker { job: std::path::PathBuf },
@@ -76,6 +80,10 @@ pub fn main() -> ExitCode {
         Some(Err(e)) => return fail(e),
         None => Cli::parse_from(argv),
     };
+    let mut cli = cli;
+    if let Err(e) = apply_settings(&mut cli) {
+        return fail(e);
+    }
     match cli.command {
         Some(Command::Run(a)) => a.run(),
         Some(Command::Build(a)) => a.run(),
@@ -84,10 +92,40 @@ pub fn main() -> ExitCode {
         Some(Command::Image(a)) => a.run(),
         Some(Command::Watch(a)) => a.run(),
         Some(Command::InstallExec(a)) => a.run(),
+        Some(Command::Config(a)) => a.run(),
         Some(Command::Worker { job }) => {
             ExitCode::from(crate::engine::worker::worker_main(&job) as u8)
         }
         None => cli.workbench.run(),
+    }
+}
+
+/// Fills what the command line left unset from the settings files of the project it names.
+fn apply_settings(cli: &mut Cli) -> Result<(), String> {
+    match &mut cli.command {
+        Some(Command::Run(a)) => {
+            let input = a.input.clone().or_else(|| a.args.first().map(Into::into));
+            let s = settings::load(&input.unwrap_or_else(|| ".".into()))?.values;
+            if a.input.is_some() && a.args.is_empty() {
+                a.args = s.args.clone().unwrap_or_default();
+            }
+            a.build.fill_from(&s)?;
+            a.guest.fill_from(&s)
+        }
+        Some(Command::Build(a)) => a.build.fill_from(&settings::load(&a.dir)?.values),
+        Some(Command::Inspect(a)) => a.build.fill_from(&settings::load(&a.input)?.values),
+        Some(Command::Image(a)) => a.build.fill_from(&settings::load(&a.input)?.values),
+        Some(Command::Bench(a)) => {
+            let s = settings::load(&a.input)?.values;
+            a.build.fill_from(&s)?;
+            a.guest.fill_from(&s)
+        }
+        Some(Command::Watch(a)) => a.fill_from(&settings::load(&a.input)?),
+        None => {
+            let a = &mut cli.workbench;
+            a.fill_from(&settings::load(&a.input)?)
+        }
+        Some(Command::InstallExec(_) | Command::Config(_) | Command::Worker { .. }) => Ok(()),
     }
 }
 

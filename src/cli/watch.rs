@@ -32,11 +32,15 @@ pub struct WatchArgs {
     #[arg(long)]
     pub json: bool,
     /// Modes to run after each good build: a comma-separated list, `all` or `none`
-    #[arg(long, short, default_value = "interp,aot", value_parser = parse_modes)]
-    pub mode: ModeList,
-    /// Milliseconds without changes that end a burst of saves
-    #[arg(long, default_value_t = 50, value_name = "MS")]
-    pub grace: u64,
+    /// [default: interp,aot]
+    #[arg(long, short, value_parser = parse_modes)]
+    pub mode: Option<ModeList>,
+    /// Milliseconds without changes that end a burst of saves [default: 50]
+    #[arg(long, value_name = "MS")]
+    pub grace: Option<u64>,
+    /// The settings files' key bindings, for the workbench
+    #[arg(skip)]
+    pub keys: std::collections::BTreeMap<String, Vec<String>>,
     #[command(flatten)]
     pub guest: GuestOptions,
     #[command(flatten)]
@@ -78,6 +82,23 @@ enum Msg {
 }
 
 impl WatchArgs {
+    /// Fills what the command line left unset from the settings files.
+    pub fn fill_from(&mut self, settings: &crate::config::Settings) -> Result<(), String> {
+        let s = &settings.values;
+        if self.mode.is_none()
+            && let Some(m) = &s.modes
+        {
+            self.mode = Some(parse_modes(m).map_err(|e| format!("modes: {e}"))?);
+        }
+        self.grace = self.grace.or(s.grace_ms);
+        if self.args.is_empty() {
+            self.args = s.args.clone().unwrap_or_default();
+        }
+        self.keys.clone_from(&s.keys);
+        self.build.fill_from(s)?;
+        self.guest.fill_from(s)
+    }
+
     pub fn run(self) -> ExitCode {
         let source = if self.input.is_dir() {
             Source::Project(self.input.clone())
@@ -97,12 +118,17 @@ impl WatchArgs {
         let options = PipelineOptions {
             source,
             build: self.build.request(&self.input),
-            modes: self.mode.0.clone(),
+            modes: self
+                .mode
+                .clone()
+                .map_or_else(|| vec![Mode::Interp, Mode::Aot], |m| m.0),
             run: config,
             timeout: self.guest.timeout,
             exe,
             cache_root: crate::cache_root(),
-            grace: Duration::from_millis(self.grace),
+            grace: self
+                .grace
+                .map_or(crate::watch::DEFAULT_GRACE, Duration::from_millis),
             compare_toolchains: self.build.toolchains().len() > 1,
             first_job: 0,
         };
@@ -110,7 +136,11 @@ impl WatchArgs {
             let root = std::fs::canonicalize(&self.input).unwrap_or(self.input.clone());
             let project = crate::build::project_name(&root);
             init_log_file();
-            return match crate::tui::run(options, &project) {
+            let keys = match crate::tui::keymap::KeyMap::new(&self.keys) {
+                Ok(k) => k,
+                Err(e) => return super::fail(e),
+            };
+            return match crate::tui::run(options, &project, keys) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => super::fail(e),
             };

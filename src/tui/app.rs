@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
-use super::keys::{Action, action_for};
+use super::keys::{Action, KeyMap};
 use super::output::OutputBuffer;
 use crate::build::Diagnostic;
 use crate::engine::{Mode, RunReport};
@@ -123,6 +123,8 @@ pub struct App {
     pub compare_toolchains: bool,
     /// The last comparison: its job, each toolchain's row and where their outputs part.
     pub toolchains: Option<(u64, Vec<ToolchainRow>, Vec<ToolchainDifference>)>,
+    /// The key bindings in force (the settings file's `[keys]` over the table).
+    pub keys: KeyMap,
     pub quit: bool,
 }
 
@@ -213,6 +215,7 @@ impl App {
             exporting_image: false,
             compare_toolchains: false,
             toolchains: None,
+            keys: KeyMap::default(),
             quit: false,
         }
     }
@@ -264,7 +267,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     app.notice = None;
-    if key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL {
+    let action = app.keys.action(key, app.focus);
+    // Quitting with a modifier (Ctrl-C) works even while typing.
+    if action == Some(Action::Quit) && key.modifiers.contains(KeyModifiers::CONTROL) {
         app.quit = true;
         return vec![Cmd::Quit];
     }
@@ -303,7 +308,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         app.help = false;
         return vec![];
     }
-    let Some(action) = action_for(key, app.focus) else {
+    let Some(action) = action else {
         if key.code == KeyCode::Esc {
             app.search = None;
         }

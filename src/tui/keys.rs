@@ -4,9 +4,21 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::Pane;
+pub use super::keymap::KeyMap;
 
-/// What a key does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a key does; its name in settings files is the snake_case one (`cycle_mode`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     Quit,
     Help,
@@ -48,7 +60,6 @@ pub struct Binding {
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
-const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 
 /// Every binding gowasm has.
 pub const BINDINGS: &[Binding] = &[
@@ -60,7 +71,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "quit",
     },
     Binding {
-        keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
+        keys: &[(KeyCode::Char('?'), NONE)],
         action: Action::Help,
         pane: None,
         label: "?",
@@ -123,7 +134,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "pause or resume watching",
     },
     Binding {
-        keys: &[(KeyCode::Char(':'), NONE), (KeyCode::Char(':'), SHIFT)],
+        keys: &[(KeyCode::Char(':'), NONE)],
         action: Action::Prompt,
         pane: None,
         label: ":",
@@ -137,7 +148,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "focus the next pane",
     },
     Binding {
-        keys: &[(KeyCode::BackTab, SHIFT), (KeyCode::BackTab, NONE)],
+        keys: &[(KeyCode::BackTab, NONE)],
         action: Action::FocusPrev,
         pane: None,
         label: "S-Tab",
@@ -179,11 +190,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "top / bottom (follow)",
     },
     Binding {
-        keys: &[
-            (KeyCode::End, NONE),
-            (KeyCode::Char('G'), SHIFT),
-            (KeyCode::Char('G'), NONE),
-        ],
+        keys: &[(KeyCode::End, NONE), (KeyCode::Char('G'), NONE)],
         action: Action::Bottom,
         pane: None,
         label: "",
@@ -247,26 +254,25 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
-/// The action for a key in the focused pane: pane bindings first, then global ones.
+/// A key as the table writes it: crossterm reports `?` as Shift+`?` on some terminals and `?`
+/// on others, and Shift-Tab as BackTab with or without Shift; the character says it all.
+pub fn normalise(key: KeyEvent) -> (KeyCode, KeyModifiers) {
+    match key.code {
+        KeyCode::Char(_) | KeyCode::BackTab => (key.code, key.modifiers - KeyModifiers::SHIFT),
+        code => (code, key.modifiers),
+    }
+}
+
+/// The action for a key in the focused pane, with the default bindings.
 pub fn action_for(key: KeyEvent, focus: Pane) -> Option<Action> {
-    let matches = |b: &&Binding| {
-        b.keys
-            .iter()
-            .any(|(code, mods)| *code == key.code && key.modifiers == *mods)
-    };
-    BINDINGS
-        .iter()
-        .filter(|b| b.pane == Some(focus))
-        .find(matches)
-        .or_else(|| BINDINGS.iter().filter(|b| b.pane.is_none()).find(matches))
-        .map(|b| b.action)
+    KeyMap::default().action(key, focus)
 }
 
 /// `(label, help)` pairs for the footer: the focused pane's keys, then the global ones.
-pub fn footer(focus: Pane) -> Vec<(&'static str, &'static str)> {
+pub fn footer(focus: Pane, keys: &KeyMap) -> Vec<(String, &'static str)> {
     let short = |b: &Binding| {
         let word = b.help.split([' ', ':']).next().unwrap_or(b.help);
-        (b.label, word)
+        (keys.label(b), word)
     };
     let pane = BINDINGS
         .iter()
@@ -318,38 +324,39 @@ mod tests {
     }
 
     #[test]
+    fn shifted_characters_and_backtab_match_with_or_without_shift() {
+        let shifted = |c| KeyEvent::new(c, KeyModifiers::SHIFT);
+        assert_eq!(
+            action_for(shifted(KeyCode::Char('?')), Pane::Output),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            action_for(shifted(KeyCode::Char('G')), Pane::Output),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            action_for(shifted(KeyCode::BackTab), Pane::Output),
+            Some(Action::FocusPrev)
+        );
+    }
+
+    #[test]
     fn every_action_has_a_key() {
-        use Action::*;
-        for a in [
-            Quit,
-            Help,
-            Rebuild,
-            CycleMode,
-            RunAll,
-            Bench,
-            ExportImage,
-            CompareToolchains,
-            FocusNext,
-            FocusPrev,
-            ScrollUp,
-            ScrollDown,
-            PageUp,
-            PageDown,
-            Top,
-            Bottom,
-            Search,
-            ToggleWrap,
-            TogglePause,
-            ClearOutput,
-            CancelRun,
-            OpenEditor,
-            Prompt,
-            NextTab,
-            PrevTab,
-            OpenPackage,
-            ClosePackage,
-        ] {
+        use strum::IntoEnumIterator;
+        for a in Action::iter() {
             assert!(BINDINGS.iter().any(|b| b.action == a), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn every_action_has_one_binding_to_replace() {
+        use strum::IntoEnumIterator;
+        for a in Action::iter() {
+            assert_eq!(
+                BINDINGS.iter().filter(|b| b.action == a).count(),
+                1,
+                "{a:?}"
+            );
         }
     }
 }

@@ -2,6 +2,7 @@
 //! this file is the event loop that feeds it messages and performs its commands.
 
 pub mod app;
+pub mod keymap;
 pub mod keys;
 pub mod output;
 pub mod view;
@@ -32,8 +33,9 @@ const FRAME_BUDGET: Duration = Duration::from_millis(25);
 const BENCH_RUNS: usize = 5;
 
 /// Opens the workbench on `options.source` until the user quits.
-pub fn run(options: PipelineOptions, project: &str) -> io::Result<()> {
+pub fn run(options: PipelineOptions, project: &str, keys: keymap::KeyMap) -> io::Result<()> {
     let mut app = App::new(project, options.modes.clone(), options.run.args.clone());
+    app.keys = keys;
     app.env = options.run.env.clone();
     app.compare_toolchains = options.compare_toolchains;
     // Bounded: a guest flooding output slows down instead of filling memory.

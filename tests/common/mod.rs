@@ -13,10 +13,12 @@ pub fn shared_cache() -> &'static Path {
     DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
 }
 
-/// The gowasm binary under test, with its cache in `shared_cache()`.
+/// The gowasm binary under test, with its cache in `shared_cache()` and no user settings file
+/// (the tester's own ~/.config/gowasm/config.toml must not change what the tests see).
 pub fn gowasm() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_gowasm"));
-    c.env("GOWASM_CACHE_DIR", shared_cache());
+    c.env("GOWASM_CACHE_DIR", shared_cache())
+        .env("GOWASM_CONFIG", "");
     c
 }
 

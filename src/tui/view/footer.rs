@@ -35,7 +35,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Line::from(Span::styled(format!(" {err}"), Style::new().fg(Color::Red)))
     } else {
         let mut spans = vec![Span::raw(" ")];
-        for (label, help) in keys::footer(app.focus) {
+        for (label, help) in keys::footer(app.focus, &app.keys) {
             spans.push(Span::styled(
                 label,
                 Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),

@@ -6,9 +6,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::tui::keys::BINDINGS;
+use crate::tui::keys::{BINDINGS, KeyMap};
 
-pub fn render(frame: &mut Frame, area: Rect) {
+pub fn render(frame: &mut Frame, area: Rect, keys: &KeyMap) {
     let mut lines = vec![];
     for b in BINDINGS.iter().filter(|b| !b.label.is_empty()) {
         let scope = match b.pane {
@@ -17,7 +17,7 @@ pub fn render(frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{:>10}  ", b.label),
+                format!("{:>10}  ", keys.label(b)),
                 Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
             ),
             Span::raw(b.help),

@@ -68,7 +68,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     timing::render(app, frame, timing_area);
     module::render(app, frame, module_area);
     if app.help {
-        help::render(frame, centered(area, 70, 30));
+        help::render(frame, centered(area, 70, 30), &app.keys);
     }
 }
 
