@@ -14,7 +14,7 @@ use super::guest::GuestOptions;
 use super::source::BuildOptions;
 use crate::engine::{Mode, Outcome, Stream, human_bytes};
 use crate::lines::LineSplitter;
-use crate::pipeline::{Event, Pipeline, PipelineOptions, Source};
+use crate::pipeline::{Event, NewestJob, Pipeline, PipelineOptions, Source};
 use crate::watch::WatchEvent;
 
 #[derive(Debug, Args)]
@@ -52,28 +52,7 @@ pub struct WatchArgs {
 pub struct ModeList(pub Vec<Mode>);
 
 pub(super) fn parse_modes(s: &str) -> Result<ModeList, String> {
-    match s {
-        "all" => return Ok(ModeList(Mode::ALL.to_vec())),
-        "none" => return Ok(ModeList(vec![])),
-        _ => {}
-    }
-    let mut modes = vec![];
-    for part in s.split(',') {
-        let mode = match part.trim() {
-            "interp" => Mode::Interp,
-            "baseline" => Mode::Baseline,
-            "aot" => Mode::Aot,
-            other => {
-                return Err(format!(
-                    "{other:?}: expected interp, baseline, aot (comma-separated), all or none"
-                ));
-            }
-        };
-        if !modes.contains(&mode) {
-            modes.push(mode);
-        }
-    }
-    Ok(ModeList(modes))
+    Mode::parse_list(s).map(ModeList)
 }
 
 enum Msg {
@@ -178,7 +157,7 @@ impl WatchArgs {
 struct Printer {
     json: bool,
     root: PathBuf,
-    current_job: u64,
+    newest: NewestJob,
     /// Unfinished output lines, by job, mode and stream.
     partial: LineSplitter<(u64, Mode, bool)>,
 }
@@ -188,7 +167,7 @@ impl Printer {
         Printer {
             json,
             root,
-            current_job: 0,
+            newest: NewestJob::default(),
             partial: LineSplitter::default(),
         }
     }
@@ -200,13 +179,9 @@ impl Printer {
             out(&line);
             return;
         }
-        if let Some(job) = event.job() {
-            if job < self.current_job {
-                return;
-            }
-            self.current_job = job;
+        if self.newest.admit(&event) {
+            self.print_text(event);
         }
-        self.print_text(event);
     }
 
     fn relative<'a>(&self, p: &'a Path) -> std::borrow::Cow<'a, str> {
@@ -272,12 +247,7 @@ impl Printer {
             )),
             Event::JobError { job, message } => out(&format!("[#{job}] error: {message}")),
             Event::ModuleReady { job, module } => {
-                let delta = match module.size_delta {
-                    _ if module.unchanged => " (unchanged)".to_string(),
-                    Some(d) if d >= 0 => format!(" (+{})", human_bytes(d as u64)),
-                    Some(d) => format!(" (-{})", human_bytes(d.unsigned_abs())),
-                    None => String::new(),
-                };
+                let delta = module.size_change();
                 let version = module.toolchain_version.as_deref().unwrap_or("");
                 let host = match &module.host {
                     Some(host) => format!("{host} host"),

@@ -27,6 +27,31 @@ impl Mode {
             Mode::Aot => "aot",
         }
     }
+
+    /// `interp,aot` (each once, in the order given), `all` or `none`: what `--mode` of `watch`
+    /// and `bench`, and `modes` in a settings file, take.
+    pub fn parse_list(s: &str) -> Result<Vec<Mode>, String> {
+        match s {
+            "all" => return Ok(Mode::ALL.to_vec()),
+            "none" => return Ok(vec![]),
+            _ => {}
+        }
+        let mut modes = vec![];
+        for part in s.split(',') {
+            let mode = Mode::ALL
+                .into_iter()
+                .find(|m| m.name() == part.trim())
+                .ok_or_else(|| {
+                    format!(
+                        "{part:?}: expected interp, baseline, aot (comma-separated), all or none"
+                    )
+                })?;
+            if !modes.contains(&mode) {
+                modes.push(mode);
+            }
+        }
+        Ok(modes)
+    }
 }
 
 /// Native stack given to compiled wasm code. Go's own wasip1 runner gives wasmtime 8 MiB

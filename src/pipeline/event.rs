@@ -118,6 +118,25 @@ impl Event {
     }
 }
 
+/// Drops what belongs to a job already replaced: each consumer (the workbench, `watch`'s lines)
+/// keeps one and asks it about every event.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NewestJob(pub u64);
+
+impl NewestJob {
+    /// Whether `event` is for the newest job seen (or for none); a newer job becomes the newest.
+    pub fn admit(&mut self, event: &Event) -> bool {
+        match event.job() {
+            Some(job) if job < self.0 => false,
+            Some(job) => {
+                self.0 = job;
+                true
+            }
+            None => true,
+        }
+    }
+}
+
 /// The module a good build produced, summarised for display.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ModuleSummary {
@@ -144,6 +163,18 @@ pub struct ModuleSummary {
 }
 
 impl ModuleSummary {
+    /// The size change since the last good module: ` (+1.2 KiB)`, ` (-8 B)`, ` (unchanged)`,
+    /// or nothing for the first.
+    pub fn size_change(&self) -> String {
+        use crate::engine::signed_bytes;
+        match self.size_delta {
+            _ if self.unchanged => " (unchanged)".to_string(),
+            Some(0) => " (same size)".to_string(),
+            Some(d) => format!(" ({})", signed_bytes(d)),
+            None => String::new(),
+        }
+    }
+
     /// The summary of a module of `size` bytes hashed `hash`, from its inspection `report`;
     /// `previous` is the last good module's size and whether it was these very bytes.
     pub fn of(

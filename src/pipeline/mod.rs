@@ -7,7 +7,7 @@ mod event;
 mod job;
 
 pub use anatomy::{AnatomySummary, PackageRow};
-pub use event::{Event, ModuleSummary, SectionSize, ToolchainDifference, ToolchainRow};
+pub use event::{Event, ModuleSummary, NewestJob, SectionSize, ToolchainDifference, ToolchainRow};
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

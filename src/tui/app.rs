@@ -11,7 +11,9 @@ use super::keys::{Action, KeyMap};
 use super::output::OutputBuffer;
 use crate::build::Diagnostic;
 use crate::engine::{Mode, RunReport};
-use crate::pipeline::{AnatomySummary, Event, ModuleSummary, ToolchainDifference, ToolchainRow};
+use crate::pipeline::{
+    AnatomySummary, Event, ModuleSummary, NewestJob, ToolchainDifference, ToolchainRow,
+};
 use crate::watch::WatchEvent;
 
 /// The panes that can have focus, in Tab order.
@@ -537,12 +539,11 @@ fn scroll_by(app: &mut App, by: usize, up: bool) {
 }
 
 fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
-    if let Some(job) = event.job() {
-        if job < app.job {
-            return vec![];
-        }
-        app.job = job;
+    let mut newest = NewestJob(app.job);
+    if !newest.admit(&event) {
+        return vec![];
     }
+    app.job = newest.0;
     match event {
         Event::Watch { change } => match change {
             WatchEvent::RootGone => {

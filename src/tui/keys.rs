@@ -103,7 +103,7 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Bench,
         pane: None,
         label: "b",
-        help: "bench: 5 runs per mode, median run times",
+        help: "bench: interleaved runs of each mode, median run times",
     },
     Binding {
         keys: &[(KeyCode::Char('i'), NONE)],

@@ -30,7 +30,8 @@ const TICK: Duration = Duration::from_millis(100);
 /// The longest the loop applies waiting messages before drawing again.
 const FRAME_BUDGET: Duration = Duration::from_millis(25);
 /// Runs per mode for the `b` benchmark.
-const BENCH_RUNS: usize = 5;
+/// How many runs of each mode the `b` key times.
+pub const BENCH_RUNS: usize = 5;
 
 /// Opens the workbench on `options.source` until the user quits.
 pub fn run(options: PipelineOptions, project: &str, keys: keymap::KeyMap) -> io::Result<()> {

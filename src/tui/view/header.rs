@@ -58,13 +58,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         spans.extend([sep(), Span::raw(format!("build {}", human_ms(b)))]);
     }
     if let Some(m) = &app.module {
-        let delta = match m.size_delta {
-            _ if m.unchanged => " (=)".to_string(),
-            Some(d) if d > 0 => format!(" (+{})", human_bytes(d as u64)),
-            Some(d) if d < 0 => format!(" (-{})", human_bytes(d.unsigned_abs())),
-            _ => String::new(),
-        };
-        spans.extend([sep(), Span::raw(format!("{}{delta}", human_bytes(m.size)))]);
+        spans.extend([
+            sep(),
+            Span::raw(format!("{}{}", human_bytes(m.size), m.size_change())),
+        ]);
     }
     if app.compiling_aot {
         spans.extend([

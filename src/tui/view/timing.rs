@@ -121,7 +121,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     if app.bench_running {
         lines.push(Line::styled(
-            "benchmarking: 5 runs per mode…",
+            format!("benchmarking: {} runs per mode…", crate::tui::BENCH_RUNS),
             Style::new().fg(Color::Yellow),
         ));
     } else if let Some(bench) = &app.bench {
