@@ -63,10 +63,22 @@ pub enum PipelineError {
 /// Asks the controller thread to do something.
 enum Control {
     Rebuild(Vec<PathBuf>),
+    /// New run settings, then a job with them.
+    Reconfigure(Reconfigure),
     /// While paused, changes are remembered but start no job until resumed.
     Pause(bool),
     CancelRun,
     Shutdown,
+}
+
+/// What the workbench changes while it runs (`m`, `a`, `t`, `:args`, `:env`): the controller
+/// takes them and starts a job, keeping its job counter, watcher and last good build.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reconfigure {
+    pub modes: Vec<Mode>,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub compare_toolchains: bool,
 }
 
 /// What a finished good job left: the base for size deltas and "unchanged" detection.
@@ -135,6 +147,11 @@ impl Pipeline {
         let _ = self.control.send(Control::Rebuild(vec![]));
     }
 
+    /// Runs with these settings from now on, starting a job with them at once.
+    pub fn reconfigure(&self, settings: Reconfigure) {
+        let _ = self.control.send(Control::Reconfigure(settings));
+    }
+
     /// Stops (or resumes) reacting to changes; a change seen while paused runs on resume.
     pub fn set_paused(&self, paused: bool) {
         let _ = self.control.send(Control::Pause(paused));
@@ -181,7 +198,7 @@ fn watch_target(options: &PipelineOptions) -> Result<(PathBuf, Option<PathBuf>),
 /// One job at a time: a newer request cancels the older job, whose late events the consumer
 /// drops by generation.
 fn controller(
-    options: PipelineOptions,
+    mut options: PipelineOptions,
     controls: Receiver<Control>,
     emit: Arc<dyn Fn(Event) + Send + Sync>,
 ) {
@@ -210,6 +227,13 @@ fn controller(
                     }
                 }
             }
+            Control::Reconfigure(r) => {
+                options.modes = r.modes;
+                options.run.args = r.args;
+                options.run.env = r.env;
+                options.compare_toolchains = r.compare_toolchains;
+                Control::Rebuild(vec![])
+            }
             Control::Rebuild(paths) if paused && !paths.is_empty() => {
                 missed.get_or_insert_with(Vec::new).extend(paths);
                 continue;
@@ -217,7 +241,8 @@ fn controller(
             other => other,
         };
         match control {
-            Control::Pause(_) => {}
+            // Both became a Rebuild above.
+            Control::Pause(_) | Control::Reconfigure(_) => {}
             Control::Rebuild(paths) => {
                 tracing::info!(job = number + 1, changed = paths.len(), "job starts");
                 // The old job only has to notice; it must not hold up the new one.

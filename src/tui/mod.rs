@@ -22,7 +22,7 @@ use ratatui::DefaultTerminal;
 
 use crate::engine::Mode;
 use crate::engine::worker;
-use crate::pipeline::{Pipeline, PipelineError, PipelineOptions};
+use crate::pipeline::{Pipeline, PipelineError, PipelineOptions, Reconfigure};
 use app::{App, Cmd, Msg, update};
 
 /// How often the spinner moves and elapsed times refresh.
@@ -164,18 +164,22 @@ fn event_loop(
                         p.set_paused(paused)
                     }
                 }
-                Cmd::Restart => {
-                    if let Some(p) = pipeline.take() {
-                        shut_down_receiving(p, app, rx);
-                    }
-                    match start_pipeline(options, app, tx) {
+                Cmd::Restart => match pipeline {
+                    // The pipeline keeps its job counter, watcher and last good build.
+                    Some(p) => p.reconfigure(Reconfigure {
+                        modes: app.modes.clone(),
+                        args: app.args.clone(),
+                        env: app.env.clone(),
+                        compare_toolchains: app.compare_toolchains,
+                    }),
+                    None => match start_pipeline(options, app, tx) {
                         Ok(p) => {
                             p.set_paused(app.paused);
                             *pipeline = Some(p);
                         }
                         Err(e) => app.error = Some(e.to_string()),
-                    }
-                }
+                    },
+                },
                 Cmd::OpenEditor { file, line, column } => {
                     suspended.store(true, Ordering::Relaxed);
                     // Let the input thread finish its current poll, so it takes no editor keys.
@@ -203,22 +207,6 @@ fn event_loop(
             }
         }
     }
-}
-
-/// Shuts the pipeline down while still taking messages: a job may be blocked handing output to
-/// the full channel, and shutting down waits for every job. The old jobs' output is dropped;
-/// anything else (a finished bench or image export, a tick) is applied.
-fn shut_down_receiving(pipeline: Pipeline, app: &mut App, rx: &Receiver<Msg>) {
-    let stopping = std::thread::spawn(move || pipeline.shutdown());
-    while !stopping.is_finished() {
-        match rx.recv_timeout(Duration::from_millis(5)) {
-            Ok(Msg::Pipeline(_)) | Err(_) => {}
-            Ok(other) => {
-                let _ = update(app, other);
-            }
-        }
-    }
-    let _ = stopping.join();
 }
 
 /// Reads keys and mouse events into `input` and wakes the loop through `tx`; pauses while an
