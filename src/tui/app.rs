@@ -1,19 +1,15 @@
 //! The workbench's state and the one function that changes it: `update(&mut App, Msg) -> Vec<Cmd>`.
 //! No terminal, channel or clock in here: time arrives in messages, effects leave as commands.
 
-use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::keys::{Action, KeyMap};
-use super::output::OutputBuffer;
 use crate::build::Diagnostic;
-use crate::engine::{Mode, RunReport};
-use crate::pipeline::{
-    AnatomySummary, Event, ModuleSummary, NewestJob, ToolchainDifference, ToolchainRow,
-};
+use crate::engine::Mode;
+use crate::pipeline::{Event, NewestJob};
 use crate::watch::WatchEvent;
 
 /// The panes that can have focus, in Tab order.
@@ -53,78 +49,35 @@ pub const PACKAGES_TAB: usize = 1;
 /// How many past jobs the timing history keeps.
 pub const HISTORY: usize = 30;
 
-/// What the pipeline is doing, for the header.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Activity {
-    Starting,
-    Watching,
-    Building { since: Duration },
-    Running { mode: Mode, since: Duration },
-    Failed,
-}
+pub use super::panes::{Activity, DiagnosticsPane, InputMode, JobView, ModulePane, OutputPane};
 
 #[derive(Debug)]
 pub struct App {
     pub project: String,
     pub toolchain: Option<String>,
     pub target: Option<String>,
+    /// The run settings the pipeline is told of (`m`, `a`, `t`, `:args`, `:env`).
     pub modes: Vec<Mode>,
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
-    /// The newest job seen; events of older jobs are dropped.
-    pub job: u64,
-    pub activity: Activity,
+    /// Every save also builds with the other toolchain (`t`), for the Toolchains tab.
+    pub compare_toolchains: bool,
+    pub paused: bool,
+    pub job: JobView,
+    pub output: OutputPane,
+    pub module: ModulePane,
+    pub diagnostics: DiagnosticsPane,
+    pub focus: Pane,
+    pub input: InputMode,
     /// Time since the workbench started, as last told by a message.
     pub clock: Duration,
     pub spinner: usize,
-    pub paused: bool,
-    /// aot's artifact is compiling in the background.
-    pub compiling_aot: bool,
-    pub output: OutputBuffer,
-    /// Lines scrolled up from the bottom (0: follow new output).
-    pub scroll: usize,
-    pub wrap: bool,
-    pub search: Option<String>,
-    pub typing_search: bool,
-    /// The output, timings and module belong to an older build than the newest attempt.
-    pub stale: bool,
-    pub reports: Vec<RunReport>,
-    /// The job the reports came from.
-    pub reports_job: u64,
-    /// Run-phase times of the last jobs, oldest first.
-    pub history: VecDeque<(u64, Vec<(Mode, Duration)>)>,
-    pub module: Option<ModuleSummary>,
-    pub previous_module: Option<ModuleSummary>,
-    pub module_tab: usize,
-    pub module_scroll: usize,
-    /// The module in Go's terms: packages and what changed per package and function.
-    pub anatomy: Option<AnatomySummary>,
-    /// The package the Packages tab's cursor is on.
-    pub package_selected: usize,
-    /// The Packages tab shows the selected package's functions (Enter; again to go back).
-    pub package_open: bool,
-    pub diagnostics: Vec<Diagnostic>,
-    pub selected: usize,
-    /// The newest build failed: the Diagnostics pane shows its messages and its log.
-    pub build_failed: bool,
-    pub build_log: String,
-    /// Lines the build log is scrolled up from its end.
-    pub log_scroll: usize,
-    pub last_build: Option<Duration>,
     pub error: Option<String>,
-    pub focus: Pane,
-    pub help: bool,
-    /// The `:` prompt's text while it is open.
-    pub prompt: Option<String>,
-    pub bench: Option<Result<Vec<(Mode, Duration)>, String>>,
-    pub bench_running: bool,
     /// The last image export's result, for the footer until the next key.
     pub notice: Option<String>,
+    pub bench: Option<Result<Vec<(Mode, Duration)>, String>>,
+    pub bench_running: bool,
     pub exporting_image: bool,
-    /// Every save also builds with the other toolchain (`t`), for the Toolchains tab.
-    pub compare_toolchains: bool,
-    /// The last comparison: its job, each toolchain's row and where their outputs part.
-    pub toolchains: Option<(u64, Vec<ToolchainRow>, Vec<ToolchainDifference>)>,
     /// The key bindings in force (the settings file's `[keys]` over the table).
     pub keys: KeyMap,
     pub quit: bool,
@@ -179,44 +132,21 @@ impl App {
             modes,
             args,
             env: vec![],
-            job: 0,
-            activity: Activity::Starting,
+            compare_toolchains: false,
+            paused: false,
+            job: JobView::default(),
+            output: OutputPane::default(),
+            module: ModulePane::default(),
+            diagnostics: DiagnosticsPane::default(),
+            focus: Pane::Output,
+            input: InputMode::Normal,
             clock: Duration::ZERO,
             spinner: 0,
-            paused: false,
-            compiling_aot: false,
-            output: OutputBuffer::default(),
-            scroll: 0,
-            wrap: true,
-            search: None,
-            typing_search: false,
-            stale: false,
-            reports: vec![],
-            reports_job: 0,
-            history: VecDeque::new(),
-            module: None,
-            previous_module: None,
-            module_tab: 0,
-            module_scroll: 0,
-            anatomy: None,
-            package_selected: 0,
-            package_open: false,
-            diagnostics: vec![],
-            selected: 0,
-            build_failed: false,
-            build_log: String::new(),
-            log_scroll: 0,
-            last_build: None,
             error: None,
-            focus: Pane::Output,
-            help: false,
-            prompt: None,
+            notice: None,
             bench: None,
             bench_running: false,
-            notice: None,
             exporting_image: false,
-            compare_toolchains: false,
-            toolchains: None,
             keys: KeyMap::default(),
             quit: false,
         }
@@ -225,7 +155,7 @@ impl App {
     /// The panes Tab moves between: diagnostics only while a build has failed.
     pub fn panes(&self) -> Vec<Pane> {
         let mut p = vec![Pane::Output, Pane::Timing, Pane::Module];
-        if self.build_failed {
+        if self.diagnostics.failed {
             p.insert(0, Pane::Diagnostics);
         }
         p
@@ -275,54 +205,69 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         app.quit = true;
         return vec![Cmd::Quit];
     }
-    if let Some(text) = &mut app.prompt {
-        match key.code {
-            KeyCode::Esc => app.prompt = None,
-            KeyCode::Backspace => {
-                text.pop();
-            }
-            KeyCode::Enter => {
-                let line = app.prompt.take().unwrap_or_default();
-                return apply_prompt(app, &line);
-            }
-            KeyCode::Char(c) => text.push(c),
-            _ => {}
+    match std::mem::take(&mut app.input) {
+        InputMode::Normal => on_command_key(app, key, action),
+        InputMode::Help => vec![],
+        InputMode::Prompt(text) => on_prompt_key(app, key, text),
+        InputMode::Search => {
+            on_search_key(app, key);
+            vec![]
         }
-        return vec![];
     }
-    if app.typing_search {
-        let search = app.search.get_or_insert_with(String::new);
-        match key.code {
-            KeyCode::Esc => {
-                app.search = None;
-                app.typing_search = false;
-            }
-            KeyCode::Enter => app.typing_search = false,
-            KeyCode::Backspace => {
-                search.pop();
-            }
-            KeyCode::Char(c) => search.push(c),
-            _ => {}
+}
+
+/// A key typed at the `:` prompt.
+fn on_prompt_key(app: &mut App, key: KeyEvent, mut text: String) -> Vec<Cmd> {
+    match key.code {
+        KeyCode::Esc => return vec![],
+        KeyCode::Enter => return apply_prompt(app, &text),
+        KeyCode::Backspace => {
+            text.pop();
         }
-        return vec![];
+        KeyCode::Char(c) => text.push(c),
+        _ => {}
     }
-    if app.help {
-        app.help = false;
-        return vec![];
+    app.input = InputMode::Prompt(text);
+    vec![]
+}
+
+/// A key typed into the output search.
+fn on_search_key(app: &mut App, key: KeyEvent) {
+    let search = app.output.search.get_or_insert_with(String::new);
+    match key.code {
+        KeyCode::Esc => app.output.search = None,
+        KeyCode::Enter => return,
+        KeyCode::Backspace => {
+            search.pop();
+        }
+        KeyCode::Char(c) => search.push(c),
+        _ => {}
     }
+    if key.code != KeyCode::Esc {
+        app.input = InputMode::Search;
+    }
+}
+
+/// A key read as a command.
+fn on_command_key(app: &mut App, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
     let Some(action) = action else {
         if key.code == KeyCode::Esc {
-            app.search = None;
+            app.output.search = None;
         }
         return vec![];
     };
-    match action {
+    run_action(app, action).unwrap_or_else(|| view_action(app, action))
+}
+
+/// What a key asks of the runs: quit, rebuild, modes, bench, image, toolchains, pause, cancel.
+fn run_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
+    let cmds = match action {
         Action::Quit => {
             app.quit = true;
             vec![Cmd::Quit]
         }
         Action::Help => {
-            app.help = true;
+            app.input = InputMode::Help;
             vec![]
         }
         Action::Rebuild => vec![Cmd::Rebuild],
@@ -336,7 +281,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             app.modes = Mode::ALL.to_vec();
             vec![Cmd::Restart]
         }
-        Action::Bench => match &app.module {
+        Action::Bench => match &app.module.summary {
             Some(m) if !app.bench_running => {
                 app.bench_running = true;
                 app.bench = None;
@@ -346,7 +291,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             }
             _ => vec![],
         },
-        Action::ExportImage => match &app.module {
+        Action::ExportImage => match &app.module.summary {
             Some(m) if !app.exporting_image => {
                 app.exporting_image = true;
                 vec![Cmd::ExportImage {
@@ -362,13 +307,30 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         Action::CompareToolchains => {
             app.compare_toolchains = !app.compare_toolchains;
             if app.compare_toolchains {
-                app.module_tab = TOOLCHAINS_TAB;
-                app.module_scroll = 0;
+                app.module.tab = TOOLCHAINS_TAB;
+                app.module.scroll = 0;
             } else {
-                app.toolchains = None;
+                app.module.toolchains = None;
             }
             vec![Cmd::Restart]
         }
+        Action::TogglePause => {
+            app.paused = !app.paused;
+            vec![Cmd::SetPaused(app.paused)]
+        }
+        Action::CancelRun => vec![Cmd::Cancel],
+        Action::Prompt => {
+            app.input = InputMode::Prompt(String::new());
+            vec![]
+        }
+        _ => return None,
+    };
+    Some(cmds)
+}
+
+/// What a key does to the panes: focus, scrolling, search, tabs, packages, the editor.
+fn view_action(app: &mut App, action: Action) -> Vec<Cmd> {
+    match action {
         Action::FocusNext | Action::FocusPrev => {
             let panes = app.panes();
             let i = panes.iter().position(|p| *p == app.focus).unwrap_or(0);
@@ -388,25 +350,20 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         Action::Top => scroll(app, usize::MAX / 2, true),
         Action::Bottom => scroll(app, usize::MAX / 2, false),
         Action::Search => {
-            app.typing_search = true;
-            app.search = Some(String::new());
+            app.input = InputMode::Search;
+            app.output.search = Some(String::new());
             vec![]
         }
         Action::ToggleWrap => {
-            app.wrap = !app.wrap;
+            app.output.wrap = !app.output.wrap;
             vec![]
-        }
-        Action::TogglePause => {
-            app.paused = !app.paused;
-            vec![Cmd::SetPaused(app.paused)]
         }
         Action::ClearOutput => {
-            app.output.clear();
-            app.scroll = 0;
+            app.output.buffer.clear();
+            app.output.scroll = 0;
             vec![]
         }
-        Action::CancelRun => vec![Cmd::Cancel],
-        Action::OpenEditor => match app.diagnostics.get(app.selected) {
+        Action::OpenEditor => match app.diagnostics.items.get(app.diagnostics.selected) {
             Some(Diagnostic {
                 file: Some(file),
                 line: Some(line),
@@ -419,32 +376,29 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             }],
             _ => vec![],
         },
-        Action::Prompt => {
-            app.prompt = Some(String::new());
-            vec![]
-        }
         Action::OpenPackage => {
-            if app.module_tab == PACKAGES_TAB && app.anatomy.is_some() {
-                app.package_open = !app.package_open;
-                app.module_scroll = 0;
+            if app.module.tab == PACKAGES_TAB && app.module.anatomy.is_some() {
+                app.module.package_open = !app.module.package_open;
+                app.module.scroll = 0;
             }
             vec![]
         }
         Action::ClosePackage => {
-            app.package_open = false;
-            app.module_scroll = 0;
+            app.module.package_open = false;
+            app.module.scroll = 0;
             vec![]
         }
         Action::NextTab => {
-            app.module_tab = (app.module_tab + 1) % MODULE_TABS.len();
-            app.module_scroll = 0;
+            app.module.tab = (app.module.tab + 1) % MODULE_TABS.len();
+            app.module.scroll = 0;
             vec![]
         }
         Action::PrevTab => {
-            app.module_tab = (app.module_tab + MODULE_TABS.len() - 1) % MODULE_TABS.len();
-            app.module_scroll = 0;
+            app.module.tab = (app.module.tab + MODULE_TABS.len() - 1) % MODULE_TABS.len();
+            app.module.scroll = 0;
             vec![]
         }
+        _ => vec![],
     }
 }
 
@@ -494,56 +448,27 @@ fn scroll(app: &mut App, by: usize, up: bool) -> Vec<Cmd> {
 }
 
 fn scroll_by(app: &mut App, by: usize, up: bool) {
-    let step = |v: usize, max: usize| {
-        if up {
-            v.saturating_add(by).min(max)
-        } else {
-            v.saturating_sub(by)
-        }
-    };
     match app.focus {
-        Pane::Output | Pane::Timing => app.scroll = step(app.scroll, app.output.len()),
-        Pane::Module if app.module_tab == PACKAGES_TAB && !app.package_open => {
-            let last = app
-                .anatomy
-                .as_ref()
-                .map_or(0, |a| a.packages.len().saturating_sub(1));
-            app.package_selected = if up {
-                app.package_selected.saturating_sub(by)
-            } else {
-                app.package_selected.saturating_add(by).min(last)
-            };
-        }
-        Pane::Module => {
-            // The module pane scrolls down from its top.
-            app.module_scroll = if up {
-                app.module_scroll.saturating_sub(by)
-            } else {
-                app.module_scroll.saturating_add(by).min(10_000)
-            }
-        }
-        // The log scrolls by pages, or by lines when there is nothing to select.
-        Pane::Diagnostics if app.diagnostics.is_empty() || by > 1 => {
-            let lines = app.build_log.lines().count();
-            app.log_scroll = step(app.log_scroll, lines.saturating_sub(1));
-        }
-        Pane::Diagnostics => {
-            let last = app.diagnostics.len().saturating_sub(1);
-            app.selected = if up {
-                app.selected.saturating_sub(by)
-            } else {
-                app.selected.saturating_add(by).min(last)
-            }
-        }
+        Pane::Output | Pane::Timing => app.output.scroll_by(by, up),
+        Pane::Module => app.module.scroll_by(by, up, app.module.tab == PACKAGES_TAB),
+        Pane::Diagnostics => app.diagnostics.scroll_by(by, up),
     }
 }
 
 fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
-    let mut newest = NewestJob(app.job);
+    let mut newest = NewestJob(app.job.number);
     if !newest.admit(&event) {
         return vec![];
     }
-    app.job = newest.0;
+    app.job.number = newest.0;
+    if let Some(event) = on_build_event(app, event) {
+        on_run_event(app, event);
+    }
+    vec![]
+}
+
+/// The watcher, the build and the module; other events are handed back.
+fn on_build_event(app: &mut App, event: Event) -> Option<Event> {
     match event {
         Event::Watch { change } => match change {
             WatchEvent::RootGone => {
@@ -560,7 +485,7 @@ fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
             toolchain, version, ..
         } => {
             app.toolchain = Some(format!("{toolchain} {version}"));
-            app.activity = Activity::Building { since: app.clock };
+            app.job.activity = Activity::Building { since: app.clock };
         }
         Event::BuildFinished {
             success,
@@ -569,26 +494,21 @@ fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
             log,
             ..
         } => {
-            app.last_build = Some(duration);
-            app.build_log = log;
-            app.log_scroll = 0;
-            app.build_failed = !success;
+            app.job.last_build = Some(duration);
+            app.diagnostics.build_finished(success, diagnostics, log);
             if success {
-                app.diagnostics.clear();
                 if app.focus == Pane::Diagnostics {
                     app.focus = Pane::Output;
                 }
             } else {
-                app.diagnostics = diagnostics;
-                app.selected = 0;
-                app.activity = Activity::Failed;
+                app.job.activity = Activity::Failed;
                 app.focus = Pane::Diagnostics;
             }
         }
-        Event::KeptLastGood { .. } => app.stale = true,
+        Event::KeptLastGood { .. } => app.job.stale = true,
         Event::JobError { message, .. } => {
             app.error = Some(message);
-            app.activity = Activity::Failed;
+            app.job.activity = Activity::Failed;
         }
         Event::ModuleReady { module, .. } => {
             app.target = Some(match &module.host {
@@ -606,38 +526,26 @@ fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
                     .to_string(),
                 );
             }
-            if let Some(old) = app.module.take()
-                && old.hash != module.hash
-            {
-                app.previous_module = Some(old);
-            }
-            app.module = Some(module);
-            app.stale = false;
-            app.reports.clear();
+            app.module.ready(module);
+            app.job.stale = false;
+            app.job.reports.clear();
             app.output.clear();
-            app.scroll = 0;
         }
-        Event::ModuleAnatomy { anatomy, .. } => {
-            // The open package stays open if the new build still has it.
-            let selected = app
-                .anatomy
-                .as_ref()
-                .and_then(|a| a.packages.get(app.package_selected))
-                .map(|p| p.package.clone());
-            app.package_selected = selected
-                .and_then(|name| anatomy.packages.iter().position(|p| p.package == name))
-                .unwrap_or_else(|| {
-                    app.package_open = false;
-                    0
-                });
-            app.anatomy = Some(*anatomy);
-        }
-        Event::Precompiling { .. } => app.compiling_aot = true,
+        Event::ModuleAnatomy { anatomy, .. } => app.module.anatomy_ready(*anatomy),
+        other => return Some(other),
+    }
+    None
+}
+
+/// The runs and what they leave: output, reports, the comparison, the history.
+fn on_run_event(app: &mut App, event: Event) {
+    match event {
+        Event::Precompiling { .. } => app.job.compiling_aot = true,
         Event::RunStarted { mode, .. } => {
             if mode == Mode::Aot {
-                app.compiling_aot = false;
+                app.job.compiling_aot = false;
             }
-            app.activity = Activity::Running {
+            app.job.activity = Activity::Running {
                 mode,
                 since: app.clock,
             };
@@ -648,42 +556,45 @@ fn on_event(app: &mut App, event: Event) -> Vec<Cmd> {
             stream,
             bytes,
         } => {
-            let before = app.output.len() as u64 + app.output.dropped;
-            app.output.push(job, mode, stream, &bytes);
+            let before = app.output.buffer.len() as u64 + app.output.buffer.dropped;
+            app.output.buffer.push(job, mode, stream, &bytes);
             // Keep the view still while the user reads scrollback.
-            if app.scroll > 0 {
-                let added = (app.output.len() as u64 + app.output.dropped).saturating_sub(before);
-                app.scroll = (app.scroll + added as usize).min(app.output.len());
+            if app.output.scroll > 0 {
+                let added = (app.output.buffer.len() as u64 + app.output.buffer.dropped)
+                    .saturating_sub(before);
+                app.output.scroll =
+                    (app.output.scroll + added as usize).min(app.output.buffer.len());
             }
         }
         Event::RunFinished { job, report } => {
-            app.output.finish(job, report.mode);
-            app.reports.retain(|r| r.mode != report.mode);
-            app.reports.push(report);
-            app.reports_job = job;
+            app.output.buffer.finish(job, report.mode);
+            app.job.reports.retain(|r| r.mode != report.mode);
+            app.job.reports.push(report);
+            app.job.reports_job = job;
         }
         Event::ToolchainsCompared {
             job,
             rows,
             differences,
-        } => app.toolchains = Some((job, rows, differences)),
+        } => app.module.toolchains = Some((job, rows, differences)),
         Event::JobFinished { job, .. } => {
-            app.compiling_aot = false;
-            if app.activity != Activity::Failed {
-                app.activity = Activity::Watching;
+            app.job.compiling_aot = false;
+            if app.job.activity != Activity::Failed {
+                app.job.activity = Activity::Watching;
             }
-            if app.reports_job == job && !app.history.iter().any(|(j, _)| *j == job) {
+            if app.job.reports_job == job && !app.job.history.iter().any(|(j, _)| *j == job) {
                 let runs = app
+                    .job
                     .reports
                     .iter()
                     .map(|r| (r.mode, r.timings.run))
                     .collect();
-                app.history.push_back((job, runs));
-                while app.history.len() > HISTORY {
-                    app.history.pop_front();
+                app.job.history.push_back((job, runs));
+                while app.job.history.len() > HISTORY {
+                    app.job.history.pop_front();
                 }
             }
         }
+        _ => {}
     }
-    vec![]
 }

@@ -1,10 +1,13 @@
 //! The interactive workbench: `gowasm [DIR]`. Plain state (`app`), one `update`, one `view`;
 //! this file is the event loop that feeds it messages and performs its commands.
+// No function over 80 lines here (clippy.toml): split by concern instead.
+#![warn(clippy::too_many_lines)]
 
 pub mod app;
 pub mod keymap;
 pub mod keys;
 pub mod output;
+pub mod panes;
 pub mod view;
 
 #[cfg(test)]
@@ -93,7 +96,7 @@ fn start_pipeline(
     options.run.args = app.args.clone();
     options.run.env = app.env.clone();
     options.compare_toolchains = app.compare_toolchains;
-    options.first_job = app.job;
+    options.first_job = app.job.number;
     let tx = tx.clone();
     Pipeline::start(options, move |e| {
         let _ = tx.send(Msg::Pipeline(Box::new(e)));

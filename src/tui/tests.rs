@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::app::{Activity, App, Cmd, Msg, Pane, update};
+use super::app::{Activity, App, Cmd, InputMode, Msg, Pane, update};
 use super::view::view;
 use crate::build::Diagnostic;
 use crate::compare::{Difference, ModuleSize, PackageBytes};
@@ -303,13 +303,13 @@ fn rebuild_cancel_pause_and_modes_become_commands() {
 fn help_opens_and_any_key_closes_it() {
     let mut a = app();
     update(&mut a, key('?'));
-    assert!(a.help);
+    assert_eq!(a.input, InputMode::Help);
     assert_eq!(
         update(&mut a, key('r')),
         vec![],
         "a key only closes the help"
     );
-    assert!(!a.help);
+    assert_eq!(a.input, InputMode::Normal);
 }
 
 #[test]
@@ -342,24 +342,24 @@ fn scrolling_search_wrap_and_clear_act_on_the_output() {
         output(&mut a, 0, Mode::Interp, &format!("line {i}\n"));
     }
     update(&mut a, key('k'));
-    assert_eq!(a.scroll, 1);
+    assert_eq!(a.output.scroll, 1);
     update(&mut a, code(KeyCode::PageUp));
-    assert_eq!(a.scroll, 21);
+    assert_eq!(a.output.scroll, 21);
     update(&mut a, code(KeyCode::Home));
-    assert_eq!(a.scroll, 50);
+    assert_eq!(a.output.scroll, 50);
     update(&mut a, code(KeyCode::End));
-    assert_eq!(a.scroll, 0);
+    assert_eq!(a.output.scroll, 0);
     update(&mut a, key('/'));
     for c in "line 4".chars() {
         update(&mut a, key(c));
     }
     update(&mut a, code(KeyCode::Enter));
-    assert_eq!(a.search.as_deref(), Some("line 4"));
-    assert!(!a.typing_search);
+    assert_eq!(a.output.search.as_deref(), Some("line 4"));
+    assert_ne!(a.input, InputMode::Search);
     update(&mut a, key('w'));
-    assert!(!a.wrap);
+    assert!(!a.output.wrap);
     update(&mut a, key('c'));
-    assert!(a.output.is_empty());
+    assert!(a.output.buffer.is_empty());
 }
 
 #[test]
@@ -367,10 +367,10 @@ fn module_tabs_cycle_when_the_module_pane_has_focus() {
     let mut a = app();
     a.focus = Pane::Module;
     update(&mut a, code(KeyCode::Right));
-    assert_eq!(a.module_tab, 1);
+    assert_eq!(a.module.tab, 1);
     update(&mut a, code(KeyCode::Left));
     update(&mut a, code(KeyCode::Left));
-    assert_eq!(a.module_tab, super::app::MODULE_TABS.len() - 1);
+    assert_eq!(a.module.tab, super::app::MODULE_TABS.len() - 1);
 }
 
 /// Job `job`'s module in Go's terms; with `changes`, encoding/json is new since the last build.
@@ -439,7 +439,7 @@ fn the_packages_tab_has_bars_and_opens_a_package_on_enter() {
     successful_job(&mut a, &[Mode::Interp]);
     a.focus = Pane::Module;
     update(&mut a, code(KeyCode::Right));
-    assert_eq!(super::app::MODULE_TABS[a.module_tab], "Packages");
+    assert_eq!(super::app::MODULE_TABS[a.module.tab], "Packages");
     assert!(screen(&a, 200, 40).contains("reading the module's packages"));
     anatomy(&mut a, 1, false);
     let shown = screen(&a, 200, 40);
@@ -447,22 +447,22 @@ fn the_packages_tab_has_bars_and_opens_a_package_on_enter() {
     assert!(shown.contains("names from Go's pclntab"), "{shown}");
     assert!(shown.contains('█'), "{shown}");
     update(&mut a, code(KeyCode::Down));
-    assert_eq!(a.package_selected, 1);
+    assert_eq!(a.module.package_selected, 1);
     update(&mut a, code(KeyCode::Enter));
-    assert!(a.package_open);
+    assert!(a.module.package_open);
     let shown = screen(&a, 200, 40);
     assert!(shown.contains("‹ encoding/json"), "{shown}");
     assert!(shown.contains("(*decodeState).literalStore"), "{shown}");
     assert!(!shown.contains("runtime.gcDrain"), "{shown}");
     // A new build keeps the open package open, at its new place.
     anatomy(&mut a, 1, true);
-    assert!(a.package_open && a.package_selected == 1);
+    assert!(a.module.package_open && a.module.package_selected == 1);
     update(&mut a, code(KeyCode::Esc));
-    assert!(!a.package_open);
+    assert!(!a.module.package_open);
     update(&mut a, code(KeyCode::Down));
     update(&mut a, code(KeyCode::Down));
     assert_eq!(
-        a.package_selected, 2,
+        a.module.package_selected, 2,
         "the cursor stops at the last package"
     );
 }
@@ -481,7 +481,7 @@ fn the_changes_tab_names_the_packages_and_functions_that_changed() {
     );
     anatomy(&mut a, 1, true);
     a.focus = Pane::Module;
-    while super::app::MODULE_TABS[a.module_tab] != "Changes" {
+    while super::app::MODULE_TABS[a.module.tab] != "Changes" {
         update(&mut a, code(KeyCode::Right));
     }
     let shown = screen(&a, 200, 40);
@@ -560,7 +560,7 @@ fn t_toggles_comparing_toolchains_and_the_tab_shows_both() {
     assert_eq!(update(&mut a, key('t')), vec![Cmd::Restart]);
     assert!(a.compare_toolchains);
     assert_eq!(
-        super::app::MODULE_TABS[a.module_tab],
+        super::app::MODULE_TABS[a.module.tab],
         "Toolchains",
         "turning it on shows the tab"
     );
@@ -573,7 +573,7 @@ fn t_toggles_comparing_toolchains_and_the_tab_shows_both() {
     assert!(tall.contains("code by package"), "{tall}");
     assert!(tall.contains("runtime"), "{tall}");
     assert_eq!(update(&mut a, key('t')), vec![Cmd::Restart]);
-    assert!(!a.compare_toolchains && a.toolchains.is_none());
+    assert!(!a.compare_toolchains && a.module.toolchains.is_none());
     assert!(screen(&a, 120, 30).contains("press t to also build"));
 }
 
@@ -592,7 +592,7 @@ fn diagnostics_are_selected_and_opened_in_the_editor() {
     successful_job(&mut a, &[Mode::Interp]);
     failed_build(&mut a, 2);
     update(&mut a, key('j'));
-    assert_eq!(a.selected, 1);
+    assert_eq!(a.diagnostics.selected, 1);
     assert_eq!(
         update(&mut a, code(KeyCode::Enter)),
         vec![Cmd::OpenEditor {
@@ -642,7 +642,7 @@ fn the_prompt_sets_args_and_env() {
     assert!(a.error.as_deref().unwrap().contains("unknown"));
     update(&mut a, key(':'));
     update(&mut a, code(KeyCode::Esc));
-    assert!(a.prompt.is_none());
+    assert_eq!(a.input, InputMode::Normal);
 }
 
 #[test]
@@ -664,7 +664,7 @@ fn image_exports_the_last_good_build_and_says_where_it_went() {
     assert_eq!(update(&mut a, key('i')), vec![]);
     assert!(a.error.as_deref().unwrap().contains("no good build yet"));
     successful_job(&mut a, &[Mode::Interp]);
-    let module = a.module.as_ref().unwrap().path.clone();
+    let module = a.module.summary.as_ref().unwrap().path.clone();
     assert_eq!(update(&mut a, key('i')), vec![Cmd::ExportImage { module }]);
     assert_eq!(update(&mut a, key('i')), vec![], "one export at a time");
     update(
@@ -693,14 +693,14 @@ fn image_exports_the_last_good_build_and_says_where_it_went() {
 fn a_good_job_fills_module_output_timings_and_history() {
     let mut a = app();
     successful_job(&mut a, &[Mode::Interp, Mode::Aot]);
-    assert_eq!(a.activity, Activity::Watching);
+    assert_eq!(a.job.activity, Activity::Watching);
     assert_eq!(a.toolchain.as_deref(), Some("go go1.23.5"));
     assert_eq!(a.target.as_deref(), Some("wasip1 · WASI host"));
-    assert_eq!(a.reports.len(), 2);
-    assert_eq!(a.output.len(), 4);
-    assert_eq!(a.history.len(), 1);
-    assert_eq!(a.last_build, Some(ms(136)));
-    assert!(!a.stale);
+    assert_eq!(a.job.reports.len(), 2);
+    assert_eq!(a.output.buffer.len(), 4);
+    assert_eq!(a.job.history.len(), 1);
+    assert_eq!(a.job.last_build, Some(ms(136)));
+    assert!(!a.job.stale);
 }
 
 #[test]
@@ -708,11 +708,11 @@ fn a_failed_build_keeps_the_last_good_marked_stale_and_a_fix_clears_it() {
     let mut a = app();
     successful_job(&mut a, &[Mode::Interp]);
     failed_build(&mut a, 2);
-    assert!(a.stale);
-    assert_eq!(a.activity, Activity::Failed);
-    assert_eq!(a.output.len(), 2, "the last good output stays");
-    assert_eq!(a.reports.len(), 1);
-    assert_eq!(a.diagnostics.len(), 2);
+    assert!(a.job.stale);
+    assert_eq!(a.job.activity, Activity::Failed);
+    assert_eq!(a.output.buffer.len(), 2, "the last good output stays");
+    assert_eq!(a.job.reports.len(), 1);
+    assert_eq!(a.diagnostics.items.len(), 2);
     update(
         &mut a,
         ev(Event::JobStarted {
@@ -738,10 +738,10 @@ fn a_failed_build_keeps_the_last_good_marked_stale_and_a_fix_clears_it() {
             module: module(2_379_679, Some(8)),
         }),
     );
-    assert!(!a.stale);
-    assert!(a.diagnostics.is_empty());
+    assert!(!a.job.stale);
+    assert!(a.diagnostics.items.is_empty());
     assert!(
-        a.previous_module.is_some(),
+        a.module.previous.is_some(),
         "the Changes tab compares with the earlier module"
     );
     assert_eq!(a.focus, Pane::Output);
@@ -765,8 +765,8 @@ fn events_of_an_older_job_are_dropped() {
             report: report(Mode::Interp, 1, 1, Outcome::Cancelled),
         }),
     );
-    assert!(a.output.is_empty());
-    assert!(a.reports.is_empty());
+    assert!(a.output.buffer.is_empty());
+    assert!(a.job.reports.is_empty());
 }
 
 #[test]
@@ -793,7 +793,7 @@ fn watcher_and_job_errors_show_in_the_footer() {
             message: "no Go toolchain found".into(),
         }),
     );
-    assert_eq!(a.activity, Activity::Failed);
+    assert_eq!(a.job.activity, Activity::Failed);
     assert!(screen(&a, 100, 20).contains("no Go toolchain found"));
 }
 
@@ -920,7 +920,7 @@ fn a_failed_build_with_no_parsed_message_shows_its_log_and_takes_the_focus() {
             log: String::new(),
         }),
     );
-    assert!(!a.build_failed && !a.panes().contains(&Pane::Diagnostics));
+    assert!(!a.diagnostics.failed && !a.panes().contains(&Pane::Diagnostics));
     assert_eq!(a.focus, Pane::Output);
 }
 
@@ -1011,16 +1011,16 @@ fn mouse_wheel_resize_and_esc_behave() {
         })
     };
     update(&mut a, wheel(MouseEventKind::ScrollUp));
-    assert_eq!(a.scroll, 3);
+    assert_eq!(a.output.scroll, 3);
     update(&mut a, wheel(MouseEventKind::ScrollDown));
-    assert_eq!(a.scroll, 0);
+    assert_eq!(a.output.scroll, 0);
     update(&mut a, Msg::Tick(ms(900)));
     assert_eq!(update(&mut a, Msg::Resize), vec![]);
     assert_eq!(a.clock, ms(900), "a resize does not touch the clock");
     update(&mut a, key('/'));
     update(&mut a, key('x'));
     update(&mut a, code(KeyCode::Esc));
-    assert!(a.search.is_none() && !a.typing_search);
+    assert!(a.output.search.is_none() && a.input != InputMode::Search);
 }
 
 #[test]
@@ -1040,7 +1040,7 @@ fn background_compile_and_cancelled_jobs_show_in_the_state() {
             mode: Mode::Aot,
         }),
     );
-    assert!(a.compiling_aot);
+    assert!(a.job.compiling_aot);
     assert!(screen(&a, 120, 20).contains("compiling aot"));
     update(
         &mut a,
@@ -1049,7 +1049,7 @@ fn background_compile_and_cancelled_jobs_show_in_the_state() {
             mode: Mode::Aot,
         }),
     );
-    assert!(!a.compiling_aot);
+    assert!(!a.job.compiling_aot);
     update(
         &mut a,
         ev(Event::JobFinished {
@@ -1057,9 +1057,9 @@ fn background_compile_and_cancelled_jobs_show_in_the_state() {
             cancelled: true,
         }),
     );
-    assert_eq!(a.activity, Activity::Watching);
+    assert_eq!(a.job.activity, Activity::Watching);
     assert!(
-        a.history.is_empty(),
+        a.job.history.is_empty(),
         "a job that ran nothing adds no history"
     );
 }
@@ -1072,5 +1072,5 @@ fn output_keeps_its_place_while_reading_scrollback_even_at_the_cap() {
     }
     update(&mut a, key('k'));
     output(&mut a, 0, Mode::Interp, "new\n");
-    assert_eq!(a.scroll, 2);
+    assert_eq!(a.output.scroll, 2);
 }

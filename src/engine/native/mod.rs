@@ -172,50 +172,9 @@ pub fn run(
     let handle = runtime.handle().clone();
     let _entered = handle.enter();
     let mut store = Store::new(engine.clone());
-    let mut wasi_runtime = PluggableRuntime::new(Arc::new(TokioTaskManager::new(handle.clone())));
-    wasi_runtime.set_engine(engine);
-
-    let mut builder = WasiEnv::builder(&config.program)
-        .args(&config.args)
-        .envs(config.env.iter().map(|(k, v)| (k.clone(), v.clone())))
-        .runtime(Arc::new(wasi_runtime))
-        .stdout(Box::new(stdio::SinkFile {
-            sink: sink.clone(),
-            stream: Stream::Stdout,
-        }))
-        .stderr(Box::new(stdio::SinkFile {
-            sink: sink.clone(),
-            stream: Stream::Stderr,
-        }));
-    if !config.inherit_stdin {
-        builder = builder.stdin(Box::new(NullFile::default()));
-    }
-    let builder = fs::preopen(builder, &config.dirs, &handle)?;
-    let mut func_env = builder
-        .finalize(&mut store)
-        .map_err(|e| EngineError::Setup(e.to_string()))?;
-    // wasix cannot tell the WASI version of a module that imports nothing from WASI (it refuses
-    // with "The WASI version could not be determined"); such a module needs no WASI either.
+    let mut func_env = wasi_env(&mut store, engine, config, &sink, &handle)?;
     let uses_wasi = module.needs.wasi;
-    let mut imports = if uses_wasi {
-        func_env
-            .import_object(&mut store, &wasm)
-            .map_err(|e| EngineError::Setup(e.to_string()))?
-    } else {
-        wasmer::Imports::new()
-    };
-    let root_given = config
-        .dirs
-        .iter()
-        .any(|d| fs::absolute_guest(&d.guest) == std::path::Path::new("/"));
-    let fixes = fixes::Fixes::install(&mut store, &mut imports, root_given);
-    let js_env = match module.needs.js {
-        Some(abi) => {
-            let host = super::js::JsHost::new(abi, config, sink.clone())?;
-            Some((abi, js::define(&mut store, &mut imports, &wasm, abi, host)?))
-        }
-        None => None,
-    };
+    let (imports, fixes, js_env) = link(&mut store, &func_env, &wasm, module, config, &sink)?;
     let instance = match Instance::new(&mut store, &wasm, &imports) {
         Ok(i) => i,
         Err(wasmer::InstantiationError::Start(e)) => {
@@ -253,22 +212,7 @@ pub fn run(
     report.timings.instantiate = started.elapsed();
 
     let started = Instant::now();
-    match entry {
-        Entry::Start(start) => {
-            report.outcome = match start.call(&mut store, &[]) {
-                Ok(_) => Outcome::Exited { code: 0 },
-                Err(e) => outcome_of(&e),
-            }
-        }
-        Entry::JsHost(env) => {
-            let result = js::run(&mut store, &env);
-            let host = &env.as_ref(&store).host;
-            super::js::finish(result, host, &mut report, |e| match e.downcast() {
-                Ok(e) => outcome_of(&e),
-                Err(_) => super::js::foreign_engine_error(),
-            });
-        }
-    }
+    run_entry(&mut store, entry, &mut report);
     report.timings.run = started.elapsed();
     if let Outcome::Trapped(trap) = &mut report.outcome {
         trap.place_frames(&module.bytes);
@@ -290,6 +234,99 @@ pub fn run(
     drop(store);
     runtime.shutdown_background();
     Ok(report)
+}
+
+/// The guest's WASI environment: its arguments, environment, output into `sink`, stdin (or
+/// none), and the folders it is given.
+fn wasi_env(
+    store: &mut Store,
+    engine: Engine,
+    config: &RunConfig,
+    sink: &Arc<dyn OutputSink>,
+    handle: &tokio::runtime::Handle,
+) -> Result<wasmer_wasix::WasiFunctionEnv, EngineError> {
+    let mut wasi_runtime = PluggableRuntime::new(Arc::new(TokioTaskManager::new(handle.clone())));
+    wasi_runtime.set_engine(engine);
+    let mut builder = WasiEnv::builder(&config.program)
+        .args(&config.args)
+        .envs(config.env.iter().map(|(k, v)| (k.clone(), v.clone())))
+        .runtime(Arc::new(wasi_runtime))
+        .stdout(Box::new(stdio::SinkFile {
+            sink: sink.clone(),
+            stream: Stream::Stdout,
+        }))
+        .stderr(Box::new(stdio::SinkFile {
+            sink: sink.clone(),
+            stream: Stream::Stderr,
+        }));
+    if !config.inherit_stdin {
+        builder = builder.stdin(Box::new(NullFile::default()));
+    }
+    let builder = fs::preopen(builder, &config.dirs, handle)?;
+    builder
+        .finalize(store)
+        .map_err(|e| EngineError::Setup(e.to_string()))
+}
+
+/// The imports, gowasm's fixes among them, and the JS host's link where the module needs one.
+type Linked = (
+    wasmer::Imports,
+    fixes::Fixes,
+    Option<(gowasm_inspect::triage::JsAbi, wasmer::FunctionEnv<js::JsLink>)>,
+);
+
+/// What the module is linked against: WASI (when it imports any), gowasm's fixes over it, and
+/// the JS host.
+fn link(
+    store: &mut Store,
+    func_env: &wasmer_wasix::WasiFunctionEnv,
+    wasm: &Module,
+    module: &LoadedModule,
+    config: &RunConfig,
+    sink: &Arc<dyn OutputSink>,
+) -> Result<Linked, EngineError> {
+    // wasix cannot tell the WASI version of a module that imports nothing from WASI (it refuses
+    // with "The WASI version could not be determined"); such a module needs no WASI either.
+    let mut imports = if module.needs.wasi {
+        func_env
+            .import_object(store, wasm)
+            .map_err(|e| EngineError::Setup(e.to_string()))?
+    } else {
+        wasmer::Imports::new()
+    };
+    let root_given = config
+        .dirs
+        .iter()
+        .any(|d| fs::absolute_guest(&d.guest) == std::path::Path::new("/"));
+    let fixes = fixes::Fixes::install(store, &mut imports, root_given);
+    let js_env = match module.needs.js {
+        Some(abi) => {
+            let host = super::js::JsHost::new(abi, config, sink.clone())?;
+            Some((abi, js::define(store, &mut imports, wasm, abi, host)?))
+        }
+        None => None,
+    };
+    Ok((imports, fixes, js_env))
+}
+
+/// Runs the program from its entry, into `report.outcome`.
+fn run_entry(store: &mut Store, entry: Entry, report: &mut RunReport) {
+    match entry {
+        Entry::Start(start) => {
+            report.outcome = match start.call(store, &[]) {
+                Ok(_) => Outcome::Exited { code: 0 },
+                Err(e) => outcome_of(&e),
+            }
+        }
+        Entry::JsHost(env) => {
+            let result = js::run(store, &env);
+            let host = &env.as_ref(&*store).host;
+            super::js::finish(result, host, report, |e| match e.downcast() {
+                Ok(e) => outcome_of(&e),
+                Err(_) => super::js::foreign_engine_error(),
+            });
+        }
+    }
 }
 
 /// Where a run begins: a WASI command's `_start`, or the JS host's protocol.

@@ -13,12 +13,12 @@ use crate::tui::app::{App, Pane};
 
 /// The pane's height: its messages and up to 8 lines of the log.
 pub fn height(app: &App) -> u16 {
-    let log = app.build_log.lines().count().min(8) as u16;
-    (app.diagnostics.len() as u16 + log + 2).clamp(4, 14)
+    let log = app.diagnostics.log.lines().count().min(8) as u16;
+    (app.diagnostics.items.len() as u16 + log + 2).clamp(4, 14)
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let n = app.diagnostics.len();
+    let n = app.diagnostics.items.len();
     let title = if n == 0 {
         " Build failed: the build's log (PgUp/PgDn to scroll) ".to_string()
     } else {
@@ -30,7 +30,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = pane_block(app, Pane::Diagnostics, title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let no_log = app.build_log.trim().is_empty();
+    let no_log = app.diagnostics.log.trim().is_empty();
     // The messages first; the log gets what is left, at least a line when there is one.
     let list_rows = if no_log {
         n as u16
@@ -45,6 +45,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if n > 0 {
         let items: Vec<ListItem> = app
             .diagnostics
+            .items
             .iter()
             .map(|d| {
                 let text = d.render(|f| {
@@ -58,14 +59,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let list = List::new(items)
             .highlight_style(Style::new().add_modifier(Modifier::REVERSED))
             .highlight_symbol("▶ ");
-        let mut state = ListState::default().with_selected(Some(app.selected));
+        let mut state = ListState::default().with_selected(Some(app.diagnostics.selected));
         frame.render_stateful_widget(list, list_area, &mut state);
     }
     if n > 0 && no_log {
         return;
     }
-    let lines: Vec<&str> = app.build_log.lines().collect();
-    let end = lines.len().saturating_sub(app.log_scroll);
+    let lines: Vec<&str> = app.diagnostics.log.lines().collect();
+    let end = lines.len().saturating_sub(app.diagnostics.log_scroll);
     let start = end.saturating_sub(log_area.height as usize);
     let style = if n == 0 {
         Style::new().fg(Color::Red)

@@ -7,11 +7,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::app::App;
+use crate::tui::app::{App, InputMode};
 use crate::tui::keys;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let line = if let Some(text) = &app.prompt {
+    let line = if let InputMode::Prompt(text) = &app.input {
         Line::from(vec![
             Span::styled(":", Style::new().fg(Color::Cyan)),
             Span::raw(text.clone()),
@@ -20,10 +20,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 Style::new().fg(Color::DarkGray),
             ),
         ])
-    } else if app.typing_search {
+    } else if app.input == InputMode::Search {
         Line::from(vec![
             Span::styled("/", Style::new().fg(Color::Cyan)),
-            Span::raw(app.search.clone().unwrap_or_default()),
+            Span::raw(app.output.search.clone().unwrap_or_default()),
             Span::raw("▏"),
         ])
     } else if let Some(notice) = &app.notice {

@@ -16,7 +16,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let sep = || Span::styled(" · ", dim);
     let spin = SPINNER[app.spinner % SPINNER.len()];
     let secs = |since: std::time::Duration| app.clock.saturating_sub(since).as_secs_f64();
-    let (state, color) = match &app.activity {
+    let (state, color) = match &app.job.activity {
         Activity::Starting => (format!("{spin} starting"), Color::Yellow),
         Activity::Watching if app.paused => ("⏸ paused".to_string(), Color::Yellow),
         Activity::Watching => ("● watching".to_string(), Color::Green),
@@ -54,16 +54,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         sep(),
         Span::styled(state, Style::new().fg(color)),
     ];
-    if let Some(b) = app.last_build {
+    if let Some(b) = app.job.last_build {
         spans.extend([sep(), Span::raw(format!("build {}", human_ms(b)))]);
     }
-    if let Some(m) = &app.module {
+    if let Some(m) = &app.module.summary {
         spans.extend([
             sep(),
             Span::raw(format!("{}{}", human_bytes(m.size), m.size_change())),
         ]);
     }
-    if app.compiling_aot {
+    if app.job.compiling_aot {
         spans.extend([
             sep(),
             Span::styled(
@@ -80,7 +80,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         spans.extend([sep(), Span::raw(other)]);
     }
-    if app.paused && !matches!(app.activity, Activity::Watching) {
+    if app.paused && !matches!(app.job.activity, Activity::Watching) {
         spans.extend([
             sep(),
             Span::styled("paused", Style::new().fg(Color::Yellow)),

@@ -40,7 +40,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     .areas(area);
     header::render(app, frame, top);
     footer::render(app, frame, bottom);
-    let failed = app.build_failed;
+    let failed = app.diagnostics.failed;
     let diag_height = if failed { diagnostics::height(app) } else { 0 };
     let [diag, out, timing_area, module_area] = if area.width >= 100 {
         let [left, right] =
@@ -67,7 +67,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     output::render(app, frame, out);
     timing::render(app, frame, timing_area);
     module::render(app, frame, module_area);
-    if app.help {
+    if app.input == crate::tui::app::InputMode::Help {
         help::render(frame, centered(area, 70, 30), &app.keys);
     }
 }

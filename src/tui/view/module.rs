@@ -9,10 +9,11 @@ use ratatui::widgets::{Paragraph, Tabs, Wrap};
 
 use super::{bar, pane_block};
 use crate::engine::{human_bytes, human_ms};
+use crate::pipeline::{ModuleSummary, ToolchainRow};
 use crate::tui::app::{App, MODULE_TABS, Pane};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let title = if app.stale {
+    let title = if app.job.stale {
         " Module (stale) "
     } else {
         " Module "
@@ -31,7 +32,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             + 1
     };
     let mut first = 0;
-    while first < app.module_tab && width_from(first) > tabs_area.width as usize {
+    while first < app.module.tab && width_from(first) > tabs_area.width as usize {
         first += 1;
     }
     let mut titles: Vec<String> = MODULE_TABS[first..].iter().map(|t| t.to_string()).collect();
@@ -40,27 +41,27 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(
         Tabs::new(titles)
-            .select(app.module_tab - first)
+            .select(app.module.tab - first)
             .highlight_style(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD))
             .divider("|"),
         tabs_area,
     );
     let dim = Style::new().fg(Color::DarkGray);
-    if MODULE_TABS[app.module_tab] == "Toolchains" {
+    if MODULE_TABS[app.module.tab] == "Toolchains" {
         let lines = toolchains(app, dim);
-        let skip = app.module_scroll.min(lines.len().saturating_sub(1));
+        let skip = app.module.scroll.min(lines.len().saturating_sub(1));
         frame.render_widget(
             Paragraph::new(lines[skip..].to_vec()).wrap(Wrap { trim: false }),
             body,
         );
         return;
     }
-    let Some(m) = &app.module else {
+    let Some(m) = &app.module.summary else {
         frame.render_widget(Paragraph::new(Line::styled("no module yet", dim)), body);
         return;
     };
     let width = body.width as usize;
-    if MODULE_TABS[app.module_tab] == "Packages" {
+    if MODULE_TABS[app.module.tab] == "Packages" {
         let (lines, skip) = super::packages::packages(app, width, body.height as usize);
         frame.render_widget(
             Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
@@ -68,91 +69,104 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let lines: Vec<Line> = match MODULE_TABS[app.module_tab] {
-        "Sections" => {
-            let max = m.sections.iter().map(|s| s.size).max().unwrap_or(1) as f64;
-            let bar_w = width.saturating_sub(38);
-            let mut sections: Vec<_> = m.sections.iter().collect();
-            sections.sort_by_key(|s| std::cmp::Reverse(s.size));
-            sections
-                .into_iter()
-                .map(|s| {
-                    let pct = s.size as f64 * 100.0 / m.size.max(1) as f64;
-                    Line::from(vec![
-                        Span::raw(format!("{:<18.18}", s.name)),
-                        Span::raw(format!("{:>10} {:>5.1}% ", human_bytes(s.size), pct)),
-                        Span::styled(bar(s.size as f64, max, bar_w), Style::new().fg(Color::Cyan)),
-                    ])
-                })
-                .collect()
-        }
-        "Imports" => m
-            .import_list
-            .iter()
-            .map(|i| {
-                Line::from(vec![
-                    Span::styled(format!("{}.", i.module), dim),
-                    Span::raw(format!("{} ", i.name)),
-                    Span::styled(i.signature.clone(), dim),
-                ])
-            })
-            .collect(),
+    let lines: Vec<Line> = match MODULE_TABS[app.module.tab] {
+        "Sections" => sections(m, width),
+        "Imports" => imports(m, dim),
         "Exports" => m
             .export_list
             .iter()
             .map(|e| Line::raw(format!("{:<24} {} {}", e.name, e.kind, e.index)))
             .collect(),
-        "Functions" => m
-            .largest_functions
-            .iter()
-            .map(|f| {
-                Line::from(vec![
-                    Span::raw(format!("{:>10} ", human_bytes(f.size))),
-                    Span::raw(
-                        f.name
-                            .clone()
-                            .unwrap_or_else(|| format!("func {}", f.index)),
-                    ),
-                ])
-            })
-            .collect(),
-        _ => match &app.previous_module {
-            None => vec![Line::styled("no earlier build to compare with", dim)],
-            Some(prev) => {
-                let mut lines = vec![Line::raw(format!(
-                    "{} → {} ({:+} B)",
-                    human_bytes(prev.size),
-                    human_bytes(m.size),
-                    m.size as i64 - prev.size as i64
-                ))];
-                for s in &m.sections {
-                    let before = prev
-                        .sections
-                        .iter()
-                        .find(|p| p.name == s.name)
-                        .map_or(0, |p| p.size);
-                    let d = s.size as i64 - before as i64;
-                    if d != 0 {
-                        let color = if d > 0 { Color::Red } else { Color::Green };
-                        lines.push(Line::from(vec![
-                            Span::raw(format!("{:<18.18}", s.name)),
-                            Span::styled(format!("{d:>+10} B"), Style::new().fg(color)),
-                        ]));
-                    }
-                }
-                if lines.len() == 1 {
-                    lines.push(Line::styled("no section changed size", dim));
-                }
-                lines.extend(super::packages::changes(app));
-                lines
-            }
-        },
+        "Functions" => functions(m),
+        _ => changes(app, m, dim),
     };
-    let skip = app.module_scroll.min(lines.len().saturating_sub(1));
+    let skip = app.module.scroll.min(lines.len().saturating_sub(1));
     frame.render_widget(
         Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
         body,
     );
+}
+
+/// The Sections tab: each section's size, share and bar, biggest first.
+fn sections(m: &ModuleSummary, width: usize) -> Vec<Line<'static>> {
+    let max = m.sections.iter().map(|s| s.size).max().unwrap_or(1) as f64;
+    let bar_w = width.saturating_sub(38);
+    let mut sections: Vec<_> = m.sections.iter().collect();
+    sections.sort_by_key(|s| std::cmp::Reverse(s.size));
+    sections
+        .into_iter()
+        .map(|s| {
+            let pct = s.size as f64 * 100.0 / m.size.max(1) as f64;
+            Line::from(vec![
+                Span::raw(format!("{:<18.18}", s.name)),
+                Span::raw(format!("{:>10} {:>5.1}% ", human_bytes(s.size), pct)),
+                Span::styled(bar(s.size as f64, max, bar_w), Style::new().fg(Color::Cyan)),
+            ])
+        })
+        .collect()
+}
+
+fn imports(m: &ModuleSummary, dim: Style) -> Vec<Line<'static>> {
+    m.import_list
+        .iter()
+        .map(|i| {
+            Line::from(vec![
+                Span::styled(format!("{}.", i.module), dim),
+                Span::raw(format!("{} ", i.name)),
+                Span::styled(i.signature.clone(), dim),
+            ])
+        })
+        .collect()
+}
+
+fn functions(m: &ModuleSummary) -> Vec<Line<'static>> {
+    m.largest_functions
+        .iter()
+        .map(|f| {
+            Line::from(vec![
+                Span::raw(format!("{:>10} ", human_bytes(f.size))),
+                Span::raw(
+                    f.name
+                        .clone()
+                        .unwrap_or_else(|| format!("func {}", f.index)),
+                ),
+            ])
+        })
+        .collect()
+}
+
+/// The Changes tab: sections that changed size since the previous build, then packages and
+/// functions.
+fn changes(app: &App, m: &ModuleSummary, dim: Style) -> Vec<Line<'static>> {
+    let Some(prev) = &app.module.previous else {
+        return vec![Line::styled("no earlier build to compare with", dim)];
+    };
+    let mut lines = vec![Line::raw(format!(
+        "{} → {} ({:+} B)",
+        human_bytes(prev.size),
+        human_bytes(m.size),
+        m.size as i64 - prev.size as i64
+    ))];
+    for s in &m.sections {
+        let before = prev
+            .sections
+            .iter()
+            .find(|p| p.name == s.name)
+            .map_or(0, |p| p.size);
+        let d = s.size as i64 - before as i64;
+        if d != 0 {
+            let color = if d > 0 { Color::Red } else { Color::Green };
+            lines.push(Line::from(vec![
+                Span::raw(format!("{:<18.18}", s.name)),
+                Span::styled(format!("{d:>+10} B"), Style::new().fg(color)),
+            ]));
+        }
+    }
+    if lines.len() == 1 {
+        lines.push(Line::styled("no section changed size", dim));
+    }
+    lines.extend(super::packages::changes(app));
+    lines
 }
 
 /// Each toolchain's build and runs, three lines apiece, then whether their outputs agree.
@@ -163,51 +177,13 @@ fn toolchains(app: &App, dim: Style) -> Vec<Line<'static>> {
             dim,
         )];
     }
-    let Some((_, rows, differences)) = &app.toolchains else {
+    let Some((_, rows, differences)) = &app.module.toolchains else {
         return vec![Line::styled(
             "waiting for both toolchains' builds and runs",
             dim,
         )];
     };
-    let mut lines = vec![];
-    for row in rows {
-        let mut head = vec![Span::styled(
-            format!("{} {}", row.toolchain, row.version),
-            Style::new().add_modifier(Modifier::BOLD),
-        )];
-        if !row.target.is_empty() {
-            head.push(Span::styled(format!(" ({})", row.target), dim));
-        }
-        if let Some(first) = row.runs.first() {
-            head.push(Span::raw(format!("  {}", first.describe())));
-        }
-        lines.push(Line::from(head));
-        if row.size.bytes > 0 {
-            lines.push(Line::raw(format!(
-                "  build {} · module {}",
-                human_ms(row.build),
-                human_bytes(row.size.bytes),
-            )));
-            lines.push(Line::raw(format!(
-                "  code {} · data {}",
-                human_bytes(row.size.code_bytes),
-                human_bytes(row.size.data_bytes)
-            )));
-        }
-        if !row.runs.is_empty() {
-            let mut runs: Vec<String> = row
-                .runs
-                .iter()
-                .map(|r| format!("{} {}", r.mode.name(), human_ms(r.timings.run)))
-                .collect();
-            let memory = row.runs.iter().map(|r| r.memory_bytes).max().unwrap_or(0);
-            runs.push(format!("memory {}", human_bytes(memory)));
-            lines.push(Line::raw(format!("  {}", runs.join(" · "))));
-        }
-        if let Some(e) = &row.error {
-            lines.push(Line::styled(format!("  {e}"), Style::new().fg(Color::Red)));
-        }
-    }
+    let mut lines: Vec<Line<'static>> = rows.iter().flat_map(|r| toolchain_row(r, dim)).collect();
     if differences.is_empty() && rows.iter().all(|r| !r.runs.is_empty()) {
         lines.push(Line::styled(
             "outputs agree: the same stdout and exit code",
@@ -231,6 +207,55 @@ fn toolchains(app: &App, dim: Style) -> Vec<Line<'static>> {
             yellow,
         ));
     }
+    lines.extend(packages_side_by_side(rows));
+    lines
+}
+
+/// One toolchain's build and runs, three lines or so.
+fn toolchain_row(row: &ToolchainRow, dim: Style) -> Vec<Line<'static>> {
+    let mut lines = vec![];
+    let mut head = vec![Span::styled(
+        format!("{} {}", row.toolchain, row.version),
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    if !row.target.is_empty() {
+        head.push(Span::styled(format!(" ({})", row.target), dim));
+    }
+    if let Some(first) = row.runs.first() {
+        head.push(Span::raw(format!("  {}", first.describe())));
+    }
+    lines.push(Line::from(head));
+    if row.size.bytes > 0 {
+        lines.push(Line::raw(format!(
+            "  build {} · module {}",
+            human_ms(row.build),
+            human_bytes(row.size.bytes),
+        )));
+        lines.push(Line::raw(format!(
+            "  code {} · data {}",
+            human_bytes(row.size.code_bytes),
+            human_bytes(row.size.data_bytes)
+        )));
+    }
+    if !row.runs.is_empty() {
+        let mut runs: Vec<String> = row
+            .runs
+            .iter()
+            .map(|r| format!("{} {}", r.mode.name(), human_ms(r.timings.run)))
+            .collect();
+        let memory = row.runs.iter().map(|r| r.memory_bytes).max().unwrap_or(0);
+        runs.push(format!("memory {}", human_bytes(memory)));
+        lines.push(Line::raw(format!("  {}", runs.join(" · "))));
+    }
+    if let Some(e) = &row.error {
+        lines.push(Line::styled(format!("  {e}"), Style::new().fg(Color::Red)));
+    }
+    lines
+}
+
+/// Both builds' code by package, side by side, where both exist.
+fn packages_side_by_side(rows: &[ToolchainRow]) -> Vec<Line<'static>> {
+    let mut lines = vec![];
     let sizes: Vec<&crate::compare::ModuleSize> = rows.iter().map(|r| &r.size).collect();
     let packages = crate::compare::packages_side_by_side(&sizes, 10);
     if rows.len() > 1 && !packages.is_empty() {

@@ -13,9 +13,10 @@ use crate::tui::app::{App, Pane};
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let inner_w = area.width.saturating_sub(2).max(1) as usize;
     let inner_h = area.height.saturating_sub(2) as usize;
-    let search = app.search.as_deref().filter(|s| !s.is_empty());
+    let search = app.output.search.as_deref().filter(|s| !s.is_empty());
     let matches = search.map(|s| {
         app.output
+            .buffer
             .lines
             .iter()
             .filter(|l| l.text.contains(s))
@@ -23,87 +24,38 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     });
 
     // The window: `inner_h` rows ending `scroll` lines above the newest.
-    let end = app.output.len().saturating_sub(app.scroll);
+    let end = app.output.buffer.len().saturating_sub(app.output.scroll);
     let multi_mode = app.modes.len() > 1;
     let prefix = if multi_mode { 9 } else { 0 };
     let mut rows = 0;
     let mut start = end;
     while start > 0 && rows < inner_h {
         start -= 1;
-        let chars = app.output.lines[start].text.chars().count() + prefix;
-        rows += if app.wrap {
+        let chars = app.output.buffer.lines[start].text.chars().count() + prefix;
+        rows += if app.output.wrap {
             chars.div_ceil(inner_w).max(1)
         } else {
             1
         };
     }
-    let base = if app.stale {
+    let base = if app.job.stale {
         Style::new().fg(Color::DarkGray)
     } else {
         Style::new()
     };
     let mut lines: Vec<Line> = app
         .output
+        .buffer
         .lines
         .range(start..end)
-        .map(|l| {
-            let style = if l.stderr {
-                base.fg(if app.stale {
-                    Color::DarkGray
-                } else {
-                    Color::Red
-                })
-            } else {
-                base
-            };
-            let mut spans = vec![];
-            if multi_mode {
-                spans.push(Span::styled(
-                    format!("{:<9}", l.mode.name()),
-                    Style::new().fg(Color::DarkGray),
-                ));
-            }
-            match search {
-                Some(s) if l.text.contains(s) => {
-                    for (i, part) in l.text.split(s).enumerate() {
-                        if i > 0 {
-                            spans.push(Span::styled(
-                                s.to_string(),
-                                style.add_modifier(Modifier::REVERSED),
-                            ));
-                        }
-                        spans.push(Span::styled(part.to_string(), style));
-                    }
-                }
-                _ => spans.push(Span::styled(l.text.clone(), style)),
-            }
-            Line::from(spans)
-        })
+        .map(|l| output_line(l, base, app.job.stale, multi_mode, search))
         .collect();
     // How the last run ended, under its output.
-    if app.scroll == 0 {
-        for r in &app.reports {
-            let color = match &r.outcome {
-                Outcome::Exited { code: 0 } => Color::Green,
-                Outcome::Trapped(_) => Color::Red,
-                _ => Color::Yellow,
-            };
-            let style = base.fg(if app.stale { Color::DarkGray } else { color });
-            let text = match &r.outcome {
-                Outcome::Trapped(t) => t.render(),
-                _ => r.describe(),
-            };
-            for (i, line) in text.lines().enumerate() {
-                let lead = if i == 0 {
-                    format!("── {}: ", r.mode.name())
-                } else {
-                    "   ".to_string()
-                };
-                lines.push(Line::styled(format!("{lead}{line}"), style));
-            }
-        }
+    if app.output.scroll == 0 {
+        lines.extend(outcome_lines(app, base));
     }
     let tail: usize = app
+        .job
         .reports
         .iter()
         .map(|r| match &r.outcome {
@@ -113,24 +65,94 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .sum();
     let overflow = (rows + tail).saturating_sub(inner_h) as u16;
     let mut title = " Output ".to_string();
-    if app.stale {
+    if app.job.stale {
         title = " Output (stale: the last build failed) ".to_string();
     }
     if let Some(n) = matches {
         title.push_str(&format!("[/{} {n} matches] ", search.unwrap_or("")));
     }
-    if app.scroll > 0 {
-        title.push_str(&format!("[↑{}] ", app.scroll));
+    if app.output.scroll > 0 {
+        title.push_str(&format!("[↑{}] ", app.output.scroll));
     }
-    if app.output.dropped > 0 {
-        title.push_str(&format!("[{} older lines dropped] ", app.output.dropped));
+    if app.output.buffer.dropped > 0 {
+        title.push_str(&format!(
+            "[{} older lines dropped] ",
+            app.output.buffer.dropped
+        ));
     }
     // Scrolled so that the newest line and the run's result stay in view.
     let mut p = Paragraph::new(lines)
         .block(pane_block(app, Pane::Output, title))
         .scroll((overflow, 0));
-    if app.wrap {
+    if app.output.wrap {
         p = p.wrap(Wrap { trim: false });
     }
     frame.render_widget(p, area);
+}
+
+/// One line of output, its mode in front when several run, the search's matches reversed.
+fn output_line(
+    l: &crate::tui::output::OutputLine,
+    base: Style,
+    stale: bool,
+    multi_mode: bool,
+    search: Option<&str>,
+) -> Line<'static> {
+    let style = if l.stderr {
+        base.fg(if stale { Color::DarkGray } else { Color::Red })
+    } else {
+        base
+    };
+    let mut spans = vec![];
+    if multi_mode {
+        spans.push(Span::styled(
+            format!("{:<9}", l.mode.name()),
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
+    match search {
+        Some(s) if l.text.contains(s) => {
+            for (i, part) in l.text.split(s).enumerate() {
+                if i > 0 {
+                    spans.push(Span::styled(
+                        s.to_string(),
+                        style.add_modifier(Modifier::REVERSED),
+                    ));
+                }
+                spans.push(Span::styled(part.to_string(), style));
+            }
+        }
+        _ => spans.push(Span::styled(l.text.clone(), style)),
+    }
+    Line::from(spans)
+}
+
+/// How each run ended (a trap with its backtrace), under the output.
+fn outcome_lines(app: &App, base: Style) -> Vec<Line<'static>> {
+    let mut lines = vec![];
+    for r in &app.job.reports {
+        let color = match &r.outcome {
+            Outcome::Exited { code: 0 } => Color::Green,
+            Outcome::Trapped(_) => Color::Red,
+            _ => Color::Yellow,
+        };
+        let style = base.fg(if app.job.stale {
+            Color::DarkGray
+        } else {
+            color
+        });
+        let text = match &r.outcome {
+            Outcome::Trapped(t) => t.render(),
+            _ => r.describe(),
+        };
+        for (i, line) in text.lines().enumerate() {
+            let lead = if i == 0 {
+                format!("── {}: ", r.mode.name())
+            } else {
+                "   ".to_string()
+            };
+            lines.push(Line::styled(format!("{lead}{line}"), style));
+        }
+    }
+    lines
 }

@@ -12,13 +12,13 @@ use crate::tui::app::App;
 /// The Packages tab; `height` is the body's, to keep the cursor in view.
 pub fn packages(app: &App, width: usize, height: usize) -> (Vec<Line<'static>>, usize) {
     let dim = Style::new().fg(Color::DarkGray);
-    let Some(a) = &app.anatomy else {
+    let Some(a) = &app.module.anatomy else {
         return (vec![Line::styled("reading the module's packages…", dim)], 0);
     };
     let name_w = (width * 9 / 20).clamp(12, 28);
     let bar_w = width.saturating_sub(name_w + 19);
-    if app.package_open
-        && let Some(p) = a.packages.get(app.package_selected)
+    if app.module.package_open
+        && let Some(p) = a.packages.get(app.module.package_selected)
     {
         let mut lines = vec![Line::from(vec![
             Span::styled(
@@ -43,7 +43,7 @@ pub fn packages(app: &App, width: usize, height: usize) -> (Vec<Line<'static>>, 
                 Span::raw(name.clone()),
             ]));
         }
-        let skip = app.module_scroll.min(lines.len().saturating_sub(1));
+        let skip = app.module.scroll.min(lines.len().saturating_sub(1));
         return (lines, skip);
     }
     let mut lines = vec![Line::styled(
@@ -56,7 +56,7 @@ pub fn packages(app: &App, width: usize, height: usize) -> (Vec<Line<'static>>, 
     )];
     let max = a.packages.first().map_or(1, |p| p.code_bytes) as f64;
     for (i, p) in a.packages.iter().enumerate() {
-        let selected = i == app.package_selected;
+        let selected = i == app.module.package_selected;
         let style = if selected {
             Style::new().add_modifier(Modifier::REVERSED)
         } else {
@@ -83,7 +83,7 @@ pub fn packages(app: &App, width: usize, height: usize) -> (Vec<Line<'static>>, 
         ));
     }
     // The cursor's line (after the heading) stays on screen.
-    let cursor = app.package_selected + 1;
+    let cursor = app.module.package_selected + 1;
     let skip = cursor.saturating_sub(height.saturating_sub(2));
     (lines, skip)
 }
@@ -91,7 +91,7 @@ pub fn packages(app: &App, width: usize, height: usize) -> (Vec<Line<'static>>, 
 /// What changed per package and per function since the previous build, for the Changes tab.
 pub fn changes(app: &App) -> Vec<Line<'static>> {
     let dim = Style::new().fg(Color::DarkGray);
-    let Some(d) = app.anatomy.as_ref().and_then(|a| a.changes.as_ref()) else {
+    let Some(d) = app.module.anatomy.as_ref().and_then(|a| a.changes.as_ref()) else {
         return vec![];
     };
     let mut lines = vec![

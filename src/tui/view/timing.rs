@@ -18,12 +18,12 @@ pub fn height(app: &App) -> u16 {
     } else {
         0
     };
-    (2 + 7 + app.reports.len().max(1) + 2 + bench + 2) as u16
+    (2 + 7 + app.job.reports.len().max(1) + 2 + bench + 2) as u16
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut title = " Timing ".to_string();
-    if app.stale {
+    if app.job.stale {
         title = " Timing (stale) ".to_string();
     }
     let block = pane_block(app, Pane::Timing, title);
@@ -32,116 +32,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let spark_rows = if inner.height >= 14 { 2 } else { 0 };
     let [text_area, spark_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(spark_rows)]).areas(inner);
-    let reports: Vec<&RunReport> = app.reports.iter().collect();
+    let reports: Vec<&RunReport> = app.job.reports.iter().collect();
     let dim = Style::new().fg(Color::DarkGray);
     let mut lines = vec![];
     if reports.is_empty() {
         lines.push(Line::styled("no run yet", dim));
     } else {
-        let col = 12;
-        let mut head = vec![Span::styled(format!("{:<12}", "phase"), dim)];
-        for r in &reports {
-            head.push(Span::styled(
-                format!("{:>col$}", r.mode.name()),
-                Style::new().add_modifier(Modifier::BOLD),
-            ));
-        }
-        lines.push(Line::from(head));
-        type Cell = fn(&RunReport) -> String;
-        let rows: [(&str, Cell); 6] = [
-            ("load", |r| human_ms(r.timings.load)),
-            ("compile", |r| human_ms(r.timings.compile)),
-            ("aot cache", |r| {
-                match r.timings.cache {
-                    CacheUse::None => "—",
-                    CacheUse::Hit => "hit",
-                    CacheUse::Miss => "miss",
-                    CacheUse::Rejected(_) => "rejected",
-                }
-                .to_string()
-            }),
-            ("instantiate", |r| human_ms(r.timings.instantiate)),
-            ("run", |r| human_ms(r.timings.run)),
-            ("total", |r| human_ms(r.timings.total)),
-        ];
-        // A short pane (80×24) keeps the rows that matter most: compile, run, total.
-        let compact = text_area.height < 11;
-        for (name, cell) in rows {
-            if compact && matches!(name, "load" | "aot cache" | "instantiate") {
-                continue;
-            }
-            let mut spans = vec![Span::styled(format!("{name:<12}"), dim)];
-            for r in &reports {
-                spans.push(Span::raw(format!("{:>col$}", cell(r))));
-            }
-            lines.push(Line::from(spans));
-        }
-        let c = compare(&app.reports);
-        let speedups: Vec<String> = c
-            .speedups
-            .iter()
-            .filter_map(|s| s.ratio.map(|x| format!("{} {x:.1}×", s.mode.name())))
-            .collect();
-        if !speedups.is_empty() {
-            lines.push(Line::raw(format!(
-                "speedup over interp: {}",
-                speedups.join(", ")
-            )));
-        }
-        match (c.aot_break_even_runs, c.aot_cold_compile) {
-            (Some(n), Some(cold)) => lines.push(Line::raw(format!(
-                "aot's compile ({}) pays off after {n} run{}",
-                human_ms(cold),
-                if n == 1 { "" } else { "s" }
-            ))),
-            (None, Some(cold)) if reports.len() > 1 => lines.push(Line::styled(
-                format!("aot cold compile {}", human_ms(cold)),
-                dim,
-            )),
-            _ => {}
-        }
+        lines.extend(phase_table(app, &reports, text_area.height < 11));
     }
     // Bars last: a short pane (80×24) drops them before the numbers.
-    if !reports.is_empty() {
-        let max = reports
-            .iter()
-            .map(|r| r.timings.total.as_secs_f64())
-            .fold(0.0, f64::max);
-        let width = (text_area.width as usize).saturating_sub(22);
-        for r in &reports {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{:<9}", r.mode.name()), dim),
-                Span::styled(
-                    bar(r.timings.total.as_secs_f64(), max, width),
-                    Style::new().fg(Color::Cyan),
-                ),
-                Span::raw(format!(" {}", human_ms(r.timings.total))),
-            ]));
-        }
-    }
-    if app.bench_running {
-        lines.push(Line::styled(
-            format!("benchmarking: {} runs per mode…", crate::tui::BENCH_RUNS),
-            Style::new().fg(Color::Yellow),
-        ));
-    } else if let Some(bench) = &app.bench {
-        let text = match bench {
-            Ok(medians) => {
-                let parts: Vec<String> = medians
-                    .iter()
-                    .map(|(m, d)| format!("{} {}", m.name(), human_ms(*d)))
-                    .collect();
-                format!("bench median run: {}", parts.join(", "))
-            }
-            Err(e) => format!("bench failed: {e}"),
-        };
-        lines.push(Line::raw(text));
-    }
+    lines.extend(bars(&reports, text_area.width as usize));
+    lines.extend(bench_line(app));
     frame.render_widget(Paragraph::new(lines), text_area);
 
     // History of the first mode's run phase over the last jobs.
     let first = app.modes.first().copied();
     let data: Vec<u64> = app
+        .job
         .history
         .iter()
         .filter_map(|(_, runs)| runs.iter().find(|(m, _)| Some(*m) == first))
@@ -162,4 +69,120 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             spark,
         );
     }
+}
+
+/// Each phase × each mode, then the speedups and aot's break-even; `compact` keeps the rows that
+/// matter most (compile, run, total) for a short pane.
+fn phase_table(app: &App, reports: &[&RunReport], compact: bool) -> Vec<Line<'static>> {
+    let dim = Style::new().fg(Color::DarkGray);
+    let mut lines = vec![];
+    let col = 12;
+    let mut head = vec![Span::styled(format!("{:<12}", "phase"), dim)];
+    for r in reports {
+        head.push(Span::styled(
+            format!("{:>col$}", r.mode.name()),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    }
+    lines.push(Line::from(head));
+    type Cell = fn(&RunReport) -> String;
+    let rows: [(&str, Cell); 6] = [
+        ("load", |r| human_ms(r.timings.load)),
+        ("compile", |r| human_ms(r.timings.compile)),
+        ("aot cache", |r| {
+            match r.timings.cache {
+                CacheUse::None => "—",
+                CacheUse::Hit => "hit",
+                CacheUse::Miss => "miss",
+                CacheUse::Rejected(_) => "rejected",
+            }
+            .to_string()
+        }),
+        ("instantiate", |r| human_ms(r.timings.instantiate)),
+        ("run", |r| human_ms(r.timings.run)),
+        ("total", |r| human_ms(r.timings.total)),
+    ];
+    for (name, cell) in rows {
+        if compact && matches!(name, "load" | "aot cache" | "instantiate") {
+            continue;
+        }
+        let mut spans = vec![Span::styled(format!("{name:<12}"), dim)];
+        for r in reports {
+            spans.push(Span::raw(format!("{:>col$}", cell(r))));
+        }
+        lines.push(Line::from(spans));
+    }
+    let c = compare(&app.job.reports);
+    let speedups: Vec<String> = c
+        .speedups
+        .iter()
+        .filter_map(|s| s.ratio.map(|x| format!("{} {x:.1}×", s.mode.name())))
+        .collect();
+    if !speedups.is_empty() {
+        lines.push(Line::raw(format!(
+            "speedup over interp: {}",
+            speedups.join(", ")
+        )));
+    }
+    match (c.aot_break_even_runs, c.aot_cold_compile) {
+        (Some(n), Some(cold)) => lines.push(Line::raw(format!(
+            "aot's compile ({}) pays off after {n} run{}",
+            human_ms(cold),
+            if n == 1 { "" } else { "s" }
+        ))),
+        (None, Some(cold)) if reports.len() > 1 => lines.push(Line::styled(
+            format!("aot cold compile {}", human_ms(cold)),
+            dim,
+        )),
+        _ => {}
+    }
+    lines
+}
+
+/// A bar of each mode's total time.
+fn bars(reports: &[&RunReport], width: usize) -> Vec<Line<'static>> {
+    let dim = Style::new().fg(Color::DarkGray);
+    let mut lines = vec![];
+    if !reports.is_empty() {
+        let max = reports
+            .iter()
+            .map(|r| r.timings.total.as_secs_f64())
+            .fold(0.0, f64::max);
+        let width = width.saturating_sub(22);
+        for r in reports {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<9}", r.mode.name()), dim),
+                Span::styled(
+                    bar(r.timings.total.as_secs_f64(), max, width),
+                    Style::new().fg(Color::Cyan),
+                ),
+                Span::raw(format!(" {}", human_ms(r.timings.total))),
+            ]));
+        }
+    }
+    lines
+}
+
+/// The `b` key's bench: running, or its medians.
+fn bench_line(app: &App) -> Vec<Line<'static>> {
+    let mut lines = vec![];
+    if app.bench_running {
+        lines.push(Line::styled(
+            format!("benchmarking: {} runs per mode…", crate::tui::BENCH_RUNS),
+            Style::new().fg(Color::Yellow),
+        ));
+    } else if let Some(bench) = &app.bench {
+        let text = match bench {
+            Ok(medians) => {
+                let parts: Vec<String> = medians
+                    .iter()
+                    .map(|(m, d)| format!("{} {}", m.name(), human_ms(*d)))
+                    .collect();
+                format!("bench median run: {}", parts.join(", "))
+            }
+            Err(e) => format!("bench failed: {e}"),
+        };
+        lines.push(Line::raw(text));
+    }
+    lines
 }
