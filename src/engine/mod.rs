@@ -69,6 +69,11 @@ pub struct LoadedModule {
 }
 
 impl LoadedModule {
+    /// The memory the guest's program lives in: `memory`, or the JS host's export.
+    pub fn memory_export(&self) -> &'static str {
+        self.needs.js.map_or("memory", js::memory_export)
+    }
+
     /// The bytes to compile: the module with its data segments joined where that is safe (see
     /// [`data_image`]), or as it is.
     pub fn compile_bytes(&self) -> std::borrow::Cow<'_, [u8]> {

@@ -76,6 +76,42 @@ pub struct Trap {
     pub note: Option<String>,
 }
 
+/// The traps every engine can report, under one set of names (wasmtime's), whichever engine's
+/// trap code it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrapKind {
+    Unreachable,
+    MemoryOutOfBounds,
+    Misaligned,
+    TableOutOfBounds,
+    IndirectCallToNull,
+    BadSignature,
+    IntegerOverflow,
+    IntegerDivisionByZero,
+    BadConversionToInteger,
+    StackOverflow,
+    /// A code the engine has and the others do not.
+    Other,
+}
+
+impl TrapKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            TrapKind::Unreachable => "unreachable",
+            TrapKind::MemoryOutOfBounds => "out of bounds memory access",
+            TrapKind::Misaligned => "misaligned memory access",
+            TrapKind::TableOutOfBounds => "undefined element: out of bounds table access",
+            TrapKind::IndirectCallToNull => "uninitialized element",
+            TrapKind::BadSignature => "indirect call type mismatch",
+            TrapKind::IntegerOverflow => "integer overflow",
+            TrapKind::IntegerDivisionByZero => "integer divide by zero",
+            TrapKind::BadConversionToInteger => "invalid conversion to integer",
+            TrapKind::StackOverflow => "stack overflow",
+            TrapKind::Other => "trap",
+        }
+    }
+}
+
 /// One wasm frame of a backtrace.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Frame {
@@ -121,6 +157,18 @@ impl RunReport {
             memory_bytes: 0,
             warnings: vec![],
             host_note: None,
+        }
+    }
+
+    /// The run's end, the same in every engine: the memory it left (`bytes`, if it exports
+    /// one), whether it hit `--max-memory`, and the trap's frames placed in the source.
+    pub fn finish(&mut self, wasm: &[u8], bytes: Option<u64>, cap_hit: Option<u64>) {
+        if let Some(b) = bytes {
+            self.memory_bytes = b;
+        }
+        self.memory_limit_hit = cap_hit;
+        if let Outcome::Trapped(trap) = &mut self.outcome {
+            trap.place_frames(wasm);
         }
     }
 

@@ -211,13 +211,12 @@ fn run_here(
         }
     }
     report.timings.run = started.elapsed();
-    let memory_name = module.needs.js.map_or("memory", super::js::memory_export);
-    if let Some(memory) = instance.get_memory(&store, memory_name) {
-        report.memory_bytes = memory.data_size(&store) as u64;
-    }
-    if store.data().limits.hit {
-        report.memory_limit_hit = Some(config.max_memory);
-    }
+    let memory = instance.get_memory(&store, module.memory_export());
+    report.finish(
+        &module.bytes,
+        memory.map(|m| m.data_size(&store) as u64),
+        store.data().limits.hit.then_some(config.max_memory),
+    );
     Ok(report)
 }
 
@@ -284,18 +283,20 @@ fn outcome_of(e: &wasmi::Error) -> Outcome {
     })
 }
 
-/// The same short names for every engine's trap codes.
+/// wasmi's trap codes under the names every engine uses.
 fn trap_kind(code: TrapCode) -> &'static str {
+    use super::report::TrapKind as K;
     match code {
-        TrapCode::UnreachableCodeReached => "unreachable",
-        TrapCode::MemoryOutOfBounds => "out of bounds memory access",
-        TrapCode::TableOutOfBounds => "undefined element: out of bounds table access",
-        TrapCode::IndirectCallToNull => "uninitialized element",
-        TrapCode::IntegerDivisionByZero => "integer divide by zero",
-        TrapCode::IntegerOverflow => "integer overflow",
-        TrapCode::BadConversionToInteger => "invalid conversion to integer",
-        TrapCode::StackOverflow => "stack overflow",
-        TrapCode::BadSignature => "indirect call type mismatch",
-        _ => "trap",
+        TrapCode::UnreachableCodeReached => K::Unreachable,
+        TrapCode::MemoryOutOfBounds => K::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds => K::TableOutOfBounds,
+        TrapCode::IndirectCallToNull => K::IndirectCallToNull,
+        TrapCode::IntegerDivisionByZero => K::IntegerDivisionByZero,
+        TrapCode::IntegerOverflow => K::IntegerOverflow,
+        TrapCode::BadConversionToInteger => K::BadConversionToInteger,
+        TrapCode::StackOverflow => K::StackOverflow,
+        TrapCode::BadSignature => K::BadSignature,
+        _ => K::Other,
     }
+    .label()
 }

@@ -214,16 +214,14 @@ pub fn run(
     let started = Instant::now();
     run_entry(&mut store, entry, &mut report);
     report.timings.run = started.elapsed();
-    if let Outcome::Trapped(trap) = &mut report.outcome {
-        trap.place_frames(&module.bytes);
-    }
-    let memory_name = module.needs.js.map_or("memory", super::js::memory_export);
-    if let Ok(memory) = instance.exports.get_memory(memory_name) {
-        report.memory_bytes = memory.view(&store).data_size();
-    }
-    if memory_hit.load(Ordering::Relaxed) {
-        report.memory_limit_hit = Some(config.max_memory);
-    }
+    let memory = instance.exports.get_memory(module.memory_export()).ok();
+    report.finish(
+        &module.bytes,
+        memory.map(|m| m.view(&store).data_size()),
+        memory_hit
+            .load(Ordering::Relaxed)
+            .then_some(config.max_memory),
+    );
     let code = match report.outcome {
         Outcome::Exited { code } => Some(code.into()),
         _ => None,
@@ -272,7 +270,10 @@ fn wasi_env(
 type Linked = (
     wasmer::Imports,
     fixes::Fixes,
-    Option<(gowasm_inspect::triage::JsAbi, wasmer::FunctionEnv<js::JsLink>)>,
+    Option<(
+        gowasm_inspect::triage::JsAbi,
+        wasmer::FunctionEnv<js::JsLink>,
+    )>,
 );
 
 /// What the module is linked against: WASI (when it imports any), gowasm's fixes over it, and
@@ -366,19 +367,21 @@ fn outcome_of(e: &RuntimeError) -> Outcome {
     })
 }
 
-fn trap_kind(code: wasmer::sys::vm::TrapCode) -> &'static str {
+pub(super) fn trap_kind(code: wasmer::sys::vm::TrapCode) -> &'static str {
+    use super::report::TrapKind as K;
     use wasmer::sys::vm::TrapCode as T;
     match code {
-        T::StackOverflow => "stack overflow",
-        T::HeapAccessOutOfBounds => "out of bounds memory access",
-        T::HeapMisaligned => "misaligned memory access",
-        T::TableAccessOutOfBounds => "undefined element: out of bounds table access",
-        T::IndirectCallToNull => "uninitialized element",
-        T::BadSignature => "indirect call type mismatch",
-        T::IntegerOverflow => "integer overflow",
-        T::IntegerDivisionByZero => "integer divide by zero",
-        T::BadConversionToInteger => "invalid conversion to integer",
-        T::UnreachableCodeReached => "unreachable",
-        _ => "trap",
+        T::StackOverflow => K::StackOverflow,
+        T::HeapAccessOutOfBounds => K::MemoryOutOfBounds,
+        T::HeapMisaligned => K::Misaligned,
+        T::TableAccessOutOfBounds => K::TableOutOfBounds,
+        T::IndirectCallToNull => K::IndirectCallToNull,
+        T::BadSignature => K::BadSignature,
+        T::IntegerOverflow => K::IntegerOverflow,
+        T::IntegerDivisionByZero => K::IntegerDivisionByZero,
+        T::BadConversionToInteger => K::BadConversionToInteger,
+        T::UnreachableCodeReached => K::Unreachable,
+        _ => K::Other,
     }
+    .label()
 }
