@@ -29,27 +29,12 @@ pub const MODE_CHOICES: [&[Mode]; 4] = [
     &[Mode::Aot],
 ];
 
-/// The module pane's tabs.
-pub const MODULE_TABS: [&str; 7] = [
-    "Sections",
-    "Packages",
-    "Imports",
-    "Exports",
-    "Functions",
-    "Changes",
-    "Toolchains",
-];
-
-/// The Toolchains tab's place in [`MODULE_TABS`].
-pub const TOOLCHAINS_TAB: usize = 6;
-
-/// The Packages tab's place in [`MODULE_TABS`].
-pub const PACKAGES_TAB: usize = 1;
-
 /// How many past jobs the timing history keeps.
 pub const HISTORY: usize = 30;
 
-pub use super::panes::{Activity, DiagnosticsPane, InputMode, JobView, ModulePane, OutputPane};
+pub use super::panes::{
+    Activity, DiagnosticsPane, InputMode, JobView, ModulePane, ModuleTab, OutputPane,
+};
 
 #[derive(Debug)]
 pub struct App {
@@ -307,8 +292,7 @@ fn run_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
         Action::CompareToolchains => {
             app.compare_toolchains = !app.compare_toolchains;
             if app.compare_toolchains {
-                app.module.tab = TOOLCHAINS_TAB;
-                app.module.scroll = 0;
+                app.module.show_tab(ModuleTab::Toolchains);
             } else {
                 app.module.toolchains = None;
             }
@@ -377,7 +361,7 @@ fn view_action(app: &mut App, action: Action) -> Vec<Cmd> {
             _ => vec![],
         },
         Action::OpenPackage => {
-            if app.module.tab == PACKAGES_TAB && app.module.anatomy.is_some() {
+            if app.module.tab == ModuleTab::Packages && app.module.anatomy.is_some() {
                 app.module.package_open = !app.module.package_open;
                 app.module.scroll = 0;
             }
@@ -389,13 +373,11 @@ fn view_action(app: &mut App, action: Action) -> Vec<Cmd> {
             vec![]
         }
         Action::NextTab => {
-            app.module.tab = (app.module.tab + 1) % MODULE_TABS.len();
-            app.module.scroll = 0;
+            app.module.show_tab(app.module.tab.step(true));
             vec![]
         }
         Action::PrevTab => {
-            app.module.tab = (app.module.tab + MODULE_TABS.len() - 1) % MODULE_TABS.len();
-            app.module.scroll = 0;
+            app.module.show_tab(app.module.tab.step(false));
             vec![]
         }
         _ => vec![],
@@ -450,7 +432,9 @@ fn scroll(app: &mut App, by: usize, up: bool) -> Vec<Cmd> {
 fn scroll_by(app: &mut App, by: usize, up: bool) {
     match app.focus {
         Pane::Output | Pane::Timing => app.output.scroll_by(by, up),
-        Pane::Module => app.module.scroll_by(by, up, app.module.tab == PACKAGES_TAB),
+        Pane::Module => app
+            .module
+            .scroll_by(by, up, app.module.tab == ModuleTab::Packages),
         Pane::Diagnostics => app.diagnostics.scroll_by(by, up),
     }
 }

@@ -69,13 +69,49 @@ impl OutputPane {
     }
 }
 
+/// The module pane's tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::VariantArray, strum::IntoStaticStr)]
+pub enum ModuleTab {
+    #[default]
+    Sections,
+    Packages,
+    Imports,
+    Exports,
+    Functions,
+    Changes,
+    Toolchains,
+}
+
+impl ModuleTab {
+    pub fn title(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn index(self) -> usize {
+        use strum::VariantArray;
+        Self::VARIANTS.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    /// The next tab (`forward`) or the previous one, round the ends.
+    pub fn step(self, forward: bool) -> ModuleTab {
+        use strum::VariantArray;
+        let n = Self::VARIANTS.len();
+        let i = if forward {
+            (self.index() + 1) % n
+        } else {
+            (self.index() + n - 1) % n
+        };
+        Self::VARIANTS[i]
+    }
+}
+
 /// The module pane: its tabs and what they show.
 #[derive(Debug, Default)]
 pub struct ModulePane {
     pub summary: Option<ModuleSummary>,
     /// The last good module with other bytes, for the Changes tab.
     pub previous: Option<ModuleSummary>,
-    pub tab: usize,
+    pub tab: ModuleTab,
     pub scroll: usize,
     /// The module in Go's terms: packages and what changed per package and function.
     pub anatomy: Option<AnatomySummary>,
@@ -114,7 +150,7 @@ impl ModulePane {
         self.anatomy = Some(anatomy);
     }
 
-    pub fn show_tab(&mut self, tab: usize) {
+    pub fn show_tab(&mut self, tab: ModuleTab) {
         self.tab = tab;
         self.scroll = 0;
     }

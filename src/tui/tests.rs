@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::app::{Activity, App, Cmd, InputMode, Msg, Pane, update};
+use super::app::{Activity, App, Cmd, InputMode, ModuleTab, Msg, Pane, update};
 use super::view::view;
 use crate::build::Diagnostic;
 use crate::compare::{Difference, ModuleSize, PackageBytes};
@@ -367,10 +367,10 @@ fn module_tabs_cycle_when_the_module_pane_has_focus() {
     let mut a = app();
     a.focus = Pane::Module;
     update(&mut a, code(KeyCode::Right));
-    assert_eq!(a.module.tab, 1);
+    assert_eq!(a.module.tab, ModuleTab::Packages);
     update(&mut a, code(KeyCode::Left));
     update(&mut a, code(KeyCode::Left));
-    assert_eq!(a.module.tab, super::app::MODULE_TABS.len() - 1);
+    assert_eq!(a.module.tab, ModuleTab::Toolchains);
 }
 
 /// Job `job`'s module in Go's terms; with `changes`, encoding/json is new since the last build.
@@ -439,7 +439,7 @@ fn the_packages_tab_has_bars_and_opens_a_package_on_enter() {
     successful_job(&mut a, &[Mode::Interp]);
     a.focus = Pane::Module;
     update(&mut a, code(KeyCode::Right));
-    assert_eq!(super::app::MODULE_TABS[a.module.tab], "Packages");
+    assert_eq!(a.module.tab, ModuleTab::Packages);
     assert!(screen(&a, 200, 40).contains("reading the module's packages"));
     anatomy(&mut a, 1, false);
     let shown = screen(&a, 200, 40);
@@ -481,7 +481,7 @@ fn the_changes_tab_names_the_packages_and_functions_that_changed() {
     );
     anatomy(&mut a, 1, true);
     a.focus = Pane::Module;
-    while super::app::MODULE_TABS[a.module.tab] != "Changes" {
+    while a.module.tab != ModuleTab::Changes {
         update(&mut a, code(KeyCode::Right));
     }
     let shown = screen(&a, 200, 40);
@@ -560,8 +560,8 @@ fn t_toggles_comparing_toolchains_and_the_tab_shows_both() {
     assert_eq!(update(&mut a, key('t')), vec![Cmd::Restart]);
     assert!(a.compare_toolchains);
     assert_eq!(
-        super::app::MODULE_TABS[a.module.tab],
-        "Toolchains",
+        a.module.tab,
+        ModuleTab::Toolchains,
         "turning it on shows the tab"
     );
     assert!(screen(&a, 120, 30).contains("waiting for both toolchains"));

@@ -10,7 +10,9 @@ use ratatui::widgets::{Paragraph, Tabs, Wrap};
 use super::{bar, pane_block};
 use crate::engine::{human_bytes, human_ms};
 use crate::pipeline::{ModuleSummary, ToolchainRow};
-use crate::tui::app::{App, MODULE_TABS, Pane};
+use strum::VariantArray;
+
+use crate::tui::app::{App, ModuleTab, Pane};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let title = if app.job.stale {
@@ -25,29 +27,32 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     // In a narrow pane the first tabs give way, so the selected one is always in view.
     let width_from = |first: usize| -> usize {
-        MODULE_TABS[first..]
+        ModuleTab::VARIANTS[first..]
             .iter()
-            .map(|t| t.chars().count() + 3)
+            .map(|t| t.title().chars().count() + 3)
             .sum::<usize>()
             + 1
     };
     let mut first = 0;
-    while first < app.module.tab && width_from(first) > tabs_area.width as usize {
+    while first < app.module.tab.index() && width_from(first) > tabs_area.width as usize {
         first += 1;
     }
-    let mut titles: Vec<String> = MODULE_TABS[first..].iter().map(|t| t.to_string()).collect();
+    let mut titles: Vec<String> = ModuleTab::VARIANTS[first..]
+        .iter()
+        .map(|t| t.title().to_string())
+        .collect();
     if first > 0 {
         titles[0] = format!("‹ {}", titles[0]);
     }
     frame.render_widget(
         Tabs::new(titles)
-            .select(app.module.tab - first)
+            .select(app.module.tab.index() - first)
             .highlight_style(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD))
             .divider("|"),
         tabs_area,
     );
     let dim = Style::new().fg(Color::DarkGray);
-    if MODULE_TABS[app.module.tab] == "Toolchains" {
+    if app.module.tab == ModuleTab::Toolchains {
         let lines = toolchains(app, dim);
         let skip = app.module.scroll.min(lines.len().saturating_sub(1));
         frame.render_widget(
@@ -61,7 +66,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     };
     let width = body.width as usize;
-    if MODULE_TABS[app.module.tab] == "Packages" {
+    if app.module.tab == ModuleTab::Packages {
         let (lines, skip) = super::packages::packages(app, width, body.height as usize);
         frame.render_widget(
             Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
@@ -69,15 +74,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let lines: Vec<Line> = match MODULE_TABS[app.module.tab] {
-        "Sections" => sections(m, width),
-        "Imports" => imports(m, dim),
-        "Exports" => m
+    let lines: Vec<Line> = match app.module.tab {
+        ModuleTab::Sections => sections(m, width),
+        ModuleTab::Imports => imports(m, dim),
+        ModuleTab::Exports => m
             .export_list
             .iter()
             .map(|e| Line::raw(format!("{:<24} {} {}", e.name, e.kind, e.index)))
             .collect(),
-        "Functions" => functions(m),
+        ModuleTab::Functions => functions(m),
         _ => changes(app, m, dim),
     };
     let skip = app.module.scroll.min(lines.len().saturating_sub(1));
