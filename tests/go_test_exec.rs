@@ -46,15 +46,7 @@ fn go_test(dir: &std::path::Path, exec: &str, extra_env: &[(&str, &str)]) -> std
 
 #[test]
 fn go_test_runs_a_package_under_gowasm_and_finds_testdata() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("go.mod"), "module wordcount\n\ngo 1.21\n").unwrap();
-    std::fs::write(dir.path().join("wordcount_test.go"), PKG_TEST).unwrap();
-    std::fs::create_dir(dir.path().join("testdata")).unwrap();
-    std::fs::write(
-        dir.path().join("testdata/input.txt"),
-        "four words in here\n",
-    )
-    .unwrap();
+    let dir = wordcount_package();
     let exec = format!("{} run --dir /::/ --", env!("CARGO_BIN_EXE_gowasm"));
 
     let out = go_test(dir.path(), &exec, &[]);
@@ -125,21 +117,16 @@ fn install_exec_lets_plain_go_test_and_go_run_use_gowasm_from_path() {
     );
     let pkg = wordcount_package();
     for goos in ["wasip1", "js"] {
-        let out = Command::new(go())
-            .args(["test", "-count=1", "-v", "."])
-            .current_dir(pkg.path())
-            .env("PATH", &path)
-            .env("GOOS", goos)
-            .env("GOARCH", "wasm")
-            .env("GOWASM_CACHE_DIR", shared_cache())
-            .output()
-            .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        let (text, status) = combined_output(
+            Command::new(go())
+                .args(["test", "-count=1", "-v", "."])
+                .current_dir(pkg.path())
+                .env("PATH", &path)
+                .env("GOOS", goos)
+                .env("GOARCH", "wasm")
+                .env("GOWASM_CACHE_DIR", shared_cache()),
         );
-        assert!(out.status.success(), "{goos}: {text}");
+        assert_eq!(status, 0, "{goos}: {text}");
         assert!(
             text.contains("--- PASS: TestCountsTestdata"),
             "{goos}: {text}"
