@@ -24,6 +24,10 @@ pub struct ImageArgs {
     /// Also write OUTPUT.Containerfile, the same image for buildah, and print the buildah command
     #[arg(long)]
     pub containerfile: bool,
+    /// Go modules: make exit(0) return from _start instead of calling proc_exit(0), so crun's
+    /// Wasm handlers report success (they report 1 for any proc_exit); other codes still give 1
+    #[arg(long)]
+    pub exit_return: bool,
     /// Print what was written as JSON
     #[arg(long)]
     pub json: bool,
@@ -58,6 +62,14 @@ impl ImageArgs {
             }) {
             Ok(m) => m,
             Err(e) => return super::fail(e),
+        };
+        let module = if self.exit_return {
+            match image::exit_return(&module) {
+                Ok(m) => m,
+                Err(e) => return super::fail(format!("{}: {e}", resolved.module.display())),
+            }
+        } else {
+            module
         };
         let request = ImageRequest::new(module, &stem, reference, &origin);
         let containerfile_path = {

@@ -9,8 +9,10 @@
 //! CRI-O and Podman copy from the image manifest's annotations. The annotation is also a label
 //! in the image config, the only place a docker archive can carry it.
 
+pub use exit_return::exit_return;
 mod blobs;
 mod containerfile;
+mod exit_return;
 mod layout;
 mod provenance;
 mod reference;
