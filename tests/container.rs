@@ -198,3 +198,60 @@ fn exit_return_refuses_what_is_not_go() {
     );
     assert!(!dir.path().join("m.tar").exists());
 }
+
+/// podman with its own storage under `root`, this crun, and limits it may set here (podman raises
+/// RLIMIT_NOFILE and RLIMIT_NPROC by default, which a container host like this one refuses).
+fn podman(root: &Path) -> Command {
+    let bin = crun_bin();
+    let mut c = Command::new(bin.join("in-private-cgroupns"));
+    c.arg("podman")
+        .arg("--root")
+        .arg(root.join("storage"))
+        .arg("--runroot")
+        .arg(root.join("run"))
+        .args([
+            "--storage-driver",
+            "vfs",
+            "--cgroup-manager=cgroupfs",
+            "--events-backend=file",
+            "--runtime",
+        ])
+        .arg(bin.join("crun-wasm"));
+    c
+}
+
+#[test]
+fn podman_loads_the_docker_archive_and_runs_it_in_crun() {
+    assert!(
+        Command::new("podman").arg("--version").output().is_ok(),
+        "the container tests need podman (scripts/setup installs it)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (exit_return, status) in [(false, 1), (true, 0)] {
+        let archive = dir.path().join(format!("hello-{exit_return}.tar"));
+        let name = format!("localhost/gowasm-test-{exit_return}:latest");
+        let mut extra = vec!["--name", &name];
+        if exit_return {
+            extra.push("--exit-return");
+        }
+        let mut c = gowasm();
+        c.args(["image", "--toolchain", "go", "--format", "docker-archive", "-o"])
+            .arg(&archive)
+            .args(&extra)
+            .arg(sample("hello"));
+        let o = run(c);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let load = podman(dir.path()).arg("load").arg("-i").arg(&archive).output().unwrap();
+        assert!(load.status.success(), "{}", String::from_utf8_lossy(&load.stderr));
+        let out = podman(dir.path())
+            .args(["run", "--rm", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"])
+            .args(["--platform", "wasi/wasm", &name, "from podman"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(text.contains("arg 1: from podman"), "{text}{err}");
+        assert_eq!(out.status.code(), Some(status), "--exit-return {exit_return}: {err}");
+    }
+}
