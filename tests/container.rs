@@ -235,16 +235,39 @@ fn podman_loads_the_docker_archive_and_runs_it_in_crun() {
             extra.push("--exit-return");
         }
         let mut c = gowasm();
-        c.args(["image", "--toolchain", "go", "--format", "docker-archive", "-o"])
-            .arg(&archive)
-            .args(&extra)
-            .arg(sample("hello"));
+        c.args([
+            "image",
+            "--toolchain",
+            "go",
+            "--format",
+            "docker-archive",
+            "-o",
+        ])
+        .arg(&archive)
+        .args(&extra)
+        .arg(sample("hello"));
         let o = run(c);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
-        let load = podman(dir.path()).arg("load").arg("-i").arg(&archive).output().unwrap();
-        assert!(load.status.success(), "{}", String::from_utf8_lossy(&load.stderr));
+        let load = podman(dir.path())
+            .arg("load")
+            .arg("-i")
+            .arg(&archive)
+            .output()
+            .unwrap();
+        assert!(
+            load.status.success(),
+            "{}",
+            String::from_utf8_lossy(&load.stderr)
+        );
         let out = podman(dir.path())
-            .args(["run", "--rm", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"])
+            .args([
+                "run",
+                "--rm",
+                "--ulimit",
+                "nofile=1024:1024",
+                "--ulimit",
+                "nproc=1024:1024",
+            ])
             .args(["--platform", "wasi/wasm", &name, "from podman"])
             .stdin(std::process::Stdio::null())
             .output()
@@ -252,6 +275,122 @@ fn podman_loads_the_docker_archive_and_runs_it_in_crun() {
         let text = String::from_utf8_lossy(&out.stdout);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(text.contains("arg 1: from podman"), "{text}{err}");
-        assert_eq!(out.status.code(), Some(status), "--exit-return {exit_return}: {err}");
+        assert_eq!(
+            out.status.code(),
+            Some(status),
+            "--exit-return {exit_return}: {err}"
+        );
+    }
+}
+
+/// A containerd of the test's own (socket, root and state under `dir`), in a private cgroup
+/// namespace like crun; stopped when dropped.
+struct Containerd {
+    daemon: std::process::Child,
+    socket: PathBuf,
+}
+
+impl Containerd {
+    fn start(dir: &Path) -> Containerd {
+        let socket = dir.join("containerd.sock");
+        let config = dir.join("config.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "version = 2\nroot = \"{}\"\nstate = \"{}\"\n[grpc]\n  address = \"{}\"\n",
+                dir.join("root").display(),
+                dir.join("state").display(),
+                socket.display()
+            ),
+        )
+        .unwrap();
+        let log = std::fs::File::create(dir.join("containerd.log")).unwrap();
+        let daemon = Command::new(crun_bin().join("in-private-cgroupns"))
+            .args(["containerd", "--config"])
+            .arg(&config)
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("the container tests need containerd (scripts/setup installs it)");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !socket.exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "containerd did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Containerd { daemon, socket }
+    }
+
+    fn ctr(&self) -> Command {
+        let mut c = Command::new("ctr");
+        c.arg("-a").arg(&self.socket);
+        c
+    }
+}
+
+impl Drop for Containerd {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
+#[test]
+fn containerd_imports_the_oci_archive_and_ctr_runs_it_in_crun() {
+    let dir = tempfile::tempdir().unwrap();
+    let containerd = Containerd::start(dir.path());
+    for (exit_return, status) in [(false, 1), (true, 0)] {
+        let archive = dir.path().join(format!("hello-{exit_return}.tar"));
+        let name = format!("gowasm-test-{exit_return}:latest");
+        let mut extra = vec!["--name", &name];
+        if exit_return {
+            extra.push("--exit-return");
+        }
+        let mut c = gowasm();
+        c.args(["image", "--toolchain", "go", "-o"])
+            .arg(&archive)
+            .args(&extra)
+            .arg(sample("hello"));
+        let o = run(c);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let import = containerd
+            .ctr()
+            .args(["image", "import", "--all-platforms"])
+            .arg(&archive)
+            .output()
+            .unwrap();
+        assert!(
+            import.status.success(),
+            "{}",
+            String::from_utf8_lossy(&import.stderr)
+        );
+        let out = containerd
+            .ctr()
+            .args([
+                "run",
+                "--rm",
+                "--runtime",
+                "io.containerd.runc.v2",
+                "--runc-binary",
+            ])
+            .arg(crun_bin().join("crun-wasm"))
+            .args(["--annotation", "module.wasm.image/variant=compat-smart"])
+            .args(["--platform", "wasi/wasm"])
+            .arg(format!("docker.io/library/{name}"))
+            .arg(format!("ctr-{exit_return}-{}", std::process::id()))
+            .args(["/hello.wasm", "from ctr"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(text.contains("arg 1: from ctr"), "{text}{err}");
+        assert_eq!(
+            out.status.code(),
+            Some(status),
+            "--exit-return {exit_return}: {err}"
+        );
     }
 }
