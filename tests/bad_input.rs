@@ -199,3 +199,11 @@ fn builds_that_fail_without_a_located_message_keep_go_s_own_words() {
         assert!(stderr(&out).contains(words), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn an_image_into_a_folder_that_is_not_there_says_so_before_building() {
+    let mut c = gowasm();
+    c.args(["image", "-o", "/no/such/folder/hello.tar"])
+        .arg(common::sample("hello"));
+    assert_one_line_error(&run(c), "the folder /no/such/folder does not exist");
+}

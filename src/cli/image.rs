@@ -39,6 +39,16 @@ impl ImageArgs {
     pub fn run(mut self) -> ExitCode {
         // `out/` and `out` are the same place (and OUT.Containerfile goes beside it, not in it).
         self.output = self.output.components().collect();
+        if let Some(parent) = self.output.parent()
+            && !parent.as_os_str().is_empty()
+            && !parent.is_dir()
+        {
+            return super::fail(format!(
+                "{}: the folder {} does not exist (create it, or choose another -o)",
+                self.output.display(),
+                parent.display()
+            ));
+        }
         let (origin, stem) = image::origin_and_name(&self.input);
         let reference: Reference = match self.name.as_deref().unwrap_or(&stem).parse() {
             Ok(r) => r,
