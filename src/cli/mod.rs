@@ -55,7 +55,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Time every mode (and native Go, and other runtimes) over repeated, interleaved runs
     Bench(bench::BenchArgs),
-    /// Show a module's sections, imports, exports, limits and largest functions
+    /// Show a module's sections, imports, exports and largest functions; its Go packages,
+    /// files and retained sizes; what changed since another build
     Inspect(inspect::InspectArgs),
     /// Package the module as an OCI image (FROM scratch, wasi/wasm) for containerd and crun
     Image(image::ImageArgs),
