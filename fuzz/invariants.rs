@@ -7,7 +7,7 @@
 
 use gowasm_inspect::{
     anatomy::anatomy, frame_places, go_pclntab, go_resume, inspect, inspect_headers, retained,
-    triage::triage,
+    triage::triage, write_uleb128,
 };
 
 pub fn check(bytes: &[u8]) {
@@ -61,18 +61,8 @@ pub fn check(bytes: &[u8]) {
 fn with_debug_sections(bytes: &[u8]) -> Vec<u8> {
     fn section(out: &mut Vec<u8>, id: u8, body: &[u8]) {
         out.push(id);
-        leb(out, body.len());
+        write_uleb128(out, body.len() as u64);
         out.extend_from_slice(body);
-    }
-    fn leb(out: &mut Vec<u8>, mut n: usize) {
-        loop {
-            let b = (n & 0x7f) as u8;
-            n >>= 7;
-            out.push(if n == 0 { b } else { b | 0x80 });
-            if n == 0 {
-                break;
-            }
-        }
     }
     let mut m = b"\0asm\x01\0\0\0".to_vec();
     section(&mut m, 1, &[1, 0x60, 0, 0]);
@@ -87,7 +77,7 @@ fn with_debug_sections(bytes: &[u8]) -> Vec<u8> {
     ];
     for (name, data) in parts {
         let mut body = vec![];
-        leb(&mut body, name.len());
+        write_uleb128(&mut body, name.len() as u64);
         body.extend_from_slice(name.as_bytes());
         body.extend_from_slice(data);
         section(&mut m, 0, &body);

@@ -14,6 +14,7 @@
 //! calls the `proc_exit` import, and global 7 (`PAUSE` in Go 1.21–1.23's linker) a mutable i32.
 //! Anything else is refused in a line; nothing else in the module changes.
 
+use gowasm_inspect::write_uleb128;
 use wasmparser::{ExternalKind, GlobalType, Operator, Parser, Payload, TypeRef, ValType};
 
 /// Go's linker: globals SP (0), CTXT, g, RET0–RET3, PAUSE (7).
@@ -141,12 +142,12 @@ fn splice(
     let body_size_at = leb_start(module, body.start)?;
     let mut out = Vec::with_capacity(module.len() + PROLOGUE.len() + 10);
     out.extend_from_slice(&module[..id_at + 1]);
-    leb(
+    write_uleb128(
         &mut out,
         (section.len() + PROLOGUE.len() + grown(body.len())) as u64,
     );
     out.extend_from_slice(&module[section.start..body_size_at]);
-    leb(&mut out, (body.len() + PROLOGUE.len()) as u64);
+    write_uleb128(&mut out, (body.len() + PROLOGUE.len()) as u64);
     out.extend_from_slice(&module[body.start..at]);
     out.extend_from_slice(&PROLOGUE);
     out.extend_from_slice(&module[at..]);
@@ -165,17 +166,6 @@ fn leb_len(mut n: u64) -> usize {
         k += 1;
     }
     k
-}
-
-fn leb(out: &mut Vec<u8>, mut n: u64) {
-    loop {
-        let b = (n & 0x7f) as u8;
-        n >>= 7;
-        out.push(if n == 0 { b } else { b | 0x80 });
-        if n == 0 {
-            break;
-        }
-    }
 }
 
 /// Where the LEB that ends just before `end` starts (its bytes have the high bit set but the

@@ -127,6 +127,19 @@ pub enum InspectError {
     Wat(String),
 }
 
+/// Appends `n` as unsigned LEB128, as wasm writes counts and sizes (for the few places that
+/// write a module: the fuzz target's inputs, `gowasm image --exit-return`).
+pub fn write_uleb128(out: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let b = (n & 0x7f) as u8;
+        n >>= 7;
+        out.push(if n == 0 { b } else { b | 0x80 });
+        if n == 0 {
+            break;
+        }
+    }
+}
+
 /// The binary module for a file's contents: binary wasm as it is, or WebAssembly text (`.wat`,
 /// recognised by its leading `(` or comment) compiled to binary, as wasmtime and wasmer accept it.
 pub fn binary_from_file_contents(raw: Vec<u8>) -> Result<Vec<u8>, InspectError> {
