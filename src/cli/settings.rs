@@ -54,25 +54,18 @@ impl GuestOptions {
                 .map(|e| parse_env_pair(e).map_err(|m| format!("env: {m}")))
                 .collect::<Result<_, _>>()?;
         }
-        let dirs =
-            |list: &Option<Vec<String>>, read_only: bool| -> Result<Vec<DirMapping>, String> {
-                list.iter()
-                    .flatten()
-                    .map(|d| {
-                        DirMapping::from_str(d)
-                            .map(|mut m| {
-                                m.read_only = read_only;
-                                m
-                            })
-                            .map_err(|m| format!("dirs: {m}"))
-                    })
-                    .collect()
-            };
+        // `GuestOptions::config` marks `dirs_ro` read-only, from the command line or from here.
+        let dirs = |list: &Option<Vec<String>>| -> Result<Vec<DirMapping>, String> {
+            list.iter()
+                .flatten()
+                .map(|d| DirMapping::from_str(d).map_err(|m| format!("dirs: {m}")))
+                .collect()
+        };
         if self.dirs.is_empty() {
-            self.dirs = dirs(&s.dirs, false)?;
+            self.dirs = dirs(&s.dirs)?;
         }
         if self.dirs_ro.is_empty() {
-            self.dirs_ro = dirs(&s.dirs_ro, true)?;
+            self.dirs_ro = dirs(&s.dirs_ro)?;
         }
         Ok(())
     }

@@ -102,8 +102,7 @@ impl ArtifactCache {
                 sealed,
             },
             Err(reason) => {
-                let _ = std::fs::remove_file(&path);
-                let _ = std::fs::remove_file(path.with_extension(SEAL_EXTENSION));
+                remove_with_seal(&path);
                 Lookup::Rejected(format!("{}: {reason}", path.display()))
             }
         }
@@ -111,9 +110,7 @@ impl ArtifactCache {
 
     /// Deletes the artifact for this module and engine, if there is one.
     pub fn remove(&self, module_hash: &str, engine_id: &str) {
-        let path = self.path_for(module_hash, engine_id);
-        let _ = std::fs::remove_file(&path);
-        let _ = std::fs::remove_file(path.with_extension(SEAL_EXTENSION));
+        remove_with_seal(&self.path_for(module_hash, engine_id));
     }
 
     /// Stores an artifact atomically; returns where it went.
@@ -311,8 +308,19 @@ fn seal_for(key: &[u8; 32], bytes: &[u8], identity: &Identity) -> blake3::Hash {
     mac.finalize()
 }
 
+/// Where an artifact's seal is kept: beside it.
+fn seal_path(artifact: &Path) -> std::path::PathBuf {
+    artifact.with_extension(SEAL_EXTENSION)
+}
+
+/// Removes an artifact and its seal, if they are there.
+fn remove_with_seal(artifact: &Path) {
+    let _ = std::fs::remove_file(artifact);
+    let _ = std::fs::remove_file(seal_path(artifact));
+}
+
 fn read_seal(artifact: &Path) -> Option<blake3::Hash> {
-    let bytes = std::fs::read(artifact.with_extension(SEAL_EXTENSION)).ok()?;
+    let bytes = std::fs::read(seal_path(artifact)).ok()?;
     Some(blake3::Hash::from_bytes(bytes.try_into().ok()?))
 }
 
@@ -323,8 +331,7 @@ fn write_seal(dir: &Path, artifact: &Path, seal: &blake3::Hash) {
         .tempfile_in(dir)
         .and_then(|mut tmp| {
             tmp.write_all(seal.as_bytes())?;
-            tmp.persist(artifact.with_extension(SEAL_EXTENSION))
-                .map_err(|e| e.error)
+            tmp.persist(seal_path(artifact)).map_err(|e| e.error)
         });
     drop(written);
 }
@@ -552,7 +559,7 @@ mod tests {
         let path = c.store("m", "e", &[5u8; 4000], Duration::ZERO).unwrap();
         settle();
         assert!(!sealed(c.load("m", "e")), "the first load checks the MAC");
-        assert!(path.with_extension(SEAL_EXTENSION).exists());
+        assert!(seal_path(&path).exists());
         assert!(sealed(c.load("m", "e")), "the next one trusts the seal");
         assert!(sealed(c.load("m", "e")));
 
@@ -563,11 +570,7 @@ mod tests {
             .unwrap();
         settle();
         assert!(!sealed(elsewhere.load("m", "e")));
-        std::fs::copy(
-            theirs.with_extension(SEAL_EXTENSION),
-            path.with_extension(SEAL_EXTENSION),
-        )
-        .unwrap();
+        std::fs::copy(seal_path(&theirs), seal_path(&path)).unwrap();
         assert!(!sealed(c.load("m", "e")), "a foreign seal is ignored");
         assert!(sealed(c.load("m", "e")), "and replaced by our own");
     }
@@ -586,10 +589,7 @@ mod tests {
         flipped[HEADER_LEN + 100] ^= 1;
         std::fs::write(&path, &flipped).unwrap();
         assert!(matches!(c.load("m", "e"), Lookup::Rejected(r) if r.contains("checksum")));
-        assert!(
-            !path.with_extension(SEAL_EXTENSION).exists(),
-            "the seal goes too"
-        );
+        assert!(!seal_path(&path).exists(), "the seal goes too");
 
         // A file with another key's tag renamed over a sealed one.
         std::fs::write(&path, &good).unwrap();

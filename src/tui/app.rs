@@ -343,8 +343,7 @@ fn view_action(app: &mut App, action: Action) -> Vec<Cmd> {
             vec![]
         }
         Action::ClearOutput => {
-            app.output.buffer.clear();
-            app.output.scroll = 0;
+            app.output.clear();
             vec![]
         }
         Action::OpenEditor => match app.diagnostics.items.get(app.diagnostics.selected) {

@@ -263,11 +263,6 @@ pub fn normalise(key: KeyEvent) -> (KeyCode, KeyModifiers) {
     }
 }
 
-/// The action for a key in the focused pane, with the default bindings.
-pub fn action_for(key: KeyEvent, focus: Pane) -> Option<Action> {
-    KeyMap::default().action(key, focus)
-}
-
 /// `(label, help)` pairs for the footer: the focused pane's keys, then the global ones.
 pub fn footer(focus: Pane, keys: &KeyMap) -> Vec<(String, &'static str)> {
     let short = |b: &Binding| {
@@ -300,6 +295,11 @@ mod tests {
 
     fn key(c: KeyCode) -> KeyEvent {
         KeyEvent::new(c, NONE)
+    }
+
+    /// The action for a key in the focused pane, with the default bindings.
+    fn action_for(key: KeyEvent, focus: Pane) -> Option<Action> {
+        KeyMap::default().action(key, focus)
     }
 
     #[test]

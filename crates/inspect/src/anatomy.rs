@@ -175,7 +175,8 @@ impl Anatomy {
     }
 }
 
-fn percent(part: u64, total: u64) -> f64 {
+/// `part` as a share of `total`, 0–100, to two decimals.
+pub(crate) fn percent(part: u64, total: u64) -> f64 {
     if total == 0 {
         return 0.0;
     }

@@ -30,6 +30,18 @@ pub struct FramePlace {
     pub function: Option<String>,
 }
 
+impl FramePlace {
+    fn from_dwarf(p: dwarf::Place, exact: bool) -> FramePlace {
+        FramePlace {
+            file: p.file,
+            line: p.line,
+            exact,
+            last_line: None,
+            function: p.function,
+        }
+    }
+}
+
 /// The places of each frame (function index, offset in the module file), innermost first: more
 /// than one where calls were inlined; none where the module does not say. Input that cannot be
 /// read gives no places, never an error.
@@ -46,13 +58,7 @@ pub fn locate(bytes: &[u8], frames: &[(u32, Option<u64>)]) -> Vec<Vec<FramePlace
                     .map(|o| lines.at_file_offset(o))
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|p| FramePlace {
-                        file: p.file,
-                        line: p.line,
-                        exact: true,
-                        last_line: None,
-                        function: p.function,
-                    })
+                    .map(|p| FramePlace::from_dwarf(p, true))
                     .collect();
                 if !exact.is_empty() {
                     return exact;
@@ -62,13 +68,7 @@ pub fn locate(bytes: &[u8], frames: &[(u32, Option<u64>)]) -> Vec<Vec<FramePlace
                     .checked_sub(scan.imported)
                     .and_then(|k| scan.bodies.get(k as usize));
                 body.and_then(|&(start, size)| lines.function_at(start, start + size))
-                    .map(|p| FramePlace {
-                        file: p.file,
-                        line: p.line,
-                        exact: false,
-                        last_line: None,
-                        function: p.function,
-                    })
+                    .map(|p| FramePlace::from_dwarf(p, false))
                     .into_iter()
                     .collect()
             })
@@ -107,12 +107,12 @@ pub fn locate(bytes: &[u8], frames: &[(u32, Option<u64>)]) -> Vec<Vec<FramePlace
                 };
                 let places: Vec<(String, u32)> =
                     pcs.filter_map(|pc| table.place(&image, f, pc)).collect();
-                let (file, first) = places.first()?.clone();
+                let file = places.first()?.0.clone();
                 let lines = places.iter().filter(|(f, _)| *f == file).map(|p| p.1);
                 let (low, high) = (lines.clone().min()?, lines.max()?);
                 Some(FramePlace {
                     file,
-                    line: Some(if low == high { low } else { first.min(low) }),
+                    line: Some(low),
                     exact: low == high,
                     last_line: (low != high).then_some(high),
                     function,

@@ -11,7 +11,7 @@ use std::collections::{HashMap, VecDeque};
 use serde::Serialize;
 
 use super::InspectError;
-use super::anatomy::Anatomy;
+use super::anatomy::{Anatomy, percent};
 use super::call_graph::{CallGraph, Root, call_graph};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -41,7 +41,6 @@ pub struct Retention {
     pub packages: Vec<RetainedPackage>,
     /// See [`CallGraph::table_is_dispatch`].
     pub table_is_dispatch: bool,
-    graph: CallGraph,
     /// Shortest-path tree from the roots: each reached function's predecessor.
     parent: Vec<Option<u32>>,
     root_of: HashMap<u32, Root>,
@@ -86,10 +85,6 @@ impl Retention {
             })
             .collect()
     }
-
-    pub fn graph(&self) -> &CallGraph {
-        &self.graph
-    }
 }
 
 /// Retained sizes of a module's functions and packages, with the anatomy's names and sizes.
@@ -124,12 +119,11 @@ pub fn retention(graph: CallGraph, anatomy: &Anatomy) -> Retention {
         };
     }
     // Node n is the root above the module's roots.
-    let succ = |v: usize| -> Vec<usize> {
-        if v == n {
-            graph.roots.iter().map(|&(f, _)| f as usize).collect()
-        } else {
-            graph.callees[v].iter().map(|&f| f as usize).collect()
-        }
+    let roots: Vec<u32> = graph.roots.iter().map(|&(f, _)| f).collect();
+    let (roots, callees) = (&roots, &graph.callees);
+    let succ = move |v: usize| {
+        let list: &[u32] = if v == n { roots } else { &callees[v] };
+        list.iter().map(|&f| f as usize)
     };
     let idom = dominators(n + 1, n, &succ);
     let total: u64 = (imported..n).map(size).sum();
@@ -149,7 +143,7 @@ pub fn retention(graph: CallGraph, anatomy: &Anatomy) -> Retention {
             package: package(f).to_string(),
             shallow: size(f),
             retained: retained[f],
-            percent: share(retained[f], total),
+            percent: percent(retained[f], total),
         })
         .collect();
     functions.sort_by(|a, b| b.retained.cmp(&a.retained).then(a.index.cmp(&b.index)));
@@ -177,7 +171,7 @@ pub fn retention(graph: CallGraph, anatomy: &Anatomy) -> Retention {
                 package: p.to_string(),
                 shallow,
                 retained,
-                percent: share(retained, total),
+                percent: percent(retained, total),
             }
         })
         .collect();
@@ -189,26 +183,17 @@ pub fn retention(graph: CallGraph, anatomy: &Anatomy) -> Retention {
         functions,
         packages,
         table_is_dispatch: graph.table_is_dispatch,
-        graph,
         parent,
         root_of,
         names,
     }
 }
 
-fn share(part: u64, total: u64) -> f64 {
-    if total == 0 {
-        0.0
-    } else {
-        (part as f64 * 10_000.0 / total as f64).round() / 100.0
-    }
-}
-
 /// Which nodes `start` reaches through nodes `keep` allows.
-fn reach(
+fn reach<S: IntoIterator<Item = usize>>(
     n: usize,
     start: usize,
-    succ: &dyn Fn(usize) -> Vec<usize>,
+    succ: &impl Fn(usize) -> S,
     keep: impl Fn(usize) -> bool,
 ) -> Vec<bool> {
     let mut seen = vec![false; n];
@@ -256,18 +241,21 @@ struct Dominators {
 }
 
 /// Cooper, Harvey and Kennedy, "A Simple, Fast Dominance Algorithm" (2001).
-fn dominators(n: usize, start: usize, succ: &dyn Fn(usize) -> Vec<usize>) -> Dominators {
+fn dominators<S: IntoIterator<Item = usize>>(
+    n: usize,
+    start: usize,
+    succ: &impl Fn(usize) -> S,
+) -> Dominators {
     // Postorder by an explicit stack (Go modules' call chains are deep).
     let mut post = Vec::with_capacity(n);
     let mut visited = vec![false; n];
-    let mut stack: Vec<(usize, Vec<usize>, usize)> = vec![(start, succ(start), 0)];
+    let mut stack = vec![(start, succ(start).into_iter())];
     visited[start] = true;
-    while let Some((v, next, i)) = stack.last_mut() {
-        if let Some(&w) = next.get(*i) {
-            *i += 1;
+    while let Some((v, next)) = stack.last_mut() {
+        if let Some(w) = next.next() {
             if w < n && !visited[w] {
                 visited[w] = true;
-                stack.push((w, succ(w), 0));
+                stack.push((w, succ(w).into_iter()));
             }
         } else {
             post.push(*v);
