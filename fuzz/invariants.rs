@@ -37,10 +37,12 @@ pub fn check(bytes: &[u8]) {
     }
     let mut table = go_pclntab::MAGIC.to_vec();
     table.extend_from_slice(bytes);
-    if let Ok(Some(t)) = go_pclntab::read(&table) {
-        for f in t.funcs.iter().take(64) {
-            for pc_b in 0..4 {
-                let _ = t.place(&table, f, pc_b);
+    for layout in go_pclntab::LAYOUTS {
+        if let Ok(Some(t)) = go_pclntab::read(&table, layout) {
+            for f in t.funcs.iter().take(64) {
+                for pc_b in 0..4 {
+                    let _ = t.place(&table, f, pc_b);
+                }
             }
         }
     }

@@ -42,6 +42,8 @@ pub struct TinyGoConfig {
     pub scheduler: Option<String>,
     pub no_debug: Option<bool>,
     pub panic: Option<String>,
+    /// The Go that TinyGo builds with, when the one on PATH is one TinyGo does not accept.
+    pub go: Option<String>,
 }
 
 /// The settings in force: the files merged, and which file each setting came from.
@@ -155,6 +157,7 @@ impl Settings {
         take!(tinygo.scheduler, "tinygo.scheduler");
         take!(tinygo.no_debug, "tinygo.no_debug");
         take!(tinygo.panic, "tinygo.panic");
+        take!(tinygo.go, "tinygo.go");
         for (action, keys) in file.keys {
             note(&format!("keys.{action}"));
             self.values.keys.insert(action, keys);
@@ -191,6 +194,7 @@ impl Settings {
                     .map_or("(not set)".into(), |b| b.to_string()),
             ),
             ("tinygo.panic".into(), show(&v.tinygo.panic)),
+            ("tinygo.go".into(), show(&v.tinygo.go)),
         ];
         for (action, keys) in &v.keys {
             rows.push((format!("keys.{action}"), format!("{keys:?}")));
@@ -217,6 +221,7 @@ mod tests {
         let file = read(&sample).unwrap();
         assert_eq!(file.modes.as_deref(), Some("interp,aot"));
         assert_eq!(file.tinygo.opt.as_deref(), Some("z"));
+        assert!(file.tinygo.go.as_ref().is_some_and(|g| g.ends_with("/go")));
         assert!(file.keys.contains_key("rebuild"), "{file:?}");
         let dirs = file.dirs.unwrap();
         assert!(

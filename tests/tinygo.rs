@@ -1,4 +1,4 @@
-//! The TinyGo paths with the real TinyGo (0.33 in CI): gowasm prefers it when it is on PATH,
+//! The TinyGo paths with the real TinyGo (0.40.1 in CI): gowasm prefers it when it is on PATH,
 //! calls it as TinyGo is called, reads its diagnostics, and runs what it builds.
 
 mod common;
@@ -303,4 +303,36 @@ fn watch_compares_both_toolchains_on_every_save() {
     );
     let right = second["differences"][0]["right"].as_str().unwrap();
     assert!(right.starts_with("Hi from Go"), "{second}");
+}
+
+/// TinyGo 0.40 builds with Go 1.19–1.25 only: with today's Go first on PATH, gowasm gives it an
+/// installed Go it accepts; a Go named by the user that it does not accept is one line.
+#[test]
+fn tinygo_gets_a_go_it_accepts_beside_todays_go() {
+    let newest = go_release(go_releases().last().unwrap());
+    let tinygo_dir = tinygo().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}:/usr/bin:/bin",
+        newest.parent().unwrap().display(),
+        tinygo_dir.display()
+    );
+    let mut c = gowasm();
+    c.env("PATH", &path)
+        .args(["run", "-q", "--toolchain", "tinygo", "--target", "wasip1"])
+        .arg(sample("hello"));
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "Hello from Go on wasip1/wasm!\n");
+
+    let mut c = gowasm();
+    c.env("PATH", &path)
+        .args(["build", "--toolchain", "tinygo", "--tinygo-go"])
+        .arg(&newest)
+        .arg(sample("hello"));
+    let out = run(c);
+    assert_ne!(code(&out), 0);
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("builds with Go 1.19 to 1.25"), "{err}");
+    assert!(err.contains("--tinygo-go"), "{err}");
 }

@@ -5,7 +5,7 @@ mod process;
 mod toolchain;
 
 pub use diagnostics::{Diagnostic, parse_diagnostics};
-pub use toolchain::{Compiler, Toolchain, find_toolchain};
+pub use toolchain::{Compiler, Toolchain, find_toolchain, installed_gos};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,6 +29,8 @@ pub struct BuildRequest {
     pub flags: Vec<String>,
     /// Flags passed only when the compiler is TinyGo (`-opt z`, `-gc leaking`, …).
     pub tinygo_flags: Vec<String>,
+    /// The Go TinyGo builds with; by default one it accepts ([`toolchain::go_for_tinygo`]).
+    pub tinygo_go: Option<PathBuf>,
 }
 
 /// The result of a build that ran (successfully or not).
@@ -130,6 +132,8 @@ pub struct PreparedBuild {
     dir: PathBuf,
     env: Vec<(String, String)>,
     args: Vec<String>,
+    /// The Go TinyGo builds with, and whether the user named it.
+    tinygo_go: Option<(Toolchain, bool)>,
 }
 
 /// Finds the compiler and decides the command line, without running anything.
@@ -153,22 +157,32 @@ pub fn prepare(req: &BuildRequest, cache_root: &Path) -> Result<PreparedBuild, B
         return Err(BuildError::WouldOverwrite(output));
     }
     let mut args: Vec<String> = vec!["build".into()];
-    let mut env = vec![];
+    let mut tinygo_go = None;
+    // gowasm says which Go builds (the header, `--json`): never let go.mod switch it for another
+    // that it would have to download.
+    let mut env: Vec<(String, String)> = std::env::var_os("GOTOOLCHAIN")
+        .is_none()
+        .then(|| ("GOTOOLCHAIN".to_string(), "local".to_string()))
+        .into_iter()
+        .collect();
     let mut command = vec![];
     match toolchain.compiler {
         Compiler::Go => {
-            env = vec![
-                ("GOOS".into(), target.clone()),
-                ("GOARCH".into(), "wasm".into()),
+            let goos = [
+                ("GOOS".to_string(), target.clone()),
+                ("GOARCH".to_string(), "wasm".to_string()),
             ];
-            command.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
+            command.extend(goos.iter().map(|(k, v)| format!("{k}={v}")));
+            env.extend(goos);
             command.push("go".into());
         }
         Compiler::TinyGo => {
             command.push("tinygo".into());
             args.extend(["-target".into(), target.clone()]);
             args.extend(req.tinygo_flags.iter().cloned());
-            env.extend(go_for_tinygo());
+            let go = toolchain::go_for_tinygo(&toolchain, req.tinygo_go.as_deref())?;
+            env.extend(path_with(&go));
+            tinygo_go = Some((go, req.tinygo_go.is_some()));
         }
     }
     args.extend(req.flags.iter().cloned());
@@ -186,34 +200,59 @@ pub fn prepare(req: &BuildRequest, cache_root: &Path) -> Result<PreparedBuild, B
         dir,
         env,
         args,
+        tinygo_go,
     })
 }
 
 impl PreparedBuild {
     /// Runs the compiler; gives up (killing it and everything it started) soon after `cancel` is
     /// set, returning `Ok(None)`.
-    pub fn run(self, cancel: &AtomicBool) -> Result<Option<BuildOutcome>, BuildError> {
+    pub fn run(mut self, cancel: &AtomicBool) -> Result<Option<BuildOutcome>, BuildError> {
         if let Some(parent) = self.output.parent() {
             std::fs::create_dir_all(parent).map_err(|source| BuildError::OutputDir {
                 path: parent.to_path_buf(),
                 source,
             })?;
         }
-        let mut cmd = Command::new(&self.toolchain.path);
-        cmd.args(&self.args)
-            .envs(self.env.iter().cloned())
-            .current_dir(&self.dir);
         let started = Instant::now();
-        let spawn_error = |source| BuildError::Spawn {
-            program: self.toolchain.path.display().to_string(),
-            source,
-        };
-        let Some(out) = process::run_cancellable(&mut cmd, cancel).map_err(spawn_error)? else {
+        let Some(mut out) = self.spawn(cancel)? else {
             return Ok(None);
         };
-        let duration = started.elapsed();
         let mut log = String::from_utf8_lossy(&out.stderr).into_owned();
         log.push_str(&String::from_utf8_lossy(&out.stdout));
+        // A TinyGo release gowasm does not know refused the Go it was given: once, with an
+        // installed Go in the range it names, or the one line that says what to do.
+        if let (Some((go, false)), Some(range), false) = (
+            &self.tinygo_go,
+            toolchain::tinygo_requires(&log),
+            out.status.success(),
+        ) {
+            match toolchain::newest_go_within(range) {
+                Some(other) if other.path != go.path => {
+                    self.env.retain(|(k, _)| k != "PATH");
+                    self.env.extend(path_with(&other));
+                    let Some(again) = self.spawn(cancel)? else {
+                        return Ok(None);
+                    };
+                    out = again;
+                    log = format!(
+                        "gowasm: TinyGo {} builds with Go 1.{} to 1.{}: built with {} ({})\n{}{}",
+                        self.toolchain.version,
+                        range.0,
+                        range.1,
+                        other.version,
+                        other.path.display(),
+                        String::from_utf8_lossy(&out.stderr),
+                        String::from_utf8_lossy(&out.stdout)
+                    );
+                }
+                _ => {
+                    let e = toolchain::no_go_for(&self.toolchain, range, go);
+                    log.push_str(&format!("gowasm: {e}\n"));
+                }
+            }
+        }
+        let duration = started.elapsed();
         let success = out.status.success() && self.output.is_file();
         Ok(Some(BuildOutcome {
             diagnostics: parse_diagnostics(&log, &self.dir),
@@ -227,15 +266,21 @@ impl PreparedBuild {
             log,
         }))
     }
+
+    fn spawn(&self, cancel: &AtomicBool) -> Result<Option<std::process::Output>, BuildError> {
+        let mut cmd = Command::new(&self.toolchain.path);
+        cmd.args(&self.args)
+            .envs(self.env.iter().cloned())
+            .current_dir(&self.dir);
+        process::run_cancellable(&mut cmd, cancel).map_err(|source| BuildError::Spawn {
+            program: self.toolchain.path.display().to_string(),
+            source,
+        })
+    }
 }
 
-/// TinyGo runs `go` for the standard library's sources. Where `go` is not on PATH (Debian's
-/// golang-1.23-go is not put there), TinyGo is given the Go that gowasm itself finds.
-fn go_for_tinygo() -> Option<(String, String)> {
-    if which::which("go").is_ok() {
-        return None;
-    }
-    let go = find_toolchain(Some(Compiler::Go)).ok()?;
+/// TinyGo runs `go` from PATH for the standard library's sources: `go`'s folder goes first.
+fn path_with(go: &Toolchain) -> Option<(String, String)> {
     let mut dirs = vec![go.path.parent()?.to_path_buf()];
     dirs.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),

@@ -56,7 +56,7 @@ impl InspectArgs {
             Ok(d) => d,
             Err(e) => return super::fail(format!("{}: {e}", resolved.module.display())),
         };
-        let report = match inspect::inspect(&data, self.top) {
+        let mut report = match inspect::inspect(&data, self.top) {
             Ok(r) => r,
             Err(e) => {
                 return super::fail(format!(
@@ -66,7 +66,10 @@ impl InspectArgs {
             }
         };
         let wants_retention = self.retained || self.path.is_some();
-        let anatomy = if self.packages || self.files || self.diff.is_some() || wants_retention {
+        let shows_anatomy = self.packages || self.files || self.diff.is_some() || wants_retention;
+        // Go's own names for the largest functions: the name section has sanitised ones.
+        let go_names = self.top > 0 && report.toolchain.name == "go";
+        let anatomy = if shows_anatomy || go_names {
             match inspect::anatomy::anatomy(&data) {
                 Ok(a) => Some(a),
                 Err(e) => return super::fail(format!("{}: {e}", resolved.module.display())),
@@ -88,6 +91,10 @@ impl InspectArgs {
             },
             _ => None,
         };
+        if let Some(a) = anatomy.as_ref().filter(|_| go_names) {
+            report.largest_functions = a.largest(self.top);
+        }
+        let anatomy = anatomy.filter(|_| shows_anatomy);
         if self.json {
             let mut doc = serde_json::to_value(&report).expect("serializable");
             doc["host"] = host_json(&report);
@@ -131,7 +138,7 @@ fn host_line(needs: &triage::HostNeeds) -> String {
         Some(abi) => {
             let abi_source = match abi {
                 triage::JsAbi::TinyGo => "TinyGo's targets/wasm_exec.js",
-                triage::JsAbi::Go => "Go's misc/wasm/wasm_exec.js",
+                triage::JsAbi::Go => "Go's wasm_exec.js",
             };
             let wasi = if needs.wasi { ", with WASI" } else { "" };
             format!(

@@ -1,7 +1,7 @@
 //! The settings files (`crate::config`) applied to the command line: a file's value fills what
 //! the command line left unset; the command line always wins.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use clap::ValueEnum;
@@ -39,6 +39,9 @@ impl BuildOptions {
         fill(&mut self.gc, &s.tinygo.gc);
         fill(&mut self.scheduler, &s.tinygo.scheduler);
         fill(&mut self.panic, &s.tinygo.panic);
+        if self.tinygo_go.is_none() {
+            self.tinygo_go = s.tinygo.go.as_ref().map(PathBuf::from);
+        }
         self.no_debug |= s.tinygo.no_debug.unwrap_or(false);
         Ok(())
     }

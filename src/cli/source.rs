@@ -32,6 +32,10 @@ pub struct BuildOptions {
     /// TinyGo: panic strategy (-panic): print, trap
     #[arg(long, value_name = "STRATEGY")]
     pub panic: Option<String>,
+    /// TinyGo: the Go it builds with (each TinyGo release accepts a range of Go releases);
+    /// by default the Go on PATH, or an installed one that TinyGo accepts
+    #[arg(long, value_name = "GO")]
+    pub tinygo_go: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -43,6 +47,7 @@ impl BuildOptions {
             output: None,
             flags: vec![],
             tinygo_flags: self.tinygo_flags(),
+            tinygo_go: self.tinygo_go.clone(),
         }
     }
 

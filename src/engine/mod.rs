@@ -182,6 +182,9 @@ pub fn run(
         Mode::Baseline | Mode::Aot => native::run(module, mode, config, sink)?,
     };
     report.host = module.needs.label().to_string();
+    report.warnings.extend(inspect::toolchain::newer_than_known(
+        &module.report.toolchain,
+    ));
     report.timings.load = module.load_time;
     report.timings.total = module.load_time + started.elapsed();
     Ok(report)

@@ -11,7 +11,8 @@
 //! other code still calls `proc_exit`, which crun reports as 1.
 //!
 //! Only a module of Go's own shape is rewritten: a pclntab naming `runtime.exit`, whose body
-//! calls the `proc_exit` import, and global 7 (`PAUSE` in Go 1.21–1.23's linker) a mutable i32.
+//! calls the `proc_exit` import, and global 7 (`PAUSE` in the linker of every Go from 1.21 to 1.27:
+//! cmd/link/internal/wasm/asm.go `globalRegs`) a mutable i32.
 //! Anything else is refused in a line; nothing else in the module changes.
 
 use gowasm_inspect::write_uleb128;
@@ -42,7 +43,7 @@ const PROLOGUE: [u8; 23] = [
 /// gowasm can rewrite.
 pub fn exit_return(module: &[u8]) -> Result<Vec<u8>, String> {
     let not_go =
-        |why: &str| format!("--exit-return needs a Go wasip1 module (Go 1.21–1.23): {why}");
+        |why: &str| format!("--exit-return needs a Go wasip1 module (Go 1.21 or newer): {why}");
     let anatomy = gowasm_inspect::anatomy::anatomy(module).map_err(|e| e.to_string())?;
     if anatomy.pclntab_span.is_none() {
         return Err(not_go("it has no Go symbol table"));

@@ -29,6 +29,8 @@ pub struct AnatomySummary {
     pub code_bytes: u64,
     pub packages: Vec<PackageRow>,
     pub data: Vec<DataPart>,
+    /// The largest functions under these names (Go's, where the name section's are sanitised).
+    pub largest_functions: Vec<crate::inspect::FunctionSize>,
     /// Against the previous build with different bytes; `None` for the first.
     pub changes: Option<AnatomyDiff>,
 }
@@ -105,6 +107,7 @@ pub fn summarize(bytes: &[u8], hash: &str, last: &LastAnatomy) -> Option<Anatomy
         code_bytes: a.functions.iter().map(|f| f.size).sum(),
         packages,
         data: a.data.clone(),
+        largest_functions: a.largest(crate::inspect::DEFAULT_TOP_FUNCTIONS),
         changes,
     };
     *last = Some((hash.to_string(), a));

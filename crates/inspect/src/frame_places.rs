@@ -74,7 +74,7 @@ pub fn locate(bytes: &[u8], frames: &[(u32, Option<u64>)]) -> Vec<Vec<FramePlace
             })
             .collect();
     }
-    let Some((_, image, table)) = anatomy::go_table(&scan) else {
+    let Some((_, image, table, _)) = anatomy::go_table(&scan) else {
         return none();
     };
     let by_index: HashMap<u32, &GoFunc> =

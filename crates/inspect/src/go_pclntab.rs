@@ -3,15 +3,105 @@
 //!
 //! Only the layout of Go 1.20 and later is read (magic `0xfffffff1`; wasip1 needs Go 1.21). In a
 //! wasm module a function's "PC" is `(funcValueOffset + i) << 16`, `i` counting the module's
-//! defined functions, so each entry names one function body. Every read is bounds-checked: a
-//! damaged table is an error, never a panic.
+//! defined functions, so each entry names one function body. What changed since, release by
+//! release, is the table [`LAYOUTS`], each fact with the line of Go's source it comes from.
+//! Every read is bounds-checked: a damaged table is an error, never a panic.
 
 /// The Go 1.20+ header: magic, two zero bytes, instruction quantum 1, pointer size 8.
 pub const MAGIC: [u8; 8] = [0xf1, 0xff, 0xff, 0xff, 0, 0, 1, 8];
 /// cmd/link/internal/wasm's `funcValueOffset`: PC_F of the first defined function.
 const FUNC_VALUE_OFFSET: u64 = 0x1000;
-/// `runtime._func`'s fixed part, before its pcdata and funcdata offsets.
+/// `runtime._func`'s fixed part, before its pcdata and funcdata offsets (the same from Go 1.21
+/// to 1.27: runtime/runtime2.go `type _func struct`).
 const FUNC_STRUCT: usize = 44;
+
+/// How one range of Go releases lays out what gowasm reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// The first Go minor release (1.x) of this layout.
+    pub since: u32,
+    /// The functab holds a function's index (`PC >> 16`) rather than its PC.
+    pub functab_index: bool,
+    /// Word indexes in `runtime.moduledata` of `noptrdata`, `data`, `types` and `etypes` (each
+    /// slice before them is three words).
+    pub noptrdata: usize,
+    pub data: usize,
+    pub types: usize,
+    pub etypes: usize,
+    /// `rodata`, the start of the read-only data (before `types` from Go 1.27 on).
+    pub rodata: usize,
+    /// `epclntab`, the end of the pclntab with the function metadata in it (Go 1.26+).
+    pub epclntab: Option<usize>,
+    /// Where in Go's own source this layout is written.
+    pub source: &'static str,
+}
+
+/// Go's layouts from 1.21 on, oldest first; a release uses the last row at or before it.
+pub const LAYOUTS: &[Layout] = &[
+    Layout {
+        since: 21,
+        functab_index: false,
+        noptrdata: 24,
+        data: 26,
+        types: 37,
+        etypes: 38,
+        rodata: 39,
+        epclntab: None,
+        source: "go1.21 runtime/symtab.go:334-354 (moduledata: `types, etypes` at 37, 38); \
+                 cmd/link/internal/ld/pcln.go writePCToFunc: `pcOff` is the PC less textStart",
+    },
+    Layout {
+        since: 25,
+        functab_index: true,
+        noptrdata: 24,
+        data: 26,
+        types: 37,
+        etypes: 38,
+        rodata: 39,
+        epclntab: None,
+        source: "go1.25 cmd/link/internal/ld/pcln.go:620-633 textOff: on wasm `off >>= 16`, the \
+                 function table holds the function index; runtime/symtab.go:707 textAddr \
+                 `res <<= 16` (golang/go#64856)",
+    },
+    Layout {
+        since: 26,
+        functab_index: true,
+        noptrdata: 24,
+        data: 26,
+        types: 37,
+        etypes: 38,
+        rodata: 39,
+        epclntab: Some(41),
+        source: "go1.26 runtime/symtab.go:402-425 (moduledata: `epclntab` after `rodata`, \
+                 `gofunc`; the function metadata moves into the pclntab)",
+    },
+    Layout {
+        since: 27,
+        functab_index: true,
+        noptrdata: 24,
+        data: 26,
+        types: 37,
+        etypes: 39,
+        rodata: 42,
+        epclntab: Some(44),
+        source: "go1.27 runtime/symtab.go:402-425 (moduledata: `types, typedesclen, etypes` at \
+                 37, 38, 39; `itaboffset, itabsize`; `rodata` 42, `gofunc`, `epclntab` 44; the \
+                 strings move before the pclntab)",
+    },
+];
+
+/// The layout of Go 1.`minor`; for a module that does not say its release (no producers
+/// section), the newest one, whose functab [`read`] checks against the table itself.
+pub fn layout(minor: Option<u32>) -> &'static Layout {
+    let newest = LAYOUTS.last().expect("layouts");
+    minor.map_or(newest, |m| {
+        LAYOUTS
+            .iter()
+            .rev()
+            .find(|l| l.since <= m)
+            .unwrap_or(&LAYOUTS[0])
+    })
+}
 
 /// One function as the pclntab describes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,9 +167,9 @@ impl GoTable {
     }
 }
 
-/// Reads the pclntab from `memory`, the module's initial memory from `base` on. `Ok(None)`
-/// when there is none (not Go, or an older layout).
-pub fn read(memory: &[u8]) -> Result<Option<GoTable>, String> {
+/// Reads the pclntab from `memory`, the module's initial memory from `base` on, as `layout`
+/// lays it out. `Ok(None)` when there is none (not Go, or an older layout).
+pub fn read(memory: &[u8], layout: &Layout) -> Result<Option<GoTable>, String> {
     let Some(at) = find(memory, &MAGIC) else {
         return Ok(None);
     };
@@ -103,10 +193,21 @@ pub fn read(memory: &[u8]) -> Result<Option<GoTable>, String> {
     }
     let mut funcs = Vec::with_capacity(nfunc);
     let mut end = pcln.saturating_add((nfunc + 1) * 8);
+    // A function index fits in 16 bits' worth of entries only where the table holds indexes:
+    // the first entry tells the two layouts apart, and must agree with the release's.
+    let first = t.u32(pcln)?;
+    let holds_index = nfunc > 0 && u64::from(first) < 1 << 16;
+    if nfunc > 0 && holds_index != layout.functab_index {
+        return Err(format!(
+            "the function table's first entry {first:#x} is not of Go 1.{}'s layout",
+            layout.since
+        ));
+    }
+    let shift = if layout.functab_index { 16 } else { 0 };
     for k in 0..nfunc {
         let entry = u64::from(t.u32(pcln.saturating_add(8 * k))?);
         let f = pcln.saturating_add(t.u32(pcln.saturating_add(8 * k + 4))? as usize);
-        let pc = text_start.saturating_add(entry);
+        let pc = text_start.saturating_add(entry << shift);
         let pc_f = pc >> 16;
         let defined_index = pc_f
             .checked_sub(FUNC_VALUE_OFFSET)
@@ -151,20 +252,22 @@ pub fn read(memory: &[u8]) -> Result<Option<GoTable>, String> {
     }))
 }
 
+/// The pclntab's part of memory, as a label (from Go 1.26 on it holds the function metadata too).
+pub const PCLNTAB: &str = "pclntab: Go's function names, files and line tables";
+
 /// Parts of a Go module's memory that `runtime.firstmoduledata` marks out, as labelled address
-/// ranges: read-only data (`types`..`etypes`: type descriptors, with the strings and function
-/// metadata the wasm linker lays out among them) and initialised globals. `image` holds memory
-/// from `base` on; `pclntab` is the table's address (moduledata's first field points to it).
-/// Empty when no such record is found or its ranges are not sane.
+/// ranges: the pclntab itself where the layout records its end (Go 1.26+, [`PCLNTAB`]),
+/// read-only data (`types`..`etypes`: type descriptors, with the strings and function metadata
+/// the wasm linker lays out among them until Go 1.26; from 1.27 the strings from `rodata` on)
+/// and initialised globals. `image` holds memory from `base` on; `pclntab` is the table's address
+/// (moduledata's first field points to it). Empty when no such record is found or its ranges are
+/// not sane.
 pub fn module_data_spans(
     image: &[u8],
     base: u64,
     pclntab: u64,
+    layout: &Layout,
 ) -> Vec<(&'static str, std::ops::Range<u64>)> {
-    /// Word indexes in Go 1.20–1.23's `moduledata`, after `pcHeader` and six slices.
-    const NOPTRDATA: usize = 24;
-    const DATA: usize = 26;
-    const TYPES: usize = 37;
     let needle = pclntab.to_le_bytes();
     let end = base + image.len() as u64;
     let mut at = 0;
@@ -178,22 +281,42 @@ pub fn module_data_spans(
             let b = image.get(here + 8 * i..here + 8 * i + 8)?;
             Some(u64::from_le_bytes(b.try_into().ok()?))
         };
-        let span = |i: usize| -> Option<std::ops::Range<u64>> {
-            let (from, to) = (word(i)?, word(i + 1)?);
+        let span = |from: u64, to: u64| -> Option<std::ops::Range<u64>> {
             // Zeros at the end of a range are not in the image: only its start must be.
             (from <= to && from <= end && to - from <= 1 << 28).then_some(from..to)
         };
-        let (Some(types), Some(noptr), Some(data)) = (span(TYPES), span(NOPTRDATA), span(DATA))
-        else {
+        let words = |i: usize, end_at: usize| span(word(i)?, word(end_at)?);
+        let (Some(types), Some(noptr), Some(data)) = (
+            words(layout.types, layout.etypes),
+            words(layout.noptrdata, layout.noptrdata + 1),
+            words(layout.data, layout.data + 1),
+        ) else {
             continue;
         };
-        let spans = vec![
-            ("read-only data: types, strings, function metadata", types),
-            ("initialised globals without pointers", noptr),
-            ("initialised globals with pointers", data),
-        ];
+        let mut spans = vec![];
+        if let Some(e) = layout.epclntab {
+            let Some(table) = word(e).and_then(|e| span(pclntab, e)) else {
+                continue;
+            };
+            spans.push((PCLNTAB, table));
+        }
+        // Go 1.27 puts the strings between `rodata` and the next part it marks out.
+        let strings = word(layout.rodata)
+            .filter(|r| *r < types.start && *r < pclntab)
+            .map(|rodata| rodata..types.start.min(pclntab));
+        let types_label = match (layout.epclntab, &strings) {
+            (None, _) => "read-only data: types, strings, function metadata",
+            (Some(_), None) => "read-only data: types and strings",
+            (Some(_), Some(_)) => "read-only data: types",
+        };
+        spans.push((types_label, types.clone()));
+        if let Some(strings) = strings {
+            spans.push(("read-only data: strings", strings));
+        }
+        spans.push(("initialised globals without pointers", noptr));
+        spans.push(("initialised globals with pointers", data));
         let disjoint = spans.iter().enumerate().all(|(i, a)| {
-            !a.1.contains(&pclntab)
+            (a.0 == PCLNTAB || !a.1.contains(&pclntab))
                 && spans[i + 1..]
                     .iter()
                     .all(|b| a.1.end <= b.1.start || b.1.end <= a.1.start)
@@ -314,10 +437,25 @@ mod tests {
     fn a_damaged_table_is_an_error_not_a_panic() {
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&u64::MAX.to_le_bytes());
-        assert!(read(&bytes).is_err());
-        for cut in 0..bytes.len() {
-            let _ = read(&bytes[..cut]);
+        for layout in LAYOUTS {
+            assert!(read(&bytes, layout).is_err());
+            for cut in 0..bytes.len() {
+                let _ = read(&bytes[..cut], layout);
+            }
+            assert_eq!(read(b"no table here", layout), Ok(None));
         }
-        assert_eq!(read(b"no table here"), Ok(None));
+    }
+
+    #[test]
+    fn each_release_has_its_layout() {
+        assert_eq!(layout(Some(21)).since, 21);
+        assert_eq!(layout(Some(23)).since, 21);
+        assert!(!layout(Some(24)).functab_index);
+        assert!(layout(Some(25)).functab_index);
+        assert_eq!(layout(Some(26)).etypes, 38);
+        assert_eq!(layout(Some(27)).etypes, 39);
+        // A newer release than gowasm knows is read as the newest it knows.
+        assert_eq!(layout(Some(30)), LAYOUTS.last().unwrap());
+        assert_eq!(layout(None), LAYOUTS.last().unwrap());
     }
 }

@@ -14,7 +14,7 @@ pub mod retained;
 pub mod triage;
 
 mod parse;
-mod toolchain;
+pub mod toolchain;
 
 #[cfg(test)]
 mod tests;

@@ -169,7 +169,8 @@ fn the_abi_catalogues_name_each_import_once() {
     go.sort();
     go.dedup();
     assert_eq!(go.len(), GO_JS_IMPORTS.len());
-    let mut tinygo: Vec<&str> = TINYGO_JS_IMPORTS.iter().map(|(n, _)| *n).collect();
+    let mut tinygo: Vec<(&str, &str)> =
+        TINYGO_JS_IMPORTS.iter().map(|(n, s, _)| (*n, *s)).collect();
     tinygo.sort();
     tinygo.dedup();
     assert_eq!(tinygo.len(), TINYGO_JS_IMPORTS.len());

@@ -102,3 +102,43 @@ fn tool(name: &str, version: Option<&str>) -> Toolchain {
         version: version.filter(|v| !v.is_empty()).map(str::to_string),
     }
 }
+
+/// The newest Go release (1.x) whose tables (pclntab, `moduledata`) and `wasm_exec.js` gowasm
+/// knows, and the oldest it reads (wasip1 came with 1.21).
+pub const GO_KNOWN: (u32, u32) = (21, 27);
+/// The TinyGo releases (0.x) whose `wasm_exec.js` gowasm's JS host follows.
+pub const TINYGO_KNOWN: (u32, u32) = (33, 40);
+
+/// Go's minor release from a version as Go writes it: `go1.27.3`, `go1.24rc1`, `devel go1.28-…`.
+pub fn go_minor(version: &str) -> Option<u32> {
+    let rest = &version[version.find("go1.")? + 4..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// One line for a module from a Go or TinyGo newer than gowasm knows: it still runs, and the
+/// user is told what may be missing rather than finding it out.
+pub fn newer_than_known(toolchain: &Toolchain) -> Option<String> {
+    let version = toolchain.version.as_deref()?;
+    match toolchain.name.as_str() {
+        "go" => {
+            let minor = go_minor(version)?;
+            (minor > GO_KNOWN.1).then(|| {
+                format!(
+                    "built by {version}, newer than the Go gowasm knows (1.{}–1.{}): it runs, but Go's names, files and lines are read as Go 1.{} lays them out and may be missing",
+                    GO_KNOWN.0, GO_KNOWN.1, GO_KNOWN.1
+                )
+            })
+        }
+        "tinygo" => {
+            let v: Vec<u32> = version.split('.').map_while(|p| p.parse().ok()).collect();
+            (v.first() == Some(&0) && v.get(1).is_some_and(|m| *m > TINYGO_KNOWN.1)).then(|| {
+                format!(
+                    "built by TinyGo {version}, newer than the TinyGo gowasm knows (0.{}–0.{}): it runs where its imports are ones gowasm's hosts have",
+                    TINYGO_KNOWN.0, TINYGO_KNOWN.1
+                )
+            })
+        }
+        _ => None,
+    }
+}

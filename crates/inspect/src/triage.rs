@@ -2,7 +2,8 @@
 //! host, or Go's?
 
 use super::js_abi::{
-    GO_JS_EXPORTS, GO_JS_IMPORTS, GO_JS_SIGNATURE, GO_TEST_IMPORT, tinygo_signature,
+    GO_JS_EXPORTS, GO_JS_IMPORTS, GO_JS_SIGNATURE, GO_TEST_IMPORT, tinygo_accepts, tinygo_knows,
+    tinygo_signatures,
 };
 use super::toolchain::{WASI_MODULE, is_js_host_module};
 use super::{Import, Report, Target};
@@ -14,7 +15,7 @@ pub enum JsAbi {
     /// TinyGo's `-target wasm` (its `targets/wasm_exec.js`).
     #[serde(rename = "tinygo")]
     TinyGo,
-    /// Go's `GOOS=js` (`misc/wasm/wasm_exec.js`, Go 1.21+).
+    /// Go's `GOOS=js` (`wasm_exec.js`: `misc/wasm` in Go 1.21–1.23, `lib/wasm` from 1.24).
     Go,
 }
 
@@ -57,7 +58,7 @@ pub enum TriageError {
         name: String,
         signature: String,
         host: &'static str,
-        hint: &'static str,
+        hint: String,
     },
     #[error(
         "the module imports {module}.{name} ({kind}), which gowasm does not provide: it provides wasi_snapshot_preview1 and the imports of Go's and TinyGo's wasm_exec.js"
@@ -96,7 +97,7 @@ pub fn triage(report: &Report) -> Result<HostNeeds, TriageError> {
     } else if report
         .imports
         .iter()
-        .any(|i| is_js_host_module(&i.module) && tinygo_signature(&i.name).is_some())
+        .any(|i| is_js_host_module(&i.module) && tinygo_knows(&i.name))
     {
         Some(JsAbi::TinyGo)
     } else {
@@ -143,21 +144,27 @@ pub fn triage(report: &Report) -> Result<HostNeeds, TriageError> {
 }
 
 fn check_js_import(abi: JsAbi, import: &Import) -> Result<(), TriageError> {
-    let (expected, host, hint) = match abi {
+    let (known, host, hint) = match abi {
         JsAbi::Go => (
-            GO_JS_IMPORTS
-                .contains(&import.name.as_str())
-                .then_some(GO_JS_SIGNATURE),
+            GO_JS_IMPORTS.contains(&import.name.as_str())
+                && import.signature == GO_JS_SIGNATURE,
             "Go JS",
-            " (it speaks Go 1.21+'s wasm_exec.js)",
+            " (it speaks the wasm_exec.js of Go 1.21 and later)".to_string(),
         ),
         JsAbi::TinyGo => (
-            tinygo_signature(&import.name),
+            tinygo_accepts(&import.name, &import.signature),
             "TinyGo JS",
-            " (it speaks TinyGo 0.33's wasm_exec.js: rebuild with TinyGo 0.33, or with -target wasip1)",
+            match tinygo_signatures(&import.name) {
+                known if known.is_empty() => {
+                    " (it speaks the wasm_exec.js of TinyGo 0.33 to 0.40: rebuild with one of those, or with -target wasip1)".to_string()
+                }
+                known => format!(
+                    " with that signature (it has {known}: rebuild with one of those TinyGo releases, or with -target wasip1)"
+                ),
+            },
         ),
     };
-    if import.kind == "func" && expected == Some(import.signature.as_str()) {
+    if import.kind == "func" && known {
         return Ok(());
     }
     Err(TriageError::JsImport {

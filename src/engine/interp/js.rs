@@ -22,16 +22,23 @@ pub fn add_to_linker(
     module: &Module,
     abi: JsAbi,
 ) -> Result<(), EngineError> {
+    let mut defined = std::collections::HashSet::new();
     for import in module.imports() {
-        if import.module() == WASI_MODULE {
+        // Go 1.24 to 1.27 import `gojs.runtime.getRandomData` twice (the runtime and
+        // crypto/internal/sysrand each declare it); wasmi's linker takes each name once.
+        if import.module() == WASI_MODULE || !defined.insert((import.module(), import.name())) {
             continue;
         }
+        let signature = match import.ty() {
+            ExternType::Func(ty) => js::signature_of(ty.params(), ty.results()),
+            _ => String::new(),
+        };
         let (Some(handler), ExternType::Func(ty)) = (
-            js::handler(abi, import.module(), import.name()),
+            js::handler(abi, import.module(), import.name(), &signature),
             import.ty(),
         ) else {
             return Err(EngineError::Setup(format!(
-                "no JS host function for {}.{}",
+                "no JS host function for {}.{} {signature}",
                 import.module(),
                 import.name()
             )));

@@ -16,8 +16,9 @@ use super::world::new_error;
 use super::{Guest, JsHost, ops, value::Class};
 use crate::engine::DirMapping;
 
-/// node's flag values (Linux's), which Go reads from `fs.constants`.
-pub const CONSTANTS: [(&str, f64); 7] = [
+/// node's flag values (Linux's), which Go reads from `fs.constants`: from Go 1.24 on also
+/// `O_DIRECTORY` (syscall/fs_js.go:39-44), which `os.ReadDir` opens with.
+pub const CONSTANTS: [(&str, f64); 8] = [
     ("O_RDONLY", 0.0),
     ("O_WRONLY", 1.0),
     ("O_RDWR", 2.0),
@@ -25,7 +26,10 @@ pub const CONSTANTS: [(&str, f64); 7] = [
     ("O_EXCL", 128.0),
     ("O_TRUNC", 512.0),
     ("O_APPEND", 1024.0),
+    ("O_DIRECTORY", O_DIRECTORY as f64),
 ];
+
+const O_DIRECTORY: u32 = 65536;
 
 struct Mount {
     /// Absolute and normalised.
@@ -197,6 +201,17 @@ impl Files {
         } else {
             self.resolve(path)?
         };
+        if flags & O_DIRECTORY != 0 {
+            // A folder only, and only for reading, as open(2) has it.
+            if writes {
+                return Err("EISDIR");
+            }
+            let file = match mount.dir.open_dir(&inner) {
+                Ok(d) => d.into_std_file(),
+                Err(e) => return Err(code_of(&e)),
+            };
+            return Ok(self.add(file, mount.read_only));
+        }
         let mut options = OpenOptions::new();
         options
             .read(access != 1)
@@ -222,10 +237,24 @@ impl Files {
             Err(e) => return Err(code_of(&e)),
         };
         let read_only = mount.read_only;
+        Ok(self.add(file, read_only))
+    }
+
+    fn add(&mut self, file: std::fs::File, read_only: bool) -> i32 {
         let fd = self.next_fd;
         self.next_fd += 1;
         self.open.insert(fd, OpenFile { file, read_only });
-        Ok(fd)
+        fd
+    }
+
+    /// node's `path.resolve(...segments)`: from the working folder, each absolute segment
+    /// starting again, normalised (Go 1.24+'s `syscall.Open` keeps the path it returns).
+    pub fn resolve_path(&self, segments: &[String]) -> String {
+        let mut out = self.cwd.clone();
+        for s in segments.iter().filter(|s| !s.is_empty()) {
+            out = normalise(s, &out);
+        }
+        out.to_string_lossy().into_owned()
     }
 }
 
@@ -521,8 +550,16 @@ fn on_path(
     answer(g, args, result.map(|()| Value::Undefined))
 }
 
+/// `fs.mkdir(path, mode, callback)`: the mode as given (the kernel applies the umask).
 fn mkdir(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
-    on_path(g, args, |dir, p, _| dir.create_dir(p))
+    use cap_std::fs::{DirBuilder, DirBuilderExt};
+    let mode = match arg(args, 1) {
+        Value::Number(m) => m as u32 & 0o7777,
+        _ => 0o777,
+    };
+    on_path(g, args, |dir, p, _| {
+        dir.create_dir_with(p, DirBuilder::new().mode(mode))
+    })
 }
 
 fn rmdir(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {

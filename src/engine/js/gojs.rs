@@ -1,5 +1,9 @@
-//! Go's `GOOS=js` ABI (Go 1.21 and later, module `gojs`), as `misc/wasm/wasm_exec.js` defines
-//! it. Every import takes Go's stack pointer: arguments start at `sp + 8`, results follow them,
+//! Go's `GOOS=js` ABI (Go 1.21 and later, module `gojs`), as `wasm_exec.js` defines it
+//! (`misc/wasm` in Go 1.21–1.23, `lib/wasm` from 1.24). Its imports and their stack layout are
+//! the same from 1.21 to 1.27; what changed is the world around them, which `system.rs` and
+//! `files.rs` give: 1.24's `globalThis.path` (wasm_exec_node.js) and `fs.constants.O_DIRECTORY`
+//! (syscall/fs_js.go:39-44), and two `runtime.getRandomData` imports (runtime and
+//! crypto/internal/sysrand). Every import takes Go's stack pointer: arguments start at `sp + 8`, results follow them,
 //! and an import that ran Go code (a callback) reads `sp` again through `getsp`, because the
 //! goroutine's stack can move meanwhile. wasm_exec.js asks `getsp` after every import that
 //! might run Go code; this host knows whether one did (it has no getters, so `valueGet` never

@@ -99,15 +99,32 @@ pub trait Guest {
 /// One import of the module, implemented by the host.
 pub type Handler = fn(&mut dyn Guest, &[Val]) -> Result<Option<Val>, Stop>;
 
-/// The host function for an import; `None` for one the JS host does not provide (WASI's).
-pub fn handler(abi: JsAbi, module: &str, name: &str) -> Option<Handler> {
-    let table = match (abi, module) {
-        (JsAbi::TinyGo, "gojs" | "env") => tinygo::IMPORTS,
-        (JsAbi::Go, "gojs") => gojs::IMPORTS,
-        (JsAbi::Go, "_gotest") => gojs::GOTEST_IMPORTS,
-        _ => return None,
+/// The host function for an import with `signature` (`(i32) -> ()`); `None` for one the JS
+/// host does not provide (WASI's), or not with that signature.
+pub fn handler(abi: JsAbi, module: &str, name: &str, signature: &str) -> Option<Handler> {
+    let named = |(n, h): &(&str, Handler)| (*n == name).then_some(*h);
+    match (abi, module) {
+        (JsAbi::TinyGo, "gojs" | "env") => tinygo::IMPORTS
+            .iter()
+            .find(|(n, s, _)| *n == name && *s == signature)
+            .map(|(_, _, h)| *h),
+        (JsAbi::Go, "gojs") if signature == crate::inspect::js_abi::GO_JS_SIGNATURE => {
+            gojs::IMPORTS.iter().find_map(named)
+        }
+        (JsAbi::Go, "_gotest") => gojs::GOTEST_IMPORTS.iter().find_map(named),
+        _ => None,
+    }
+}
+
+/// An engine's function type as the ABI tables write it, `(i32, i64) -> (f64)`: both engines'
+/// value types print as `I32`, `F64`, … with `Debug`.
+pub fn signature_of<T: std::fmt::Debug>(params: &[T], results: &[T]) -> String {
+    let names = |v: &[T]| -> Vec<String> {
+        v.iter()
+            .map(|t| format!("{t:?}").to_ascii_lowercase())
+            .collect()
     };
-    table.iter().find(|(n, _)| *n == name).map(|(_, h)| *h)
+    crate::inspect::js_abi::signature(&names(params), &names(results))
 }
 
 /// Runs a handler; the collector runs first when it is due, at a point where every value the

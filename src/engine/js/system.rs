@@ -27,6 +27,8 @@ pub const NAMESPACES: &[(&str, &[(&str, NativeFn)])] = &[
     ),
     ("crypto", &[("getRandomValues", get_random_values)]),
     ("performance", &[("now", performance_now)]),
+    // node's `path`, which Go 1.24+'s wasm_exec_node.js sets (`globalThis.path`).
+    ("path", &[("resolve", path_resolve)]),
     (
         "process",
         &[
@@ -248,6 +250,13 @@ fn process_exit(guest: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Valu
 }
 
 /// The guest's working folder: `$PWD` as the run gives it, else `/`, until `chdir`.
+/// `path.resolve(...segments)`, against `process.cwd()`.
+fn path_resolve(guest: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
+    let host = guest.host();
+    let segments: Vec<String> = args.iter().map(|a| ops::to_string(host, a)).collect();
+    Ok(Value::str(&host.files.resolve_path(&segments)))
+}
+
 fn process_cwd(guest: &mut dyn Guest, _: &Value, _: &[Value]) -> Result<Value, Throw> {
     Ok(Value::str(&guest.host().files.cwd()))
 }

@@ -117,11 +117,11 @@ fn the_host_implements_exactly_the_abi_catalogues() {
     }
     let go = sorted(gojs::IMPORTS.iter().map(|(n, _)| *n).collect());
     assert_eq!(go, sorted(GO_JS_IMPORTS.to_vec()));
-    let tinygo_names = sorted(tinygo::IMPORTS.iter().map(|(n, _)| *n).collect());
-    assert_eq!(
-        tinygo_names,
-        sorted(TINYGO_JS_IMPORTS.iter().map(|(n, _)| *n).collect())
-    );
+    let mut tinygo: Vec<_> = tinygo::IMPORTS.iter().map(|(n, s, _)| (*n, *s)).collect();
+    let mut catalogue: Vec<_> = TINYGO_JS_IMPORTS.iter().map(|(n, s, _)| (*n, *s)).collect();
+    tinygo.sort();
+    catalogue.sort();
+    assert_eq!(tinygo, catalogue);
 }
 
 #[test]

@@ -1,4 +1,6 @@
-//! TinyGo's `-target wasm` ABI, as TinyGo 0.33's `targets/wasm_exec.js` defines it: Go's
+//! TinyGo's `-target wasm` ABI, as the `targets/wasm_exec.js` of TinyGo 0.33 to 0.40 (and
+//! 0.42's `getRandomData`, which modules import from 0.37 on) define it; the clock changed from f64 milliseconds to i64 nanoseconds
+//! in 0.38, and an import is looked up by name and signature. Go's
 //! `syscall/js` declarations lowered by TinyGo, so references are `i64` parameters, strings and
 //! slices are pointer and length (and capacity), and two results go through a pointer passed
 //! first. `_start` runs `main` until it blocks; `runtime.sleepTicks` asks for `go_scheduler` to
@@ -15,25 +17,78 @@ use super::{Guest, Handler, Stop, Val};
 
 pub const EXPORTS: &[&str] = &["_start", "resume", "go_scheduler"];
 
-pub const IMPORTS: &[(&str, Handler)] = &[
-    ("runtime.ticks", ticks),
-    ("runtime.sleepTicks", sleep_ticks),
-    ("syscall/js.finalizeRef", finalize_ref),
-    ("syscall/js.stringVal", string_val),
-    ("syscall/js.valueGet", value_get),
-    ("syscall/js.valueSet", value_set),
-    ("syscall/js.valueDelete", value_delete),
-    ("syscall/js.valueIndex", value_index),
-    ("syscall/js.valueSetIndex", value_set_index),
-    ("syscall/js.valueCall", value_call),
-    ("syscall/js.valueInvoke", value_invoke),
-    ("syscall/js.valueNew", value_new),
-    ("syscall/js.valueLength", value_length),
-    ("syscall/js.valuePrepareString", value_prepare_string),
-    ("syscall/js.valueLoadString", value_load_string),
-    ("syscall/js.valueInstanceOf", value_instance_of),
-    ("syscall/js.copyBytesToGo", copy_bytes_to_go),
-    ("syscall/js.copyBytesToJS", copy_bytes_to_js),
+/// Each import with the signature it has in the releases that use it (see
+/// [`crate::inspect::js_abi::TINYGO_JS_IMPORTS`], which names the releases).
+pub const IMPORTS: &[(&str, &str, Handler)] = &[
+    ("runtime.ticks", "() -> (f64)", ticks_ms),
+    ("runtime.sleepTicks", "(f64) -> ()", sleep_ticks_ms),
+    ("runtime.ticks", "() -> (i64)", ticks_ns),
+    ("runtime.sleepTicks", "(i64) -> ()", sleep_ticks_ns),
+    (
+        "runtime.getRandomData",
+        "(i32, i32, i32) -> ()",
+        get_random_data,
+    ),
+    ("syscall/js.finalizeRef", "(i64) -> ()", finalize_ref),
+    ("syscall/js.stringVal", "(i32, i32) -> (i64)", string_val),
+    ("syscall/js.valueGet", "(i64, i32, i32) -> (i64)", value_get),
+    (
+        "syscall/js.valueSet",
+        "(i64, i32, i32, i64) -> ()",
+        value_set,
+    ),
+    (
+        "syscall/js.valueDelete",
+        "(i64, i32, i32) -> ()",
+        value_delete,
+    ),
+    ("syscall/js.valueIndex", "(i64, i32) -> (i64)", value_index),
+    (
+        "syscall/js.valueSetIndex",
+        "(i64, i32, i64) -> ()",
+        value_set_index,
+    ),
+    (
+        "syscall/js.valueCall",
+        "(i32, i64, i32, i32, i32, i32, i32) -> ()",
+        value_call,
+    ),
+    (
+        "syscall/js.valueInvoke",
+        "(i32, i64, i32, i32, i32) -> ()",
+        value_invoke,
+    ),
+    (
+        "syscall/js.valueNew",
+        "(i32, i64, i32, i32, i32) -> ()",
+        value_new,
+    ),
+    ("syscall/js.valueLength", "(i64) -> (i32)", value_length),
+    (
+        "syscall/js.valuePrepareString",
+        "(i32, i64) -> ()",
+        value_prepare_string,
+    ),
+    (
+        "syscall/js.valueLoadString",
+        "(i64, i32, i32, i32) -> ()",
+        value_load_string,
+    ),
+    (
+        "syscall/js.valueInstanceOf",
+        "(i64, i64) -> (i32)",
+        value_instance_of,
+    ),
+    (
+        "syscall/js.copyBytesToGo",
+        "(i32, i32, i32, i32, i64) -> ()",
+        copy_bytes_to_go,
+    ),
+    (
+        "syscall/js.copyBytesToJS",
+        "(i32, i64, i32, i32, i32) -> ()",
+        copy_bytes_to_js,
+    ),
 ];
 
 /// `go.run(instance)`: `_start`, then timers until none is left. Node ends a TinyGo program the
@@ -73,13 +128,36 @@ fn string(g: &mut dyn Guest, ptr: Val, len: Val) -> Result<String, Stop> {
     g.string_at(addr(ptr), addr(len))
 }
 
-/// `timeOrigin + performance.now()`: TinyGo's clock, and its `time.Now`, in Unix milliseconds.
-fn ticks(g: &mut dyn Guest, _: &[Val]) -> Done {
+/// `timeOrigin + performance.now()`: TinyGo's clock, and its `time.Now`, in Unix milliseconds
+/// (TinyGo 0.33–0.37).
+fn ticks_ms(g: &mut dyn Guest, _: &[Val]) -> Done {
     Ok(Some(Val::F64(g.host().clock.monotonic_ms())))
 }
 
-fn sleep_ticks(g: &mut dyn Guest, a: &[Val]) -> Done {
+fn sleep_ticks_ms(g: &mut dyn Guest, a: &[Val]) -> Done {
     g.host().timers.set(a[0].float(), Action::Scheduler);
+    Ok(None)
+}
+
+/// The same clock in nanoseconds, `BigInt((timeOrigin + performance.now()) * 1e6)` (TinyGo
+/// 0.38+).
+fn ticks_ns(g: &mut dyn Guest, _: &[Val]) -> Done {
+    Ok(Some(Val::I64((g.host().clock.monotonic_ms() * 1e6) as i64)))
+}
+
+fn sleep_ticks_ns(g: &mut dyn Guest, a: &[Val]) -> Done {
+    g.host()
+        .timers
+        .set(a[0].int() as f64 / 1e6, Action::Scheduler);
+    Ok(None)
+}
+
+/// `func getRandomData(r []byte)`: `crypto.getRandomValues` over the slice (TinyGo 0.37+ with
+/// Go 1.24+'s crypto).
+fn get_random_data(g: &mut dyn Guest, a: &[Val]) -> Done {
+    let mut bytes = vec![0; addr(a[1]) as usize];
+    super::system::fill_random(&mut bytes);
+    g.write(addr(a[0]), &bytes)?;
     Ok(None)
 }
 

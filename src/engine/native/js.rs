@@ -43,12 +43,16 @@ pub fn define(
         if import.module() == WASI_MODULE {
             continue;
         }
+        let signature = match import.ty() {
+            ExternType::Function(ty) => js::signature_of(ty.params(), ty.results()),
+            _ => String::new(),
+        };
         let (Some(handler), ExternType::Function(ty)) = (
-            js::handler(abi, import.module(), import.name()),
+            js::handler(abi, import.module(), import.name(), &signature),
             import.ty(),
         ) else {
             return Err(EngineError::Setup(format!(
-                "no JS host function for {}.{}",
+                "no JS host function for {}.{} {signature}",
                 import.module(),
                 import.name()
             )));

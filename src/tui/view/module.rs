@@ -82,7 +82,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .iter()
             .map(|e| Line::raw(format!("{:<24} {} {}", e.name, e.kind, e.index)))
             .collect(),
-        ModuleTab::Functions => functions(m),
+        ModuleTab::Functions => functions(
+            app.module
+                .anatomy
+                .as_ref()
+                .map_or(&m.largest_functions, |a| &a.largest_functions),
+        ),
         _ => changes(app, m, dim),
     };
     let skip = app.module.scroll.min(lines.len().saturating_sub(1));
@@ -124,8 +129,10 @@ fn imports(m: &ModuleSummary, dim: Style) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn functions(m: &ModuleSummary) -> Vec<Line<'static>> {
-    m.largest_functions
+/// The Functions tab: under the anatomy's names once it has come (Go's own), else the name
+/// section's.
+fn functions(largest: &[crate::inspect::FunctionSize]) -> Vec<Line<'static>> {
+    largest
         .iter()
         .map(|f| {
             Line::from(vec![
