@@ -114,6 +114,23 @@ fn unknown_import_is_named() {
     }
 }
 
+/// A module from a Go release newer than gowasm knows runs, with one line that says so.
+#[test]
+fn a_module_from_a_newer_go_runs_with_one_line_about_it() {
+    let (_d, wasm) = fixture("newer_go");
+    let mut c = gowasm();
+    c.args(["run", "-q", "--mode", "all"]).arg(&wasm);
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    let notes: Vec<&str> = err.lines().filter(|l| l.contains("go1.99.0")).collect();
+    assert_eq!(notes.len(), 1, "{err}");
+    assert!(
+        notes[0].contains("newer than the Go gowasm knows (1.21–1.27)"),
+        "{err}"
+    );
+}
+
 #[test]
 fn library_module_without_start() {
     let (_d, wasm) = fixture("reactor");

@@ -114,14 +114,21 @@ fn every_release_runs_in_every_mode_on_wasi_and_on_the_js_host() {
 }
 
 #[test]
-fn every_release_has_go_names_files_lines_and_data_parts() {
+fn every_release_has_go_names_files_lines_retained_sizes_and_data_parts() {
     let main_go = program("releases").join("main.go");
     let text = std::fs::read_to_string(&main_go).unwrap();
     let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
     for r in releases() {
         let mut c = gowasm();
-        c.args(["inspect", "--json", "--packages", "--top", "100000"])
-            .arg(&r.wasip1);
+        c.args([
+            "inspect",
+            "--json",
+            "--packages",
+            "--retained",
+            "--top",
+            "100000",
+        ])
+        .arg(&r.wasip1);
         let out = run(c);
         assert_eq!(code(&out), 0, "go{}: {}", r.version, stderr(&out));
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -139,6 +146,17 @@ fn every_release_has_go_names_files_lines_and_data_parts() {
                 && f["name"].as_str().unwrap().starts_with("encoding/json.")),
             "go{}: no function of encoding/json",
             r.version
+        );
+        // What each package retains, under Go's package names.
+        let retained = doc["retained"]["packages"].as_array().unwrap();
+        assert!(
+            retained.iter().any(
+                |p| p["package"].as_str().unwrap().starts_with("encoding/json")
+                    && p["retained"].as_u64().unwrap() > 10_000
+            ),
+            "go{}: {:?}",
+            r.version,
+            &retained[..retained.len().min(10)]
         );
         // The largest functions under Go's names, not the name section's sanitised ones.
         let largest = doc["largest_functions"].as_array().unwrap();
@@ -223,6 +241,43 @@ fn every_release_is_rewritten_by_exit_return() {
             );
             let out = gowasm_run(&["-q", "--mode", mode], &wasm, &["exit", "3"]);
             assert_eq!(code(&out), 3, "go{} {mode}", r.version);
+        }
+    }
+}
+
+/// `go test` of the program's package through the links `gowasm install-exec` makes, with each
+/// release: `GOOS=js` (the JS host, which follows each release's wasm_exec.js) and `GOOS=wasip1`.
+#[test]
+fn every_release_runs_go_test_through_the_exec_links() {
+    let bin = tempfile::tempdir().unwrap();
+    let mut c = gowasm();
+    c.arg("install-exec").arg(bin.path());
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for version in go_releases() {
+        let go = go_release(&version);
+        let path = format!(
+            "{}:{}:/usr/bin:/bin",
+            bin.path().display(),
+            go.parent().unwrap().display()
+        );
+        for goos in ["js", "wasip1"] {
+            let out = std::process::Command::new(&go)
+                .args(["test", "-count=1", "-v", "."])
+                .current_dir(program("releases"))
+                .env("PATH", &path)
+                .env("GOTOOLCHAIN", "local")
+                .env("GOOS", goos)
+                .env("GOARCH", "wasm")
+                .env("GOWASM_CACHE_DIR", shared_cache())
+                .output()
+                .unwrap();
+            let text = format!("{}{}", stdout(&out), stderr(&out));
+            assert!(out.status.success(), "go{version} {goos}: {text}");
+            assert!(
+                text.contains("--- PASS: TestFiles"),
+                "go{version} {goos}: {text}"
+            );
         }
     }
 }

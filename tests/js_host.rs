@@ -212,11 +212,23 @@ func main() {
             &["one", "two words"],
         );
         assert_eq!(code(&out), 0, "{mode}: {}", stderr(&out));
+        // Go up to 1.23 stats "." for the working folder; 1.24+ asks process.cwd(). Neither is
+        // answered without a folder, as under the browser polyfill.
+        let text = stdout(&out);
+        let wd = [
+            "wd:  stat .: not implemented on js\n",
+            "wd:  getwd: not implemented on js\n",
+        ]
+        .into_iter()
+        .find(|wd| text.contains(wd))
+        .unwrap_or_else(|| panic!("{mode}: {text}"));
         assert_eq!(
-            stdout(&out),
-            "args: [one two words]\nGREETING=\"hi there\" HOME=\"\"\nwd:  stat .: not implemented on js\n\
-             read /etc/hostname: open /etc/hostname: not implemented on js\n\
-             read /: open /: not implemented on js\n",
+            text,
+            format!(
+                "args: [one two words]\nGREETING=\"hi there\" HOME=\"\"\n{wd}\
+                 read /etc/hostname: open /etc/hostname: not implemented on js\n\
+                 read /: open /: not implemented on js\n"
+            ),
             "{mode}"
         );
     }

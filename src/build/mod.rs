@@ -5,7 +5,7 @@ mod process;
 mod toolchain;
 
 pub use diagnostics::{Diagnostic, parse_diagnostics};
-pub use toolchain::{Compiler, Toolchain, find_toolchain, installed_gos};
+pub use toolchain::{Compiler, Toolchain, find_toolchain};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -218,39 +218,18 @@ impl PreparedBuild {
         let Some(mut out) = self.spawn(cancel)? else {
             return Ok(None);
         };
-        let mut log = String::from_utf8_lossy(&out.stderr).into_owned();
-        log.push_str(&String::from_utf8_lossy(&out.stdout));
-        // A TinyGo release gowasm does not know refused the Go it was given: once, with an
-        // installed Go in the range it names, or the one line that says what to do.
-        if let (Some((go, false)), Some(range), false) = (
-            &self.tinygo_go,
-            toolchain::tinygo_requires(&log),
-            out.status.success(),
-        ) {
-            match toolchain::newest_go_within(range) {
-                Some(other) if other.path != go.path => {
-                    self.env.retain(|(k, _)| k != "PATH");
-                    self.env.extend(path_with(&other));
-                    let Some(again) = self.spawn(cancel)? else {
-                        return Ok(None);
-                    };
-                    out = again;
-                    log = format!(
-                        "gowasm: TinyGo {} builds with Go 1.{} to 1.{}: built with {} ({})\n{}{}",
-                        self.toolchain.version,
-                        range.0,
-                        range.1,
-                        other.version,
-                        other.path.display(),
-                        String::from_utf8_lossy(&out.stderr),
-                        String::from_utf8_lossy(&out.stdout)
-                    );
-                }
-                _ => {
-                    let e = toolchain::no_go_for(&self.toolchain, range, go);
-                    log.push_str(&format!("gowasm: {e}\n"));
-                }
+        let mut log = log_of(&out);
+        if !out.status.success()
+            && let Some((retry, line)) = self.tinygo_refused_its_go(&log)
+        {
+            if retry {
+                let Some(again) = self.spawn(cancel)? else {
+                    return Ok(None);
+                };
+                out = again;
+                log = log_of(&out);
             }
+            log.insert_str(0, &line);
         }
         let duration = started.elapsed();
         let success = out.status.success() && self.output.is_file();
@@ -267,6 +246,35 @@ impl PreparedBuild {
         }))
     }
 
+    /// A TinyGo release gowasm does not know refused the Go it was given, and its `log` says
+    /// which it accepts: `(true, line)` with the newest installed Go in that range put first on
+    /// PATH, to build once more; `(false, line)` with what to do when there is none (or the user
+    /// named the Go). `None` when the log is not such a refusal.
+    fn tinygo_refused_its_go(&mut self, log: &str) -> Option<(bool, String)> {
+        let (go, named) = self.tinygo_go.clone()?;
+        let range = toolchain::tinygo_requires(log)?;
+        match toolchain::newest_go_within(range) {
+            Some(other) if !named && other.path != go.path => {
+                let line = format!(
+                    "gowasm: TinyGo {} builds with Go 1.{} to 1.{}: building with {} ({})\n",
+                    self.toolchain.version,
+                    range.0,
+                    range.1,
+                    other.version,
+                    other.path.display()
+                );
+                self.env.retain(|(k, _)| k != "PATH");
+                self.env.extend(path_with(&other));
+                self.tinygo_go = Some((other, false));
+                Some((true, line))
+            }
+            _ => {
+                let e = toolchain::no_go_for(&self.toolchain, range, &go);
+                Some((false, format!("gowasm: {e}\n")))
+            }
+        }
+    }
+
     fn spawn(&self, cancel: &AtomicBool) -> Result<Option<std::process::Output>, BuildError> {
         let mut cmd = Command::new(&self.toolchain.path);
         cmd.args(&self.args)
@@ -277,6 +285,13 @@ impl PreparedBuild {
             source,
         })
     }
+}
+
+/// What a compiler printed: its errors, then its output.
+fn log_of(out: &std::process::Output) -> String {
+    let mut log = String::from_utf8_lossy(&out.stderr).into_owned();
+    log.push_str(&String::from_utf8_lossy(&out.stdout));
+    log
 }
 
 /// TinyGo runs `go` from PATH for the standard library's sources: `go`'s folder goes first.

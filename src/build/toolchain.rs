@@ -69,11 +69,14 @@ pub enum ToolchainError {
 /// `builder/config.go:30` (`minor < 19 || minor > 23`); 0.40.1 `builder/config.go:28-29`
 /// (`minorMin = 19`, `minorMax = 25`), which 0.39.0 set when it added Go 1.25. For a release
 /// not here, the build's own message says ([`tinygo_requires`]).
-const TINYGO_ACCEPTS_GO: &[((u32, u32), (u32, u32))] = &[
+const TINYGO_ACCEPTS_GO: &[(MinorRange, MinorRange)] = &[
     // (TinyGo 0.x from–to, Go 1.min–max)
     ((33, 33), (19, 23)),
     ((39, 40), (19, 25)),
 ];
+
+/// Minor releases, first and last: `(19, 25)` for Go 1.19 to 1.25.
+type MinorRange = (u32, u32);
 
 /// The Go minor releases `tinygo` (`0.40.1`) accepts, for the releases gowasm knows.
 pub fn tinygo_accepts_go(tinygo: &str) -> Option<(u32, u32)> {

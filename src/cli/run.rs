@@ -201,9 +201,16 @@ pub(super) fn run_one(
             return Err(ExitCode::from(exit::INTERNAL));
         }
     };
+    // Each warning once per command: a module's note comes with every mode's run.
+    static SHOWN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut shown = SHOWN.lock().unwrap_or_else(|p| p.into_inner());
     for w in &report.warnings {
-        eprintln!("gowasm: warning: {w}");
+        if !shown.contains(w) {
+            eprintln!("gowasm: warning: {w}");
+            shown.push(w.clone());
+        }
     }
+    drop(shown);
     Ok(ModeRun {
         toolchain: None,
         exit_code: exit_code_of(&report),

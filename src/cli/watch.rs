@@ -260,6 +260,9 @@ impl Printer {
                     module.target,
                     module.functions
                 ));
+                if let Some(note) = &module.note {
+                    out(&format!("[#{job}] note: {note}"));
+                }
             }
             Event::ModuleAnatomy { job, anatomy } => {
                 if let Some(line) = anatomy.changes_line(3) {

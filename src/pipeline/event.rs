@@ -160,6 +160,8 @@ pub struct ModuleSummary {
     pub export_list: Vec<crate::inspect::Export>,
     /// The largest function bodies, biggest first (at most 20).
     pub largest_functions: Vec<crate::inspect::FunctionSize>,
+    /// For a module from a Go or TinyGo newer than gowasm knows: what that means, in a line.
+    pub note: Option<String>,
 }
 
 impl ModuleSummary {
@@ -210,6 +212,7 @@ impl ModuleSummary {
             import_list: report.imports.clone(),
             export_list: report.exports.clone(),
             largest_functions: report.largest_functions.clone(),
+            note: crate::inspect::toolchain::newer_than_known(&report.toolchain),
         }
     }
 }

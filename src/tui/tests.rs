@@ -105,6 +105,7 @@ fn module(job_size: u64, delta: Option<i64>) -> ModuleSummary {
                 size: 1_024,
             },
         ],
+        note: None,
     }
 }
 
@@ -436,6 +437,17 @@ fn anatomy(app: &mut App, job: u64, changes: bool) {
             anatomy: Box::new(summary),
         }),
     );
+}
+
+#[test]
+fn a_module_from_a_newer_go_has_its_note_in_the_module_pane() {
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp]);
+    let note = "built by go1.99.0, newer than the Go gowasm knows (1.21–1.27)";
+    let mut m = module(2_379_671, None);
+    m.note = Some(note.into());
+    update(&mut a, ev(Event::ModuleReady { job: 1, module: m }));
+    assert!(screen(&a, 200, 40).contains(note));
 }
 
 #[test]

@@ -52,6 +52,10 @@ pub struct Files {
     next_fd: i32,
     /// The guest's working folder (`process.cwd()`), which relative paths start from.
     cwd: PathBuf,
+    /// Links this run made with an absolute target that cap-std made relative: the link's
+    /// device and inode (which a rename keeps) → (the target written, the target given), so
+    /// `readlink` gives back what was given.
+    links: HashMap<(u64, u64), (PathBuf, String)>,
 }
 
 impl std::fmt::Debug for Files {
@@ -117,6 +121,40 @@ fn normalise(path: &str, cwd: &Path) -> PathBuf {
     out
 }
 
+/// The part of `path` after the mount at `guest`, as written: a `..` after a symlink and a
+/// trailing `/.` mean what the filesystem says they mean (POSIX, and what Go 1.24's `os.Root`
+/// tests check), and cap-std resolves them without leaving the folder. `None` when the path
+/// climbs above the mount on the way (`/m/a/../../m/b`): that one is taken lexically.
+fn as_written_within(path: &str, cwd: &Path, guest: &Path) -> Option<PathBuf> {
+    let absolute = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{}/{path}", cwd.display())
+    };
+    let segments: Vec<&str> = absolute.split('/').filter(|s| !s.is_empty()).collect();
+    let start = (0..=segments.len())
+        .find(|&i| normalise(&format!("/{}", segments[..i].join("/")), cwd) == guest)?;
+    let rest = &segments[start..];
+    let mut depth = 0i32;
+    for s in rest {
+        depth += match *s {
+            ".." => -1,
+            "." => 0,
+            _ => 1,
+        };
+        if depth < 0 {
+            return None;
+        }
+    }
+    let mut inner = rest.join("/");
+    if inner.is_empty() {
+        inner.push('.');
+    } else if absolute.ends_with('/') {
+        inner.push('/');
+    }
+    Some(PathBuf::from(inner))
+}
+
 impl Files {
     /// Opens the run's folders; fails on one that cannot be opened. `cwd` is the guest's
     /// working folder (`/` unless absolute).
@@ -138,6 +176,7 @@ impl Files {
             open: HashMap::new(),
             next_fd: 3,
             cwd: normalise(cwd, root),
+            links: HashMap::new(),
         })
     }
 
@@ -166,13 +205,16 @@ impl Files {
         if self.mounts.is_empty() {
             return Err("ENOSYS");
         }
-        let path = normalise(path, &self.cwd);
+        let lexical = normalise(path, &self.cwd);
         let mount = self
             .mounts
             .iter()
-            .find(|m| path.starts_with(&m.guest))
+            .find(|m| lexical.starts_with(&m.guest))
             .ok_or("ENOENT")?;
-        let inner = path.strip_prefix(&mount.guest).expect("starts with it");
+        if let Some(inner) = as_written_within(path, &self.cwd, &mount.guest) {
+            return Ok((mount, inner));
+        }
+        let inner = lexical.strip_prefix(&mount.guest).expect("starts with it");
         let inner = if inner.as_os_str().is_empty() {
             PathBuf::from(".")
         } else {
@@ -675,10 +717,17 @@ fn symlink(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw>
     let host = g.host();
     let target = text(host, args, 0);
     let link = text(host, args, 1);
-    let files = &host.files;
+    let files = &mut host.files;
     let result = files.writable(&link).and_then(|(mount, inner)| {
-        let target = relative_target(&normalise(&target, &files.cwd), &target, mount, &inner);
-        io(mount.dir.symlink(target, &inner))
+        let written = relative_target(&normalise(&target, &files.cwd), &target, mount, &inner);
+        io(mount.dir.symlink(&written, &inner))?;
+        let made = mount.dir.symlink_metadata(&inner).ok();
+        Ok((written, made.map(|m| (m.dev(), m.ino()))))
+    });
+    let result = result.map(|(written, id)| {
+        if let (Some(id), true) = (id, written.as_os_str() != target.as_str()) {
+            files.links.insert(id, (written, target));
+        }
     });
     answer(g, args, result.map(|()| Value::Undefined))
 }
@@ -731,11 +780,22 @@ fn link(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
 fn readlink(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
     let host = g.host();
     let path = text(host, args, 0);
-    let result = host
-        .files
+    let files = &host.files;
+    let result = files
         .resolve(&path)
-        .and_then(|(mount, inner)| io(mount.dir.read_link_contents(&inner)))
-        .map(|target| Value::str(&target.to_string_lossy()));
+        .and_then(|(mount, inner)| {
+            let target = io(mount.dir.read_link_contents(&inner))?;
+            let id = mount
+                .dir
+                .symlink_metadata(&inner)
+                .map(|m| (m.dev(), m.ino()));
+            // A link this run made from an absolute target reads back as it was given.
+            Ok(match id.ok().and_then(|id| files.links.get(&id)) {
+                Some((written, given)) if *written == target => given.clone(),
+                _ => target.to_string_lossy().into_owned(),
+            })
+        })
+        .map(|target| Value::str(&target));
     answer(g, args, result)
 }
 

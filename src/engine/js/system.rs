@@ -257,7 +257,12 @@ fn path_resolve(guest: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Valu
     Ok(Value::str(&host.files.resolve_path(&segments)))
 }
 
-fn process_cwd(guest: &mut dyn Guest, _: &Value, _: &[Value]) -> Result<Value, Throw> {
+/// `process.cwd()`: ENOSYS with no folders given, as the browser polyfill's (Go 1.24+'s
+/// `os.Getwd` asks it); else the working folder.
+fn process_cwd(guest: &mut dyn Guest, this: &Value, args: &[Value]) -> Result<Value, Throw> {
+    if guest.host().files.is_empty() {
+        return throw_enosys(guest, this, args);
+    }
     Ok(Value::str(&guest.host().files.cwd()))
 }
 

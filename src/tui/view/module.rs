@@ -25,7 +25,46 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let [tabs_area, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    // In a narrow pane the first tabs give way, so the selected one is always in view.
+    render_tabs(app, frame, tabs_area);
+    let dim = Style::new().fg(Color::DarkGray);
+    if app.module.tab == ModuleTab::Toolchains {
+        let lines = toolchains(app, dim);
+        let skip = app.module.scroll.min(lines.len().saturating_sub(1));
+        frame.render_widget(
+            Paragraph::new(lines[skip..].to_vec()).wrap(Wrap { trim: false }),
+            body,
+        );
+        return;
+    }
+    let Some(m) = &app.module.summary else {
+        frame.render_widget(Paragraph::new(Line::styled("no module yet", dim)), body);
+        return;
+    };
+    let width = body.width as usize;
+    if app.module.tab == ModuleTab::Packages {
+        let (lines, skip) = super::packages::packages(app, width, body.height as usize);
+        frame.render_widget(
+            Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
+            body,
+        );
+        return;
+    }
+    let mut lines = tab_lines(app, m, width, dim);
+    if let Some(note) = &m.note {
+        lines.insert(
+            0,
+            Line::styled(note.clone(), Style::new().fg(Color::Yellow)),
+        );
+    }
+    let skip = app.module.scroll.min(lines.len().saturating_sub(1));
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
+        body,
+    );
+}
+
+/// The tab bar; in a narrow pane the first tabs give way, so the selected one is always in view.
+fn render_tabs(app: &App, frame: &mut Frame, tabs_area: Rect) {
     let width_from = |first: usize| -> usize {
         ModuleTab::VARIANTS[first..]
             .iter()
@@ -51,30 +90,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .divider("|"),
         tabs_area,
     );
-    let dim = Style::new().fg(Color::DarkGray);
-    if app.module.tab == ModuleTab::Toolchains {
-        let lines = toolchains(app, dim);
-        let skip = app.module.scroll.min(lines.len().saturating_sub(1));
-        frame.render_widget(
-            Paragraph::new(lines[skip..].to_vec()).wrap(Wrap { trim: false }),
-            body,
-        );
-        return;
-    }
-    let Some(m) = &app.module.summary else {
-        frame.render_widget(Paragraph::new(Line::styled("no module yet", dim)), body);
-        return;
-    };
-    let width = body.width as usize;
-    if app.module.tab == ModuleTab::Packages {
-        let (lines, skip) = super::packages::packages(app, width, body.height as usize);
-        frame.render_widget(
-            Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
-            body,
-        );
-        return;
-    }
-    let lines: Vec<Line> = match app.module.tab {
+}
+
+/// The lines of the Sections, Imports, Exports, Functions and Changes tabs.
+fn tab_lines(app: &App, m: &ModuleSummary, width: usize, dim: Style) -> Vec<Line<'static>> {
+    match app.module.tab {
         ModuleTab::Sections => sections(m, width),
         ModuleTab::Imports => imports(m, dim),
         ModuleTab::Exports => m
@@ -89,12 +109,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 .map_or(&m.largest_functions, |a| &a.largest_functions),
         ),
         _ => changes(app, m, dim),
-    };
-    let skip = app.module.scroll.min(lines.len().saturating_sub(1));
-    frame.render_widget(
-        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
-        body,
-    );
+    }
 }
 
 /// The Sections tab: each section's size, share and bar, biggest first.
