@@ -31,7 +31,7 @@ fn functions(a: &serde_json::Value) -> &Vec<serde_json::Value> {
     a["functions"].as_array().unwrap()
 }
 
-/// encoding/json, or a package it is built on (Go 1.25+: `encoding/json/v2`, `jsontext`, …).
+/// encoding/json, or a package it is built on (Go 1.27: `encoding/json/v2`, `jsontext`, …).
 fn is_json_package(p: &str) -> bool {
     p == "encoding/json" || p.starts_with("encoding/json/")
 }
@@ -82,7 +82,7 @@ fn go_names_files_and_lines_agree_with_the_go_toolchain() {
             matches!(kind, "T" | "t").then(|| name.to_string())
         })
         .collect();
-    // encoding/json and, from Go 1.25's json/v2 on, the packages it is built on.
+    // encoding/json and, from Go 1.27 on, the packages it is built on.
     let portable =
         |p: &str| ["main", "sort", "strings", "strconv"].contains(&p) || is_json_package(p);
     let ours: Vec<&str> = functions(&a)
@@ -239,7 +239,7 @@ func main() {
         .expect("encoding/json is in the diff");
     assert_eq!(json["change"], "new");
     assert_eq!(json["old"], 0);
-    // Since Go 1.25 encoding/json is a layer over encoding/json/v2 and jsontext, new with it.
+    // Since Go 1.27 encoding/json is a layer over encoding/json/v2 and jsontext, new with it.
     let family: i64 = packages
         .iter()
         .filter(|p| is_json_package(p["name"].as_str().unwrap()) && p["change"] == "new")
@@ -254,7 +254,7 @@ func main() {
             .any(|f| f["change"] == "new"
                 && f["name"].as_str().unwrap().starts_with("encoding/json"))
     );
-    // main's call: json.Marshal, or what it inlines to (v2's Marshal, Go 1.25+).
+    // main's call: json.Marshal, or what it inlines to (v2's Marshal, Go 1.27).
     let marshal = ["encoding/json.Marshal", "encoding/json/v2.Marshal"]
         .into_iter()
         .find(|m| new_functions.iter().any(|f| f["name"] == *m))
@@ -282,7 +282,7 @@ func main() {
     );
 
     // What encoding/json retains is what Go's linker dropped when the import went: the code
-    // section's change between the two builds, less main's few calls into it. From Go 1.25 on
+    // section's change between the two builds, less main's few calls into it. From Go 1.27 on
     // main calls encoding/json/v2 directly (json.Marshal is inlined), and v2 retains the most of
     // the family, with reflect and time grown for it and shared with the runtime.
     let code_delta = doc["diff"]["code_delta"].as_i64().unwrap().unsigned_abs();

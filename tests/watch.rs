@@ -230,7 +230,7 @@ fn after_a_save_the_module_is_told_in_packages_and_what_changed() {
         .find(|p| p["name"] == "encoding/json")
         .unwrap_or_else(|| panic!("{changes}"));
     assert_eq!(json["change"], "new");
-    // From Go 1.25 on encoding/json is a layer over encoding/json/v2 and jsontext, new with it.
+    // From Go 1.27 on encoding/json is a layer over encoding/json/v2 and jsontext, new with it.
     let family: i64 = packages
         .iter()
         .filter(|p| {

@@ -36,57 +36,49 @@ pub struct Layout {
     pub source: &'static str,
 }
 
+/// Go 1.21's layout, which each later row changes only where Go did.
+const GO_1_21: Layout = Layout {
+    since: 21,
+    functab_index: false,
+    noptrdata: 24,
+    data: 26,
+    types: 37,
+    etypes: 38,
+    rodata: 39,
+    epclntab: None,
+    source: "go1.21 runtime/symtab.go:334-354 (moduledata: `types, etypes` at 37, 38); \
+             cmd/link/internal/ld/pcln.go writePCToFunc: `pcOff` is the PC less textStart",
+};
+
 /// Go's layouts from 1.21 on, oldest first; a release uses the last row at or before it.
 pub const LAYOUTS: &[Layout] = &[
-    Layout {
-        since: 21,
-        functab_index: false,
-        noptrdata: 24,
-        data: 26,
-        types: 37,
-        etypes: 38,
-        rodata: 39,
-        epclntab: None,
-        source: "go1.21 runtime/symtab.go:334-354 (moduledata: `types, etypes` at 37, 38); \
-                 cmd/link/internal/ld/pcln.go writePCToFunc: `pcOff` is the PC less textStart",
-    },
+    GO_1_21,
     Layout {
         since: 25,
         functab_index: true,
-        noptrdata: 24,
-        data: 26,
-        types: 37,
-        etypes: 38,
-        rodata: 39,
-        epclntab: None,
         source: "go1.25 cmd/link/internal/ld/pcln.go:620-633 textOff: on wasm `off >>= 16`, the \
                  function table holds the function index; runtime/symtab.go:707 textAddr \
                  `res <<= 16` (golang/go#64856)",
+        ..GO_1_21
     },
     Layout {
         since: 26,
         functab_index: true,
-        noptrdata: 24,
-        data: 26,
-        types: 37,
-        etypes: 38,
-        rodata: 39,
         epclntab: Some(41),
         source: "go1.26 runtime/symtab.go:402-425 (moduledata: `epclntab` after `rodata`, \
                  `gofunc`; the function metadata moves into the pclntab)",
+        ..GO_1_21
     },
     Layout {
         since: 27,
         functab_index: true,
-        noptrdata: 24,
-        data: 26,
-        types: 37,
         etypes: 39,
         rodata: 42,
         epclntab: Some(44),
         source: "go1.27 runtime/symtab.go:402-425 (moduledata: `types, typedesclen, etypes` at \
                  37, 38, 39; `itaboffset, itabsize`; `rodata` 42, `gofunc`, `epclntab` 44; the \
                  strings move before the pclntab)",
+        ..GO_1_21
     },
 ];
 

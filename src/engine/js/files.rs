@@ -211,7 +211,13 @@ impl Files {
             .iter()
             .find(|m| lexical.starts_with(&m.guest))
             .ok_or("ENOENT")?;
-        if let Some(inner) = as_written_within(path, &self.cwd, &mount.guest) {
+        // As written, unless another mount sits inside this one: the filesystem under the
+        // mount does not know of it.
+        let nested = self
+            .mounts
+            .iter()
+            .any(|m| m.guest != mount.guest && m.guest.starts_with(&mount.guest));
+        if let Some(inner) = as_written_within(path, &self.cwd, &mount.guest).filter(|_| !nested) {
             return Ok((mount, inner));
         }
         let inner = lexical.strip_prefix(&mount.guest).expect("starts with it");
@@ -840,4 +846,27 @@ fn fsync(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
         let _ = f.file.sync_all();
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_is_passed_on_as_written_unless_it_climbs_out_of_its_mount() {
+        let (cwd, m) = (Path::new("/m/w"), Path::new("/m"));
+        let written = |p: &str| as_written_within(p, cwd, m).map(|p| p.display().to_string());
+        assert_eq!(written("/m/a/../target").as_deref(), Some("a/../target"));
+        assert_eq!(written("/m/target/.").as_deref(), Some("target/."));
+        assert_eq!(written("/m/link/").as_deref(), Some("link/"));
+        assert_eq!(written("x").as_deref(), Some("w/x"));
+        assert_eq!(written("/m").as_deref(), Some("."));
+        assert_eq!(written("/m/a/../../m/b"), None, "out of the mount and back");
+        assert_eq!(written("../../etc"), None);
+        assert_eq!(
+            as_written_within("/m/x", cwd, Path::new("/other")),
+            None,
+            "not in that mount"
+        );
+    }
 }
