@@ -98,8 +98,7 @@ pub fn tinygo_requires(log: &str) -> Option<(u32, u32)> {
 }
 
 fn go_fits(go: &Toolchain, (min, max): (u32, u32)) -> bool {
-    let v = version_numbers(go.version.trim_start_matches("go"));
-    v.first() == Some(&1) && v.get(1).is_some_and(|m| (min..=max).contains(m))
+    crate::inspect::toolchain::go_minor(&go.version).is_some_and(|m| (min..=max).contains(&m))
 }
 
 /// The newest installed Go whose minor release is in `range`.

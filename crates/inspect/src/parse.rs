@@ -324,13 +324,8 @@ impl Accumulator {
 }
 
 fn signature(params: &[ValType], results: &[ValType]) -> String {
-    let list = |v: &[ValType]| {
-        v.iter()
-            .map(|t| t.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    format!("({}) -> ({})", list(params), list(results))
+    let names = |v: &[ValType]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+    super::js_abi::signature(&names(params), &names(results))
 }
 
 fn pages(initial: u64, maximum: Option<u64>) -> String {
