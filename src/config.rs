@@ -28,6 +28,11 @@ pub struct ConfigFile {
     pub dirs_ro: Option<Vec<String>>,
     /// Milliseconds without changes that end a burst of saves.
     pub grace_ms: Option<u64>,
+    /// Build the main package as a reactor (`-buildmode=c-shared`): `true`, or `false` for a
+    /// command; by default, a reactor when it has `//go:wasmexport` functions.
+    pub reactor: Option<bool>,
+    /// Exports to call after every build, in every mode (`"add 2 3"`, each `NAME ARG…`).
+    pub calls: Option<Vec<String>>,
     pub tinygo: TinyGoConfig,
     /// Key bindings of the workbench: an action's name (`rebuild`, `cycle_mode`, …, as
     /// `gowasm config` lists them) and its keys (`r`, `ctrl-r`, `f5`, `enter`, …).
@@ -152,6 +157,8 @@ impl Settings {
         take!(dirs, "dirs");
         take!(dirs_ro, "dirs_ro");
         take!(grace_ms, "grace_ms");
+        take!(reactor, "reactor");
+        take!(calls, "calls");
         take!(tinygo.opt, "tinygo.opt");
         take!(tinygo.gc, "tinygo.gc");
         take!(tinygo.scheduler, "tinygo.scheduler");
@@ -184,6 +191,11 @@ impl Settings {
                 "grace_ms".into(),
                 v.grace_ms.map_or("(not set)".into(), |g| g.to_string()),
             ),
+            (
+                "reactor".into(),
+                v.reactor.map_or("(not set)".into(), |b| b.to_string()),
+            ),
+            ("calls".into(), list(&v.calls)),
             ("tinygo.opt".into(), show(&v.tinygo.opt)),
             ("tinygo.gc".into(), show(&v.tinygo.gc)),
             ("tinygo.scheduler".into(), show(&v.tinygo.scheduler)),

@@ -4,19 +4,6 @@ mod common;
 
 use common::*;
 
-fn assert_one_line_error(out: &std::process::Output, needle: &str) {
-    let err = stderr(out);
-    assert_eq!(code(out), 2, "exit code; stderr: {err}");
-    assert_eq!(
-        err.trim_end().lines().count(),
-        1,
-        "one line expected: {err:?}"
-    );
-    assert!(err.starts_with("gowasm: error: "), "{err}");
-    assert!(err.contains(needle), "{err:?} should mention {needle:?}");
-    assert!(!err.contains("panicked"), "{err}");
-}
-
 #[test]
 fn missing_file() {
     for sub in ["run", "inspect"] {
@@ -133,7 +120,7 @@ fn a_module_from_a_newer_go_runs_with_one_line_about_it() {
 
 #[test]
 fn library_module_without_start() {
-    let (_d, wasm) = fixture("reactor");
+    let (_d, wasm) = fixture("library");
     let mut c = gowasm();
     c.arg("run").arg(&wasm);
     assert_one_line_error(&run(c), "no `_start`");

@@ -279,3 +279,63 @@ fn bench_cases_time_every_workload_and_sum_up_the_ratios() {
         stderr(&out)
     );
 }
+
+/// `bench --invoke`: each mode's cost of one call on one instance, and wasmtime's from its
+/// runs with `--invoke` less its runs without (a stand-in with wasmtime's CLI shape here).
+#[test]
+fn bench_invoke_times_one_call_per_mode_and_against_wasmtime() {
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("wasmtime.log");
+    executable(
+        bin.path(),
+        "wasmtime",
+        &format!(
+            r#"echo "$@" >> {log}
+case "$1" in
+  compile) cp "$4" "$3" ;;
+  run) shift; shift; invoke=""
+       if [ "$1" = --invoke ]; then invoke="$2"; shift 2; fi
+       m="$1"; shift
+       if [ -n "$invoke" ]; then exec {gowasm} run -q --mode interp --invoke "$invoke" "$m" "$@"; fi
+       exec {gowasm} run -q --mode interp "$m" ;;
+esac"#,
+            log = log.display(),
+            gowasm = env!("CARGO_BIN_EXE_gowasm")
+        ),
+    );
+    let out_dir = tempfile::tempdir().unwrap();
+    let wasm = Build::GO_WASIP1.module(&sample("reactor"), out_dir.path());
+    let mut c = gowasm();
+    c.env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()))
+        .args(["bench", "--runs", "3", "--json", "--invoke", "fib 20"])
+        .args(["--against", "wasmtime,wasm3"])
+        .arg(&wasm);
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = r["results"].as_array().unwrap();
+    let names: Vec<&str> = results
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["interp", "baseline", "aot", "wasmtime (precompiled)"]
+    );
+    assert_eq!(r["not_supported"], serde_json::json!(["wasm3"]));
+    for x in results {
+        assert_eq!(x["result"], "6765", "{x}");
+        assert_eq!(x["same_result"], true, "{x}");
+        assert!(x["per_call"].as_f64().unwrap() > 0.0, "{x}");
+    }
+    assert!(results[0]["initialize"].as_f64().unwrap() > 0.0);
+    assert_eq!(results[3]["ratio_to_peer"], 1.0);
+    // 1 warm-up + 3 measured runs, each with the call and without, from the artifact.
+    let calls = std::fs::read_to_string(&log).unwrap();
+    let runs: Vec<&str> = calls.lines().filter(|l| l.starts_with("run ")).collect();
+    let with = runs
+        .iter()
+        .filter(|l| l.contains("--invoke fib ") && l.ends_with(".cwasm 20"))
+        .count();
+    assert_eq!((runs.len(), with), (8, 4), "{runs:?}");
+}

@@ -69,6 +69,7 @@ fn reconfiguring_keeps_the_job_counter_and_runs_with_the_new_settings() {
         modes: vec![Mode::Baseline, Mode::Aot],
         args: vec!["two words".into()],
         env: vec![],
+        calls: vec![],
         compare_toolchains: false,
     });
     let (modes, out) = job_runs(&rx, 2);

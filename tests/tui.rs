@@ -203,3 +203,38 @@ fn q_quits_while_the_guest_floods_the_output() {
     t.wait_for("interp+aot", Duration::from_secs(10));
     eprintln!("quit took {:?}", quit(&t));
 }
+
+/// A reactor in the workbench: the sample's `calls` run after the build, in interp and aot,
+/// and `:call` calls another export on the next job.
+#[test]
+fn the_workbench_calls_a_reactors_exports() {
+    let (_project, dir, t) = open_workbench("reactor", "--mode interp,aot", 140, 40);
+    let first = t.wait_for("→ fib(25) = 75025", Duration::from_secs(120));
+    assert!(first.contains("→ add(2, 3) = 5"), "{first}");
+    assert!(
+        first.contains("initialize"),
+        "the Timing pane has the phase: {first}"
+    );
+    t.keys(":");
+    t.keys("call fib 20; total");
+    t.keys("Enter");
+    let after = t.wait_for("→ fib(20) = 6765", Duration::from_secs(120));
+    assert!(
+        !after.contains("→ add(2, 3)"),
+        "the calls were replaced: {after}"
+    );
+    // A save runs the calls again on the new build.
+    let main = dir.join("main.go");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(
+        &main,
+        text.replacen(
+            "return fib(n-1) + fib(n-2)",
+            "return fib(n-1) + fib(n-2) + 1",
+            1,
+        ),
+    )
+    .unwrap();
+    t.wait_for("→ fib(20) = 17710", Duration::from_secs(120));
+    quit(&t);
+}

@@ -2,6 +2,7 @@
 //! number of times, interleaved (A B C A B C …) so that a noisy machine slows all alike; reported
 //! as medians, spreads and ratios, never as a single run.
 
+pub mod calls;
 mod runtimes;
 mod stats;
 pub mod suite;

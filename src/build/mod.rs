@@ -2,6 +2,7 @@
 
 mod diagnostics;
 mod process;
+pub mod reactor;
 mod toolchain;
 
 pub use diagnostics::{Diagnostic, parse_diagnostics};
@@ -31,6 +32,9 @@ pub struct BuildRequest {
     pub tinygo_flags: Vec<String>,
     /// The Go TinyGo builds with; by default one it accepts ([`toolchain::go_for_tinygo`]).
     pub tinygo_go: Option<PathBuf>,
+    /// Build a reactor (`-buildmode=c-shared`) or a command; `None`: a reactor when the package
+    /// has `//go:wasmexport` functions ([`reactor::is_reactor`]).
+    pub reactor: Option<bool>,
 }
 
 /// The result of a build that ran (successfully or not).
@@ -136,6 +140,21 @@ pub struct PreparedBuild {
     tinygo_go: Option<(Toolchain, bool)>,
 }
 
+/// Whether to add `-buildmode=c-shared`: a reactor asked for or found, on a target that has
+/// reactors (Go's wasip1; TinyGo's wasip1 and wasm), and no build mode among the flags.
+fn builds_reactor(req: &BuildRequest, dir: &Path, compiler: Compiler, target: &str) -> bool {
+    let has_reactors = match compiler {
+        Compiler::Go => target == "wasip1",
+        Compiler::TinyGo => matches!(target, "wasip1" | "wasm"),
+    };
+    let mode_given = req
+        .flags
+        .iter()
+        .chain(&req.tinygo_flags)
+        .any(|f| f.starts_with("-buildmode"));
+    has_reactors && !mode_given && req.reactor.unwrap_or_else(|| reactor::is_reactor(dir))
+}
+
 /// Finds the compiler and decides the command line, without running anything.
 pub fn prepare(req: &BuildRequest, cache_root: &Path) -> Result<PreparedBuild, BuildError> {
     if !req.dir.is_dir() {
@@ -186,6 +205,9 @@ pub fn prepare(req: &BuildRequest, cache_root: &Path) -> Result<PreparedBuild, B
         }
     }
     args.extend(req.flags.iter().cloned());
+    if builds_reactor(req, &dir, toolchain.compiler, &target) {
+        args.push("-buildmode=c-shared".into());
+    }
     args.extend([
         "-o".into(),
         output.to_string_lossy().into_owned(),

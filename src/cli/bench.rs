@@ -42,6 +42,10 @@ pub struct BenchArgs {
     /// of them (geometric mean of the ratios). Replaces `-- ARGS`.
     #[arg(long = "case", value_name = "ARGS", conflicts_with = "csv")]
     pub cases: Vec<String>,
+    /// Time one call of an export in each mode (`'fib 30'`: made --warmup + --runs times on one
+    /// instance, after one `_initialize`); `--against wasmtime` times wasmtime's `--invoke`
+    #[arg(long, value_name = "CALL", conflicts_with_all = ["cases", "csv", "native"])]
+    pub invoke: Option<String>,
     /// Print the report as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -115,6 +119,24 @@ impl BenchArgs {
             Err(e) => return super::fail(format!("cannot make a temporary folder: {e}")),
         };
         let (found, not_found) = bench::find_runtimes(&self.against);
+        if let Some(call) = &self.invoke {
+            if comparing {
+                return super::fail("--invoke times one module: give one --toolchain");
+            }
+            let setup = super::bench_calls::Setup {
+                module: modules[0].1.clone(),
+                modes: self.modes.0.clone(),
+                runs: self.runs,
+                warmup: self.warmup,
+                config,
+                timeout: self.guest.timeout,
+                exe,
+                found,
+                not_found,
+                scratch: scratch.path().to_path_buf(),
+            };
+            return super::bench_calls::run(setup, call, self.json);
+        }
         let mut contenders = vec![];
         for (i, (toolchain, module)) in modules.iter().enumerate() {
             let entry = |contender| Entry {

@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use crate::compare::Comparison;
-use crate::engine::{CacheUse, RunReport};
+use crate::engine::calls::{CallStatus, label};
+use crate::engine::{CacheUse, RunReport, human_short};
+use crate::inspect::triage::Entry;
 
 pub use crate::engine::human_ms as ms;
 
@@ -26,8 +28,8 @@ fn cache_note(r: &RunReport) -> String {
 /// One line to stderr after a run: mode, outcome and every phase.
 pub fn summary_line(r: &RunReport) -> String {
     let t = &r.timings;
-    format!(
-        "gowasm: {} {} · load {} · {} {}{} · instantiate {} · run {} · total {}",
+    let mut line = format!(
+        "gowasm: {} {} · load {} · {} {}{} · instantiate {}",
         r.mode.name(),
         r.describe(),
         ms(t.load),
@@ -35,9 +37,56 @@ pub fn summary_line(r: &RunReport) -> String {
         ms(t.compile),
         cache_note(r),
         ms(t.instantiate),
-        ms(t.run),
-        ms(t.total)
-    )
+    );
+    if let Some(init) = t.initialize {
+        let _ = write!(line, " · initialize {}", ms(init));
+    }
+    if r.entry == Entry::Command {
+        let _ = write!(line, " · run {}", ms(t.run));
+    }
+    for call in r.calls.iter().filter(|c| c.status != CallStatus::NotRun) {
+        let _ = write!(line, " · {} {}", label(&call.call), human_short(call.time));
+    }
+    let _ = write!(line, " · total {}", ms(t.total));
+    line
+}
+
+/// What the calls returned, on stdout: one value per line for a single call, as
+/// `wasmtime --invoke` prints them; `add 2 3 = 5` lines for several.
+pub fn call_results(r: &RunReport) -> String {
+    let mut s = String::new();
+    let returned = r.calls.iter().filter(|c| c.status == CallStatus::Returned);
+    if r.calls.len() == 1 {
+        for call in returned {
+            for v in &call.results {
+                let _ = writeln!(s, "{v}");
+            }
+        }
+        return s;
+    }
+    for call in returned {
+        let _ = writeln!(s, "{} = {}", label(&call.call), call.shown_results());
+    }
+    s
+}
+
+/// Lines for stderr about the calls that did not return: what the runtime meant, and the
+/// calls not made after them.
+pub fn call_notes(r: &RunReport) -> Vec<String> {
+    r.calls
+        .iter()
+        .filter_map(|call| {
+            let name = label(&call.call);
+            let what = match (call.status, &call.note) {
+                (CallStatus::Returned, _) => return None,
+                (CallStatus::Failed, Some(note)) => format!("did not return: {note}"),
+                (CallStatus::Failed, None) => format!("did not return: {}", r.describe()),
+                (CallStatus::NotRun, Some(note)) => format!("was not called: {note}"),
+                (CallStatus::NotRun, None) => "was not called, as an earlier call failed".into(),
+            };
+            Some(format!("gowasm: {name} {what}"))
+        })
+        .collect()
 }
 
 /// Phases × modes, then speedups and the break-even line.
@@ -71,12 +120,32 @@ pub fn timings_table(reports: &[&RunReport], c: &Comparison) -> String {
         ("total", |r| ms(r.timings.total)),
         ("outcome", |r| r.describe()),
     ];
-    for (name, cell) in rows {
+    let row = |s: &mut String, name: &str, cell: &dyn Fn(&RunReport) -> String| {
         let _ = write!(s, "{name:<14}");
         for r in reports {
             let _ = write!(s, "{:>col$}", cell(r));
         }
         s.push('\n');
+    };
+    for (name, cell) in &rows[..3] {
+        row(&mut s, name, cell);
+    }
+    if reports.iter().any(|r| r.timings.initialize.is_some()) {
+        row(&mut s, "initialize", &|r| {
+            r.timings.initialize.map(ms).unwrap_or_default()
+        });
+    }
+    let calls = reports.first().map_or(0, |r| r.calls.len());
+    for i in 0..calls {
+        let name: String = label(&reports[0].calls[i].call).chars().take(13).collect();
+        row(&mut s, &name, &|r| match r.calls.get(i) {
+            Some(c) if c.status == CallStatus::Returned => human_short(c.time),
+            Some(c) if c.status == CallStatus::Failed => "failed".into(),
+            _ => "-".into(),
+        });
+    }
+    for (name, cell) in &rows[3..] {
+        row(&mut s, name, cell);
     }
     if !c.speedups.is_empty() {
         let parts: Vec<String> = c

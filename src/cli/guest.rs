@@ -93,6 +93,7 @@ impl GuestOptions {
             inherit_stdin: !self.no_stdin && !captured,
             max_memory: self.max_memory,
             cache_dir: (!self.no_cache).then(crate::cache_root),
+            calls: vec![],
         })
     }
 }

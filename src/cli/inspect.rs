@@ -149,6 +149,29 @@ fn host_line(needs: &triage::HostNeeds) -> String {
     }
 }
 
+/// For a reactor or a library: what it exports to call, and how.
+fn entry_line(path: &std::path::Path, r: &Report, entry: triage::Entry) -> Option<String> {
+    let exports: Vec<&inspect::Export> = triage::callable_exports(r).collect();
+    let first = exports.first()?;
+    let example = format!(
+        "gowasm run {} --invoke '{}{}'",
+        path.display(),
+        first.name,
+        first.params.iter().map(|_| " 0").collect::<String>()
+    );
+    let n = exports.len();
+    let plural = if n == 1 { "" } else { "s" };
+    match entry {
+        triage::Entry::Command => None,
+        triage::Entry::Reactor => Some(format!(
+            "reactor: _initialize, {n} export{plural} to call: {example}"
+        )),
+        triage::Entry::Library => Some(format!(
+            "library: no _start or _initialize, {n} export{plural} to call: {example}"
+        )),
+    }
+}
+
 /// `host` in `inspect --json`: whether the module runs, on which host, or why not.
 fn host_json(r: &Report) -> serde_json::Value {
     match triage::triage(r) {
@@ -157,6 +180,10 @@ fn host_json(r: &Report) -> serde_json::Value {
             "host": needs.label(),
             "js_abi": needs.js,
             "wasi": needs.wasi,
+            "entry": needs.entry,
+            "callable": triage::callable_exports(r)
+                .map(|e| serde_json::json!({ "name": e.name, "params": e.params, "results": e.results }))
+                .collect::<Vec<_>>(),
         }),
         Err(e) => serde_json::json!({ "runs": false, "error": e.to_string() }),
     }
@@ -310,6 +337,9 @@ fn render(path: &std::path::Path, r: &Report) -> String {
     match triage::triage(r) {
         Ok(needs) => {
             let _ = writeln!(s, "runs: yes, host {}", host_line(&needs));
+            if let Some(line) = entry_line(path, r, needs.entry) {
+                let _ = writeln!(s, "{line}");
+            }
         }
         Err(e) => {
             let _ = writeln!(s, "runs: no: {e}");
@@ -367,7 +397,7 @@ fn render(path: &std::path::Path, r: &Report) -> String {
     }
     let _ = writeln!(s, "\nEXPORTS ({})", r.exports.len());
     for e in &r.exports {
-        let _ = writeln!(s, "  {} {} {}", e.name, e.kind, e.index);
+        let _ = writeln!(s, "  {} {} {} {}", e.name, e.kind, e.index, e.signature());
     }
     let _ = writeln!(s, "\nLARGEST FUNCTIONS");
     for f in &r.largest_functions {

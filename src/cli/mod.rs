@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each an `Args` struct with `run(self) -> ExitCode`.
 
 mod bench;
+mod bench_calls;
 mod build;
 mod capture;
 mod format;

@@ -9,13 +9,15 @@ use serde::Serialize;
 
 use super::capture::Capture;
 use super::exit;
-use super::format::{summary_line, timings_table};
+use super::format::{call_notes, call_results, summary_line, timings_table};
 use super::guest::GuestOptions;
 use super::source::{self, BuildOptions};
 use crate::build::BuildOutcome;
 use crate::compare::{Comparison, compare};
+use crate::engine::calls::{CallSpec, CallStatus};
 use crate::engine::worker::{self, Job, WorkerError};
 use crate::engine::{CacheUse, Mode, Outcome, RunReport, Stream};
+use crate::inspect::triage::Entry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModeChoice {
@@ -47,6 +49,11 @@ pub struct RunArgs {
     pub args: Vec<String>,
     #[arg(long, short, value_enum, default_value = "aot")]
     pub mode: ModeChoice,
+    /// Call an export, after a reactor's `_initialize` (or a command's `_start`): `--invoke
+    /// 'add 2 3'`, or `--invoke add` with the arguments after the module, as wasmtime takes
+    /// them. Repeat it for several calls on one instance; each result prints on stdout.
+    #[arg(long, value_name = "CALL")]
+    pub invoke: Vec<String>,
     #[command(flatten)]
     pub guest: GuestOptions,
     /// Print one JSON document (guest output included) instead of passing output through
@@ -101,10 +108,18 @@ impl RunArgs {
             Ok(r) => r,
             Err(code) => return code,
         };
-        let config = match self.guest.config(&resolved.module, &self.args, self.json) {
+        let calls = match self.calls() {
             Ok(c) => c,
             Err(e) => return super::fail(e),
         };
+        let mut config = match self.guest.config(&resolved.module, &self.args, self.json) {
+            Ok(c) => c,
+            Err(e) => return super::fail(e),
+        };
+        if let Some(e) = go_parameter_problem(&input, &calls) {
+            return super::fail(e);
+        }
+        config.calls = calls;
         let exe = match std::env::current_exe() {
             Ok(e) => e,
             Err(e) => return super::fail(format!("cannot find gowasm's own executable: {e}")),
@@ -128,9 +143,18 @@ impl RunArgs {
                 Ok(r) => r,
                 Err(code) => return code,
             };
+            if !self.json && modes.len() == 1 {
+                print!("{}", call_results(&run.report));
+            }
             if !self.json && !self.quiet && modes.len() == 1 {
                 if let Outcome::Trapped(trap) = &run.report.outcome {
                     eprintln!("{}", trap.render());
+                }
+                for line in call_notes(&run.report) {
+                    eprintln!("{line}");
+                }
+                if run.report.entry == Entry::Reactor && run.report.calls.is_empty() {
+                    eprintln!("{}", reactor_hint(&resolved.module));
                 }
                 eprintln!("{}", summary_line(&run.report));
             }
@@ -156,7 +180,16 @@ impl RunArgs {
             );
         } else if let Some(c) = &comparison {
             let reports: Vec<&RunReport> = runs.iter().map(|r| &r.report).collect();
+            print!("{}", call_results(reports[0]));
             eprint!("{}", timings_table(&reports, c));
+            for line in call_notes(reports[0]) {
+                eprintln!("{line}");
+            }
+            for r in &reports[1..] {
+                if let Some(line) = results_differ(reports[0], r) {
+                    eprintln!("gowasm: warning: {line}");
+                }
+            }
             for r in &runs[1..] {
                 if r.exit_code != runs[0].exit_code {
                     eprintln!(
@@ -171,6 +204,67 @@ impl RunArgs {
         }
         ExitCode::from(code.clamp(0, 255) as u8)
     }
+}
+
+impl RunArgs {
+    /// The calls `--invoke` asks for. One bare name takes the arguments after the module, as
+    /// `wasmtime run --invoke NAME M.wasm ARGS` does; otherwise each carries its own.
+    fn calls(&mut self) -> Result<Vec<CallSpec>, String> {
+        if let [name] = self.invoke.as_slice()
+            && !name.trim().contains(' ')
+        {
+            let mut spec = CallSpec::parse(name)?;
+            spec.args = std::mem::take(&mut self.args);
+            return Ok(vec![spec]);
+        }
+        self.invoke.iter().map(|c| CallSpec::parse(c)).collect()
+    }
+}
+
+/// For a project: a call of an export whose Go parameters are not numbers (a pointer, a
+/// string), which a call cannot pass.
+pub(super) fn go_parameter_problem(input: &std::path::Path, calls: &[CallSpec]) -> Option<String> {
+    if !input.is_dir() || calls.is_empty() {
+        return None;
+    }
+    let exports = crate::build::reactor::go_exports(input);
+    calls
+        .iter()
+        .find_map(|c| crate::build::reactor::unsupported_parameter(&exports, &c.export))
+}
+
+/// What a reactor run without `--invoke` tells the user: its exports, and how to call one.
+fn reactor_hint(module: &std::path::Path) -> String {
+    let names = crate::engine::read_module(module)
+        .ok()
+        .and_then(|bytes| crate::inspect::inspect_headers(&bytes).ok())
+        .map(|report| {
+            let names: Vec<&str> = crate::inspect::triage::callable_exports(&report)
+                .map(|e| e.name.as_str())
+                .collect();
+            crate::inspect::triage::short_list(&names, 6)
+        })
+        .unwrap_or_default();
+    format!(
+        "gowasm: a reactor: ran `_initialize`; call its exports ({names}) with --invoke 'NAME ARGS'"
+    )
+}
+
+/// Where two modes' calls returned different values, in one line.
+fn results_differ(a: &RunReport, b: &RunReport) -> Option<String> {
+    let (x, y) = a.calls.iter().zip(&b.calls).find(|(x, y)| {
+        x.status == CallStatus::Returned
+            && y.status == CallStatus::Returned
+            && x.results != y.results
+    })?;
+    Some(format!(
+        "{} returned {} in {} but {} in {}",
+        crate::engine::calls::label(&x.call),
+        x.shown_results(),
+        a.mode.name(),
+        y.shown_results(),
+        b.mode.name()
+    ))
 }
 
 /// Runs one job (in a worker when it can be timed out); on failure, returns the exit code after telling the user. Output

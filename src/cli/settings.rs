@@ -43,6 +43,9 @@ impl BuildOptions {
             self.tinygo_go = s.tinygo.go.as_ref().map(PathBuf::from);
         }
         self.no_debug |= s.tinygo.no_debug.unwrap_or(false);
+        if self.reactor.is_none() {
+            self.reactor = s.reactor;
+        }
         Ok(())
     }
 }

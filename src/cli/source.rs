@@ -36,6 +36,10 @@ pub struct BuildOptions {
     /// by default the Go on PATH, or an installed one that TinyGo accepts
     #[arg(long, value_name = "GO")]
     pub tinygo_go: Option<PathBuf>,
+    /// Build a reactor (-buildmode=c-shared: `_initialize` and the //go:wasmexport functions)
+    /// or a command (`_start`); by default a reactor when the package has //go:wasmexport
+    #[arg(long, value_name = "yes|no", value_parser = clap::builder::BoolishValueParser::new())]
+    pub reactor: Option<bool>,
 }
 
 impl BuildOptions {
@@ -48,6 +52,7 @@ impl BuildOptions {
             flags: vec![],
             tinygo_flags: self.tinygo_flags(),
             tinygo_go: self.tinygo_go.clone(),
+            reactor: self.reactor,
         }
     }
 

@@ -9,10 +9,12 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::format::{ms, summary_line};
+use super::format::{call_notes, ms, summary_line};
 use super::guest::GuestOptions;
 use super::source::BuildOptions;
-use crate::engine::{Mode, Outcome, Stream, human_bytes};
+use crate::engine::calls::{CallSpec, CallStatus};
+use crate::engine::{Mode, Outcome, Stream, human_bytes, human_short};
+use crate::inspect::triage::Entry;
 use crate::lines::LineSplitter;
 use crate::pipeline::{Event, NewestJob, Pipeline, PipelineOptions, Source};
 use crate::watch::WatchEvent;
@@ -35,6 +37,10 @@ pub struct WatchArgs {
     /// [default: interp,aot]
     #[arg(long, short, value_parser = parse_modes)]
     pub mode: Option<ModeList>,
+    /// Call an export after every build, in every mode (`'add 2 3'`; repeat for several, on
+    /// one instance) [default: `calls` in gowasm.toml]
+    #[arg(long, value_name = "CALL")]
+    pub invoke: Vec<String>,
     /// Milliseconds without changes that end a burst of saves [default: 50]
     #[arg(long, value_name = "MS")]
     pub grace: Option<u64>,
@@ -73,6 +79,9 @@ impl WatchArgs {
         if self.args.is_empty() {
             self.args = s.args.clone().unwrap_or_default();
         }
+        if self.invoke.is_empty() {
+            self.invoke = s.calls.clone().unwrap_or_default();
+        }
         self.keys.clone_from(&s.keys);
         self.build.fill_from(s)?;
         self.guest.fill_from(s)
@@ -86,10 +95,17 @@ impl WatchArgs {
         } else {
             return super::fail(format!("{}: no such file or folder", self.input.display()));
         };
-        let config = match self.guest.config(&self.input, &self.args, true) {
+        let mut config = match self.guest.config(&self.input, &self.args, true) {
             Ok(c) => c,
             Err(e) => return super::fail(e),
         };
+        config.calls = match self.invoke.iter().map(|c| CallSpec::parse(c)).collect() {
+            Ok(c) => c,
+            Err(e) => return super::fail(format!("calls: {e}")),
+        };
+        if let Some(e) = super::run::go_parameter_problem(&self.input, &config.calls) {
+            return super::fail(e);
+        }
         let exe = match std::env::current_exe() {
             Ok(e) => e,
             Err(e) => return super::fail(format!("cannot find gowasm's own executable: {e}")),
@@ -249,9 +265,18 @@ impl Printer {
             Event::ModuleReady { job, module } => {
                 let delta = module.size_change();
                 let version = module.toolchain_version.as_deref().unwrap_or("");
-                let host = match &module.host {
-                    Some(host) => format!("{host} host"),
-                    None => "cannot run".to_string(),
+                let host = match (&module.host, module.entry) {
+                    (Some(host), Some(Entry::Reactor)) => format!(
+                        "{host} host, a reactor with {} export{}",
+                        module.callable().len(),
+                        if module.callable().len() == 1 {
+                            ""
+                        } else {
+                            "s"
+                        }
+                    ),
+                    (Some(host), _) => format!("{host} host"),
+                    (None, _) => "cannot run".to_string(),
                 };
                 out(&format!(
                     "[#{job}] module: {}{delta}, {} {version}, {}, {host}, {} functions",
@@ -295,6 +320,22 @@ impl Printer {
                     for line in trap.render().lines() {
                         out(&format!("[#{job}] {line}"));
                     }
+                }
+                for call in report
+                    .calls
+                    .iter()
+                    .filter(|c| c.status == CallStatus::Returned)
+                {
+                    out(&format!(
+                        "[#{job} {}] {} = {} ({})",
+                        report.mode.name(),
+                        crate::engine::calls::label(&call.call),
+                        call.shown_results(),
+                        human_short(call.time)
+                    ));
+                }
+                for line in call_notes(&report) {
+                    out(&format!("[#{job}] {}", line.trim_start_matches("gowasm: ")));
                 }
                 let summary = summary_line(&report);
                 out(&format!(

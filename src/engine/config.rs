@@ -80,6 +80,10 @@ pub struct RunConfig {
     pub max_memory: u64,
     /// Where AOT artifacts live; `None` disables the cache.
     pub cache_dir: Option<PathBuf>,
+    /// Exports to call, in order, on one instance: after `_initialize` for a reactor, after
+    /// `_start` (if it returns) for a command.
+    #[serde(default)]
+    pub calls: Vec<super::calls::CallSpec>,
 }
 
 impl Default for RunConfig {
@@ -92,6 +96,7 @@ impl Default for RunConfig {
             inherit_stdin: false,
             max_memory: 2 << 30,
             cache_dir: None,
+            calls: vec![],
         }
     }
 }

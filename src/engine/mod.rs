@@ -4,6 +4,7 @@
 #![warn(clippy::too_many_lines)]
 
 pub mod cache;
+pub mod calls;
 mod config;
 mod data_image;
 pub mod frames;
@@ -19,7 +20,7 @@ pub use config::{
 };
 pub use report::{
     CacheUse, Frame, Outcome, RunReport, Timings, Trap, human_bytes, human_duration, human_ms,
-    signed_bytes,
+    human_short, signed_bytes,
 };
 
 use std::sync::Arc;
@@ -56,6 +57,47 @@ pub enum EngineError {
     Dir { path: String, message: String },
     #[error("{0}")]
     Setup(String),
+    /// A call (`--invoke`, `calls`) that does not fit the module's exports.
+    #[error("{0}")]
+    Call(String),
+}
+
+/// Passes output on, keeping its end: the runtime's last words (Go's on stderr, TinyGo's on
+/// stdout), for [`calls::explain`].
+struct OutputTail {
+    sink: Arc<dyn OutputSink>,
+    tail: std::sync::Mutex<Vec<u8>>,
+}
+
+impl OutputTail {
+    const KEEP: usize = 4096;
+
+    fn new(sink: Arc<dyn OutputSink>) -> OutputTail {
+        OutputTail {
+            sink,
+            tail: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    fn text(&self) -> String {
+        let tail = self.tail.lock().unwrap_or_else(|p| p.into_inner());
+        String::from_utf8_lossy(&tail).into_owned()
+    }
+}
+
+impl OutputSink for OutputTail {
+    fn output(&self, stream: Stream, bytes: &[u8]) {
+        let mut tail = self.tail.lock().unwrap_or_else(|p| p.into_inner());
+        tail.extend_from_slice(bytes);
+        let excess = tail.len().saturating_sub(Self::KEEP);
+        tail.drain(..excess);
+        drop(tail);
+        self.sink.output(stream, bytes);
+    }
+
+    fn running(&self) {
+        self.sink.running();
+    }
 }
 
 /// A module read into memory, with what the inspector found out about it before running.
@@ -177,11 +219,18 @@ pub fn run(
     sink: Arc<dyn OutputSink>,
 ) -> Result<RunReport, EngineError> {
     let started = Instant::now();
+    let calls = calls::plan(&module.report, &config.calls).map_err(EngineError::Call)?;
+    if module.needs.entry == triage::Entry::Library && calls.is_empty() {
+        return Err(triage::Entry::only_exports(&module.report).into());
+    }
+    let tail = Arc::new(OutputTail::new(sink));
     let mut report = match mode {
-        Mode::Interp => interp::run(module, config, sink)?,
-        Mode::Baseline | Mode::Aot => native::run(module, mode, config, sink)?,
+        Mode::Interp => interp::run(module, config, &calls, tail.clone())?,
+        Mode::Baseline | Mode::Aot => native::run(module, mode, config, &calls, tail.clone())?,
     };
+    calls::explain(&mut report, &tail.text());
     report.host = module.needs.label().to_string();
+    report.entry = module.needs.entry;
     report.warnings.extend(inspect::toolchain::newer_than_known(
         &module.report.toolchain,
     ));

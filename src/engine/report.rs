@@ -22,7 +22,15 @@ pub struct Timings {
     pub cold_compile: Option<Duration>,
     #[serde(with = "crate::duration_ms")]
     pub instantiate: Duration,
-    /// From calling `_start` until it returns or the guest exits.
+    /// A reactor's `_initialize` call, once before its exports are called.
+    #[serde(
+        default,
+        with = "crate::duration_ms::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub initialize: Option<Duration>,
+    /// From calling `_start` until it returns or the guest exits; for calls, from the first
+    /// call to the end of the last.
     #[serde(with = "crate::duration_ms")]
     pub run: Duration,
     #[serde(with = "crate::duration_ms")]
@@ -133,6 +141,9 @@ pub struct RunReport {
     /// The host the module ran on: `WASI`, `TinyGo JS` or `Go JS`.
     #[serde(default)]
     pub host: String,
+    /// A command (`_start`), a reactor (`_initialize` and exports) or a library (exports).
+    #[serde(default)]
+    pub entry: gowasm_inspect::triage::Entry,
     pub timings: Timings,
     pub outcome: Outcome,
     /// Set when the guest asked for more memory than the cap allowed (in bytes).
@@ -144,6 +155,9 @@ pub struct RunReport {
     /// For a failed run in the JS host: what the module looked for and the host lacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_note: Option<String>,
+    /// The exports called (`--invoke`, `calls`), in order, with their results and times.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<super::calls::CallReport>,
 }
 
 impl RunReport {
@@ -151,12 +165,14 @@ impl RunReport {
         RunReport {
             mode,
             host: String::new(),
+            entry: Default::default(),
             timings: Timings::default(),
             outcome: Outcome::Exited { code: 0 },
             memory_limit_hit: None,
             memory_bytes: 0,
             warnings: vec![],
             host_note: None,
+            calls: vec![],
         }
     }
 
@@ -277,6 +293,19 @@ pub fn human_ms(d: Duration) -> String {
         format!("{ms:.0} ms")
     } else {
         format!("{ms:.1} ms")
+    }
+}
+
+/// A time that may be far below a millisecond (an export's call): `3.2 µs`, `41 µs`, then as
+/// [`human_ms`].
+pub fn human_short(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us >= 1000.0 {
+        human_ms(d)
+    } else if us >= 10.0 {
+        format!("{us:.0} µs")
+    } else {
+        format!("{us:.1} µs")
     }
 }
 

@@ -124,6 +124,10 @@ pub enum ImageError {
         "the module's target is {0}, but the runtimes behind crun and containerd (WasmEdge, wasmtime) run WASI preview 1 commands: build with --target wasip1"
     )]
     NotWasi(&'static str),
+    #[error(
+        "the module has no `_start` ({0}), and a container runs a command: build the main package without -buildmode=c-shared, or call the exports with gowasm run --invoke"
+    )]
+    NotCommand(&'static str),
     #[error("{path} exists and is not an image archive gowasm would replace: choose another -o")]
     WouldOverwrite { path: PathBuf },
     #[error("cannot write {path}: {source}")]
@@ -144,6 +148,18 @@ pub fn write_image(
         .map_err(|e| ImageError::NotWasm(e.to_string()))?;
     if report.target != crate::inspect::Target::Wasip1 {
         return Err(ImageError::NotWasi(report.target.label()));
+    }
+    let has_start = report
+        .exports
+        .iter()
+        .any(|e| e.name == "_start" && e.kind == "func");
+    if !has_start {
+        let exports_init = report.exports.iter().any(|e| e.name == "_initialize");
+        return Err(ImageError::NotCommand(if exports_init {
+            "it is a reactor: `_initialize` and exports"
+        } else {
+            "only exports"
+        }));
     }
     let blobs = blobs::build(request, format == Format::DockerArchive);
     let size = layout::write(&blobs, request, format, out)?;

@@ -152,6 +152,8 @@ pub struct ModuleSummary {
     pub target: String,
     /// The host it runs on (`WASI`, `TinyGo JS`, `Go JS`); `None` when gowasm cannot run it.
     pub host: Option<String>,
+    /// A command, a reactor or a library; `None` when gowasm cannot run it.
+    pub entry: Option<crate::inspect::triage::Entry>,
     pub functions: u32,
     pub imports: usize,
     pub exports: usize,
@@ -177,6 +179,14 @@ impl ModuleSummary {
         }
     }
 
+    /// The exports a call may name, with their types.
+    pub fn callable(&self) -> Vec<&crate::inspect::Export> {
+        self.export_list
+            .iter()
+            .filter(|e| e.kind == "func" && crate::inspect::triage::is_callable(&e.name))
+            .collect()
+    }
+
     /// The summary of a module of `size` bytes hashed `hash`, from its inspection `report`;
     /// `previous` is the last good module's size and whether it was these very bytes.
     pub fn of(
@@ -198,6 +208,9 @@ impl ModuleSummary {
             host: crate::inspect::triage::triage(report)
                 .ok()
                 .map(|needs| needs.label().to_string()),
+            entry: crate::inspect::triage::triage(report)
+                .ok()
+                .map(|needs| needs.entry),
             functions: report.defined_functions,
             imports: report.imports.len(),
             exports: report.exports.len(),

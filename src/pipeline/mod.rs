@@ -78,6 +78,8 @@ pub struct Reconfigure {
     pub modes: Vec<Mode>,
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
+    /// Exports to call in every mode (`:call`).
+    pub calls: Vec<crate::engine::calls::CallSpec>,
     pub compare_toolchains: bool,
 }
 
@@ -231,6 +233,7 @@ fn controller(
                 options.modes = r.modes;
                 options.run.args = r.args;
                 options.run.env = r.env;
+                options.run.calls = r.calls;
                 options.compare_toolchains = r.compare_toolchains;
                 Control::Rebuild(vec![])
             }

@@ -45,6 +45,8 @@ pub struct App {
     pub modes: Vec<Mode>,
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
+    /// Exports called after each build, in every mode (`calls` in gowasm.toml, `:call`).
+    pub calls: Vec<crate::engine::calls::CallSpec>,
     /// Every save also builds with the other toolchain (`t`), for the Toolchains tab.
     pub compare_toolchains: bool,
     pub paused: bool,
@@ -117,6 +119,7 @@ impl App {
             modes,
             args,
             env: vec![],
+            calls: vec![],
             compare_toolchains: false,
             paused: false,
             job: JobView::default(),
@@ -413,9 +416,25 @@ fn apply_prompt(app: &mut App, line: &str) -> Vec<Cmd> {
                 }
             }
         }
+        "call" => {
+            let calls: Result<Vec<_>, _> = rest
+                .split(';')
+                .filter(|c| !c.trim().is_empty())
+                .map(crate::engine::calls::CallSpec::parse)
+                .collect();
+            match calls {
+                Ok(calls) => app.calls = calls,
+                Err(e) => {
+                    app.error = Some(format!(":call {e}"));
+                    return vec![];
+                }
+            }
+        }
         "" => return vec![],
         other => {
-            app.error = Some(format!(":{other}: unknown; use :args A B … or :env K=V …"));
+            app.error = Some(format!(
+                ":{other}: unknown; use :args A B …, :env K=V … or :call NAME ARGS[; …]"
+            ));
             return vec![];
         }
     }
@@ -551,6 +570,9 @@ fn on_run_event(app: &mut App, event: Event) {
         }
         Event::RunFinished { job, report } => {
             app.output.buffer.finish(job, report.mode);
+            for line in call_lines(&report) {
+                app.output.buffer.push_note(job, report.mode, line);
+            }
             app.job.reports.retain(|r| r.mode != report.mode);
             app.job.reports.push(report);
             app.job.reports_job = job;
@@ -580,4 +602,27 @@ fn on_run_event(app: &mut App, event: Event) {
         }
         _ => {}
     }
+}
+
+/// What each call returned, or why it did not, as lines of the run's output.
+fn call_lines(report: &crate::engine::RunReport) -> Vec<String> {
+    use crate::engine::calls::{CallStatus, label};
+    report
+        .calls
+        .iter()
+        .map(|c| {
+            let what = match (c.status, &c.note) {
+                (CallStatus::Returned, _) => format!(
+                    "= {}  ({})",
+                    c.shown_results(),
+                    crate::engine::human_short(c.time)
+                ),
+                (CallStatus::Failed, Some(note)) => format!("did not return: {note}"),
+                (CallStatus::Failed, None) => format!("did not return: {}", report.describe()),
+                (CallStatus::NotRun, Some(note)) => format!("not called: {note}"),
+                (CallStatus::NotRun, None) => "not called".to_string(),
+            };
+            format!("→ {} {what}", label(&c.call))
+        })
+        .collect()
 }

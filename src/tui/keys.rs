@@ -138,7 +138,7 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Prompt,
         pane: None,
         label: ":",
-        help: "set guest args (:args …) or env (:env K=V …)",
+        help: "args (:args …), env (:env K=V …), calls (:call f 1 2)",
     },
     Binding {
         keys: &[(KeyCode::Tab, NONE)],

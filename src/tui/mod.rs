@@ -41,6 +41,7 @@ pub fn run(options: PipelineOptions, project: &str, keys: keymap::KeyMap) -> io:
     let mut app = App::new(project, options.modes.clone(), options.run.args.clone());
     app.keys = keys;
     app.env = options.run.env.clone();
+    app.calls = options.run.calls.clone();
     app.compare_toolchains = options.compare_toolchains;
     // Bounded: a guest flooding output slows down instead of filling memory.
     let (tx, rx) = mpsc::sync_channel::<Msg>(1024);
@@ -95,6 +96,7 @@ fn start_pipeline(
     options.modes = app.modes.clone();
     options.run.args = app.args.clone();
     options.run.env = app.env.clone();
+    options.run.calls = app.calls.clone();
     options.compare_toolchains = app.compare_toolchains;
     options.first_job = app.job.number;
     let tx = tx.clone();
@@ -173,6 +175,7 @@ fn event_loop(
                         modes: app.modes.clone(),
                         args: app.args.clone(),
                         env: app.env.clone(),
+                        calls: app.calls.clone(),
                         compare_toolchains: app.compare_toolchains,
                     }),
                     None => match start_pipeline(options, app, tx) {

@@ -53,6 +53,16 @@ impl OutputBuffer {
         }
     }
 
+    /// A line gowasm adds to a run's output: a call's result, or why it did not return.
+    pub fn push_note(&mut self, job: u64, mode: Mode, text: String) {
+        self.push_line(OutputLine {
+            job,
+            mode,
+            stderr: false,
+            text,
+        });
+    }
+
     fn push_line(&mut self, line: OutputLine) {
         if self.lines.len() == MAX_LINES {
             self.lines.pop_front();

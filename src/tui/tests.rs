@@ -46,6 +46,7 @@ fn module(job_size: u64, delta: Option<i64>) -> ModuleSummary {
         toolchain_version: Some("go1.23.5".into()),
         target: "wasip1".into(),
         host: Some("WASI".into()),
+        entry: Some(crate::inspect::triage::Entry::Command),
         functions: 1617,
         imports: 2,
         exports: 2,
@@ -86,11 +87,15 @@ fn module(job_size: u64, delta: Option<i64>) -> ModuleSummary {
                 name: "_start".into(),
                 kind: "func".into(),
                 index: 1200,
+                params: vec![],
+                results: vec![],
             },
             Export {
                 name: "memory".into(),
                 kind: "memory".into(),
                 index: 0,
+                params: vec![],
+                results: vec![],
             },
         ],
         largest_functions: vec![

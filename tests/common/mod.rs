@@ -39,6 +39,20 @@ pub fn code(o: &Output) -> i32 {
 }
 
 /// Compiles `tests/fixtures/NAME.wat` to a .wasm file in a fresh temp folder.
+/// The command failed with exit code 2 and one line, `gowasm: error: …` holding `needle`.
+pub fn assert_one_line_error(out: &std::process::Output, needle: &str) {
+    let err = stderr(out);
+    assert_eq!(code(out), 2, "exit code; stderr: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line expected: {err:?}"
+    );
+    assert!(err.starts_with("gowasm: error: "), "{err}");
+    assert!(err.contains(needle), "{err:?} should mention {needle:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 pub fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/{name}.wat"));
     let wasm = wat::parse_file(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));

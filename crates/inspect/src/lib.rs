@@ -87,6 +87,21 @@ pub struct Export {
     pub name: String,
     pub kind: String,
     pub index: u32,
+    /// A function's parameter and result types (`i32`, `f64`, …); empty for other kinds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub results: Vec<String>,
+}
+
+impl Export {
+    /// `(i32, i32) -> (i32)` for a function, as imports write theirs; empty for other kinds.
+    pub fn signature(&self) -> String {
+        if self.kind != "func" {
+            return String::new();
+        }
+        js_abi::signature(&self.params, &self.results)
+    }
 }
 
 /// Limits of a memory (in 64 KiB pages) or a table (in elements).

@@ -86,6 +86,10 @@ struct Accumulator {
     encoding: Option<Encoding>,
     sections: Vec<Section>,
     func_types: Vec<String>,
+    /// Each type's parameter and result type names.
+    func_shapes: Vec<(Vec<String>, Vec<String>)>,
+    /// The type of every function, imported ones first.
+    func_type_of: Vec<u32>,
     imports: Vec<Import>,
     exports: Vec<Export>,
     memories: Vec<Limits>,
@@ -127,10 +131,15 @@ impl Accumulator {
                 self.section("type", r.range(), Some(r.count()));
                 for group in r {
                     for sub in group?.into_types() {
-                        self.func_types.push(match &sub.composite_type.inner {
-                            CompositeInnerType::Func(f) => signature(f.params(), f.results()),
-                            _ => "(non-function type)".to_string(),
-                        });
+                        let (text, shape) = match &sub.composite_type.inner {
+                            CompositeInnerType::Func(f) => (
+                                signature(f.params(), f.results()),
+                                (type_names(f.params()), type_names(f.results())),
+                            ),
+                            _ => ("(non-function type)".to_string(), Default::default()),
+                        };
+                        self.func_types.push(text);
+                        self.func_shapes.push(shape);
                     }
                 }
             }
@@ -141,6 +150,7 @@ impl Accumulator {
                     let (kind, signature) = match import.ty {
                         TypeRef::Func(t) | TypeRef::FuncExact(t) => {
                             self.imported_functions += 1;
+                            self.func_type_of.push(t);
                             ("func", self.type_signature(t))
                         }
                         TypeRef::Table(t) => {
@@ -173,7 +183,12 @@ impl Accumulator {
                     });
                 }
             }
-            Payload::FunctionSection(r) => self.section("function", r.range(), Some(r.count())),
+            Payload::FunctionSection(r) => {
+                self.section("function", r.range(), Some(r.count()));
+                for t in r {
+                    self.func_type_of.push(t?);
+                }
+            }
             Payload::TableSection(r) => {
                 self.section("table", r.range(), Some(r.count()));
                 for t in r {
@@ -206,6 +221,8 @@ impl Accumulator {
                         name: e.name.to_string(),
                         kind: kind_name(e.kind).to_string(),
                         index: e.index,
+                        params: vec![],
+                        results: vec![],
                     });
                 }
             }
@@ -300,6 +317,16 @@ impl Accumulator {
                 size,
             })
             .collect();
+        for e in self.exports.iter_mut().filter(|e| e.kind == "func") {
+            let shape = self
+                .func_type_of
+                .get(e.index as usize)
+                .and_then(|t| self.func_shapes.get(*t as usize));
+            if let Some((params, results)) = shape {
+                e.params.clone_from(params);
+                e.results.clone_from(results);
+            }
+        }
         let encoding = self.encoding.unwrap_or(Encoding::Module);
         let (toolchain, target) =
             detect_toolchain(encoding, &self.imports, &self.custom_names, &self.producers);
@@ -324,8 +351,11 @@ impl Accumulator {
 }
 
 fn signature(params: &[ValType], results: &[ValType]) -> String {
-    let names = |v: &[ValType]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
-    super::js_abi::signature(&names(params), &names(results))
+    super::js_abi::signature(&type_names(params), &type_names(results))
+}
+
+fn type_names(types: &[ValType]) -> Vec<String> {
+    types.iter().map(ToString::to_string).collect()
 }
 
 fn pages(initial: u64, maximum: Option<u64>) -> String {

@@ -1,6 +1,6 @@
 //! Inspector and triage on small modules written in text, and on damaged bytes.
 
-use super::triage::{JsAbi, TriageError, triage};
+use super::triage::{Entry, JsAbi, TriageError, callable_exports, triage};
 use super::*;
 
 fn wasm(text: &str) -> Vec<u8> {
@@ -112,8 +112,18 @@ fn toolchains_and_targets_are_told_apart() {
     assert!(
         matches!(triage(&r), Err(TriageError::UnknownImport { name, .. }) if name == "my_host_log")
     );
+    let r = inspect(&fixture("library"), 0).unwrap();
+    assert_eq!(triage(&r).map(|n| n.entry), Ok(Entry::Library));
     let r = inspect(&fixture("reactor"), 0).unwrap();
-    assert_eq!(triage(&r), Err(TriageError::NoStart));
+    assert_eq!(triage(&r).map(|n| n.entry), Ok(Entry::Reactor));
+    let add = r.exports.iter().find(|e| e.name == "add").unwrap();
+    assert_eq!(add.signature(), "(i32, i32) -> (i32)");
+    let mix = r.exports.iter().find(|e| e.name == "mix").unwrap();
+    assert_eq!(mix.signature(), "(i64, f32, f64) -> (i64, f32, f64)");
+    let callable: Vec<&str> = callable_exports(&r).map(|e| e.name.as_str()).collect();
+    assert_eq!(callable, ["add", "bump", "mix", "boom"]);
+    let memory_only = inspect(&wasm("(module (memory (export \"memory\") 1))"), 0).unwrap();
+    assert_eq!(triage(&memory_only), Err(TriageError::NoStart));
 }
 
 #[test]

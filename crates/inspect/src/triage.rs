@@ -26,6 +26,50 @@ pub struct HostNeeds {
     pub wasi: bool,
     /// The module needs a JavaScript host speaking this ABI.
     pub js: Option<JsAbi>,
+    /// How it is started: `_start`, `_initialize`, or only through its exports.
+    pub entry: Entry,
+}
+
+/// How a module is entered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Entry {
+    #[default]
+    /// A command: `_start` runs the program (Go's and TinyGo's default build mode; a GOOS=js
+    /// module's `run`).
+    Command,
+    /// A reactor: `_initialize` sets it up once, then the host calls its exports
+    /// (`-buildmode=c-shared`, `//go:wasmexport`).
+    Reactor,
+    /// Neither: functions exported for the host to call, with nothing to set up first.
+    Library,
+}
+
+/// The exported functions a host may call: all but the entry points and the runtime's own
+/// (TinyGo's allocator and asyncify, the JS host's `resume` and `go_scheduler`).
+pub fn callable_exports(report: &Report) -> impl Iterator<Item = &super::Export> {
+    report
+        .exports
+        .iter()
+        .filter(|e| e.kind == "func" && is_callable(&e.name))
+}
+
+/// Whether an exported function is one for the host to call, not an entry point or the
+/// runtime's own.
+pub fn is_callable(name: &str) -> bool {
+    const NOT_FOR_CALLING: &[&str] = &[
+        "_start",
+        "_initialize",
+        "resume",
+        "go_scheduler",
+        "getsp",
+        "run",
+        "malloc",
+        "free",
+        "calloc",
+        "realloc",
+    ];
+    !NOT_FOR_CALLING.contains(&name) && !name.starts_with("asyncify_")
 }
 
 impl HostNeeds {
@@ -72,6 +116,10 @@ pub enum TriageError {
         "the module exports no `_start` function, so it is not a WASI command: build a main package (GOOS=wasip1, or tinygo -target wasip1)"
     )]
     NoStart,
+    #[error(
+        "the module exports no `_start` or `_initialize`, only functions ({0}): call one with --invoke NAME ARGS"
+    )]
+    OnlyExports(String),
     #[error(
         "this GOOS=js module does not export `{0}`, which wasm_exec.js's protocol needs: build a main package with GOOS=js GOARCH=wasm"
     )]
@@ -124,23 +172,45 @@ pub fn triage(report: &Report) -> Result<HostNeeds, TriageError> {
             });
         }
     }
-    let exports = |name: &str| report.exports.iter().any(|e| e.name == name);
-    match js {
-        Some(JsAbi::Go) => {
-            if let Some(missing) = GO_JS_EXPORTS.iter().find(|e| !exports(e)) {
-                return Err(TriageError::GoJsExport(missing));
-            }
-        }
-        _ if !report
+    Ok(HostNeeds {
+        wasi,
+        js,
+        entry: entry(report, js)?,
+    })
+}
+
+/// How the module starts: Go's JS protocol, `_start`, `_initialize`, or its exports alone.
+fn entry(report: &Report, js: Option<JsAbi>) -> Result<Entry, TriageError> {
+    let exports = |name: &str| {
+        report
             .exports
             .iter()
-            .any(|e| e.name == "_start" && e.kind == "func") =>
-        {
-            return Err(TriageError::NoStart);
+            .any(|e| e.name == name && e.kind == "func")
+    };
+    if js == Some(JsAbi::Go) {
+        let named = |name: &str| report.exports.iter().any(|e| e.name == name);
+        if let Some(missing) = GO_JS_EXPORTS.iter().find(|e| !named(e)) {
+            return Err(TriageError::GoJsExport(missing));
         }
-        _ => {}
+        return Ok(Entry::Command);
     }
-    Ok(HostNeeds { wasi, js })
+    if exports("_start") {
+        Ok(Entry::Command)
+    } else if exports("_initialize") {
+        Ok(Entry::Reactor)
+    } else if js.is_none() && callable_exports(report).next().is_some() {
+        Ok(Entry::Library)
+    } else {
+        Err(TriageError::NoStart)
+    }
+}
+
+impl Entry {
+    /// Why a run without `--invoke` cannot start a library module, with the names it exports.
+    pub fn only_exports(report: &Report) -> TriageError {
+        let names: Vec<&str> = callable_exports(report).map(|e| e.name.as_str()).collect();
+        TriageError::OnlyExports(short_list(&names, 4))
+    }
 }
 
 fn check_js_import(abi: JsAbi, import: &Import) -> Result<(), TriageError> {
@@ -174,4 +244,13 @@ fn check_js_import(abi: JsAbi, import: &Import) -> Result<(), TriageError> {
         host,
         hint,
     })
+}
+
+/// `a, b, c and 4 more`: the first `n` names of a list.
+pub fn short_list(names: &[&str], n: usize) -> String {
+    let mut s = names.iter().take(n).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > n {
+        s.push_str(&format!(" and {} more", names.len() - n));
+    }
+    s
 }

@@ -82,6 +82,11 @@ pub fn run(store: &mut Store<HostState>) -> Result<(), Stop> {
     js::run(&mut Wasmi(store))
 }
 
+/// After a reactor's calls: what is left of the event loop ([`js::settle`]).
+pub fn settle(store: &mut Store<HostState>) -> Result<(), Stop> {
+    js::settle(&mut Wasmi(store))
+}
+
 /// A converted stop, back into the error wasmi unwinds with.
 pub fn into_error(stop: Stop) -> wasmi::Error {
     match stop {
@@ -180,7 +185,7 @@ impl<C: State> Guest for Wasmi<'_, C> {
     }
 }
 
-fn to_val(v: &wasmi::Val) -> Val {
+pub(super) fn to_val(v: &wasmi::Val) -> Val {
     match v {
         wasmi::Val::I32(x) => Val::I32(*x),
         wasmi::Val::I64(x) => Val::I64(*x),
@@ -190,7 +195,7 @@ fn to_val(v: &wasmi::Val) -> Val {
     }
 }
 
-fn from_val(v: Val) -> wasmi::Val {
+pub(super) fn from_val(v: Val) -> wasmi::Val {
     match v {
         Val::I32(x) => wasmi::Val::I32(x),
         Val::I64(x) => wasmi::Val::I64(x),

@@ -10,12 +10,14 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::inspect::triage::Entry;
 use wasmi::TrapCode;
 use wasmi::{Config, Engine, Linker, Module, Store};
 use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
 use wasmi_wasi::{WasiCtx, WasiCtxBuilder, ambient_authority};
 
-use super::js::JsHost;
+use super::calls::{self, PlannedCall};
+use super::js::{JsHost, Val};
 use super::{
     EngineError, LoadedModule, MAX_TABLE_ELEMENTS, MAX_WASM_STACK, Mode, OutputSink, RunConfig,
     RunReport, Stream, Trap, report::Outcome,
@@ -134,14 +136,16 @@ fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 pub fn run(
     module: &LoadedModule,
     config: &RunConfig,
+    calls: &[PlannedCall],
     sink: Arc<dyn OutputSink>,
 ) -> Result<RunReport, EngineError> {
-    on_deep_stack(|| run_here(module, config, sink))
+    on_deep_stack(|| run_here(module, config, calls, sink))
 }
 
 fn run_here(
     module: &LoadedModule,
     config: &RunConfig,
+    calls: &[PlannedCall],
     sink: Arc<dyn OutputSink>,
 ) -> Result<RunReport, EngineError> {
     let mut report = RunReport::new(Mode::Interp);
@@ -154,23 +158,7 @@ fn run_here(
     // The timeout starts here: a start function may loop during instantiation.
     sink.running();
     let started = Instant::now();
-    let wasi = wasi_context(config, &sink)?;
-    let mut store = Store::new(
-        &engine,
-        HostState {
-            wasi,
-            limits: MemoryCap::new(config.max_memory),
-            js: js::JsLink::default(),
-        },
-    );
-    store.limiter(|state| &mut state.limits);
-    let mut linker = <Linker<HostState>>::new(&engine);
-    wasmi_wasi::add_to_linker(&mut linker, |s: &mut HostState| &mut s.wasi)
-        .map_err(|e| EngineError::Setup(e.to_string()))?;
-    if let Some(abi) = module.needs.js {
-        js::add_to_linker(&mut linker, &wasm, abi)?;
-        store.data_mut().js.host = Some(JsHost::new(abi, config, sink.clone())?);
-    }
+    let (mut store, linker) = link(&engine, &wasm, module, config, &sink)?;
     let instance = match linker.instantiate_and_start(&mut store, &wasm) {
         Ok(i) => i,
         Err(e) => {
@@ -179,38 +167,18 @@ fn run_here(
             return Ok(report);
         }
     };
-    // The JS host's protocol starts the program itself; a WASI command starts at `_start`.
-    let start = match module.needs.js {
-        Some(abi) => {
-            js::attach(&mut store, &instance, abi);
-            None
-        }
-        None => Some(
-            instance
-                .get_typed_func::<(), ()>(&store, "_start")
-                .map_err(|e| EngineError::Setup(format!("_start: {e}")))?,
-        ),
-    };
+    if let Some(abi) = module.needs.js {
+        js::attach(&mut store, &instance, abi);
+    }
     report.timings.instantiate = started.elapsed();
 
     let started = Instant::now();
-    match start {
-        Some(start) => {
-            report.outcome = match start.call(&mut store, ()) {
-                Ok(()) => Outcome::Exited { code: 0 },
-                Err(e) => outcome_of(&e),
-            }
-        }
-        None => {
-            let result = js::run(&mut store);
-            let host = store.data().js.host.as_ref().expect("set with the linker");
-            super::js::finish(result, host, &mut report, |e| match e.downcast() {
-                Ok(e) => outcome_of(&e),
-                Err(_) => super::js::foreign_engine_error(),
-            });
-        }
-    }
+    let returned = start(&mut store, &instance, module, &mut report)?;
     report.timings.run = started.elapsed();
+    let entry = module.needs.entry;
+    if entry != Entry::Command || !calls.is_empty() {
+        call_exports(&mut store, &instance, module, calls, returned, &mut report);
+    }
     let memory = instance.get_memory(&store, module.memory_export());
     report.finish(
         &module.bytes,
@@ -218,6 +186,126 @@ fn run_here(
         store.data().limits.hit.then_some(config.max_memory),
     );
     Ok(report)
+}
+
+/// The store with its host state and the linker with everything the module may import.
+fn link(
+    engine: &Engine,
+    wasm: &Module,
+    module: &LoadedModule,
+    config: &RunConfig,
+    sink: &Arc<dyn OutputSink>,
+) -> Result<(Store<HostState>, Linker<HostState>), EngineError> {
+    let wasi = wasi_context(config, sink)?;
+    let mut store = Store::new(
+        engine,
+        HostState {
+            wasi,
+            limits: MemoryCap::new(config.max_memory),
+            js: js::JsLink::default(),
+        },
+    );
+    store.limiter(|state| &mut state.limits);
+    let mut linker = <Linker<HostState>>::new(engine);
+    wasmi_wasi::add_to_linker(&mut linker, |s: &mut HostState| &mut s.wasi)
+        .map_err(|e| EngineError::Setup(e.to_string()))?;
+    if let Some(abi) = module.needs.js {
+        js::add_to_linker(&mut linker, wasm, abi)?;
+        store.data_mut().js.host = Some(JsHost::new(abi, config, sink.clone())?);
+    }
+    Ok((store, linker))
+}
+
+/// Runs a command: `_start`, or the JS host's protocol. Whether it returned (rather than
+/// exited or trapped), so that its exports may still be called.
+fn start(
+    store: &mut Store<HostState>,
+    instance: &wasmi::Instance,
+    module: &LoadedModule,
+    report: &mut RunReport,
+) -> Result<bool, EngineError> {
+    if module.needs.entry != Entry::Command {
+        return Ok(true);
+    }
+    if module.needs.js.is_some() {
+        let result = js::run(store);
+        let returned = result.is_ok();
+        let host = store.data().js.host.as_ref().expect("set with the linker");
+        super::js::finish(result, host, report, |e| match e.downcast() {
+            Ok(e) => outcome_of(&e),
+            Err(_) => super::js::foreign_engine_error(),
+        });
+        return Ok(returned);
+    }
+    let start = instance
+        .get_typed_func::<(), ()>(&*store, "_start")
+        .map_err(|e| EngineError::Setup(format!("_start: {e}")))?;
+    match start.call(&mut *store, ()) {
+        Ok(()) => Ok(true),
+        Err(e) => {
+            report.outcome = outcome_of(&e);
+            Ok(false)
+        }
+    }
+}
+
+/// A reactor's `_initialize` and the calls ([`calls::run`]); under the JS host, then what is
+/// left of its event loop.
+fn call_exports(
+    store: &mut Store<HostState>,
+    instance: &wasmi::Instance,
+    module: &LoadedModule,
+    calls: &[PlannedCall],
+    returned: bool,
+    report: &mut RunReport,
+) {
+    if !returned {
+        calls::skip(calls, report, Some(calls::COMMAND_EXITED));
+        return;
+    }
+    let entry = module.needs.entry;
+    calls::run(&mut WasmiExports { store, instance }, entry, calls, report);
+    if module.needs.js.is_none() || entry == Entry::Command {
+        return;
+    }
+    let failed = !matches!(report.outcome, Outcome::Exited { code: 0 });
+    let result = if failed { Ok(()) } else { js::settle(store) };
+    let host = store.data().js.host.as_ref().expect("set with the linker");
+    if failed {
+        report.host_note = host.missing_note();
+    } else {
+        super::js::finish(result, host, report, |e| match e.downcast() {
+            Ok(e) => outcome_of(&e),
+            Err(_) => super::js::foreign_engine_error(),
+        });
+    }
+}
+
+/// A wasmi instance, for [`calls::run`].
+struct WasmiExports<'a> {
+    store: &'a mut Store<HostState>,
+    instance: &'a wasmi::Instance,
+}
+
+impl calls::Exports for WasmiExports<'_> {
+    fn call(&mut self, export: &str, params: &[Val], results: usize) -> Result<Vec<Val>, Outcome> {
+        let func = self
+            .instance
+            .get_func(&*self.store, export)
+            .ok_or_else(|| Outcome::Crashed {
+                message: format!("the module has no export `{export}`"),
+            })?;
+        let params: Vec<wasmi::Val> = params.iter().map(|v| js::from_val(*v)).collect();
+        let mut out = vec![wasmi::Val::I32(0); results];
+        let ty = func.ty(&*self.store);
+        for (slot, t) in out.iter_mut().zip(ty.results()) {
+            *slot = wasmi::Val::default_for_ty(*t);
+        }
+        match func.call(&mut *self.store, &params, &mut out) {
+            Ok(()) => Ok(out.iter().map(js::to_val).collect()),
+            Err(e) => Err(outcome_of(&e)),
+        }
+    }
 }
 
 fn wasi_context(config: &RunConfig, sink: &Arc<dyn OutputSink>) -> Result<WasiCtx, EngineError> {

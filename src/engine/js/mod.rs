@@ -162,6 +162,15 @@ pub fn run(guest: &mut dyn Guest) -> Result<(), Stop> {
     }
 }
 
+/// After a reactor's `_initialize` and calls, what node would do before it exits: play the
+/// timers the calls left (TinyGo's `go_scheduler` wake-ups) until none is left.
+pub fn settle(guest: &mut dyn Guest) -> Result<(), Stop> {
+    match guest.host().abi {
+        JsAbi::TinyGo => tinygo::event_loop(guest),
+        JsAbi::Go => Ok(()),
+    }
+}
+
 /// Records how a JS-host run ended in `report`: the outcome, for a run that failed the global it
 /// looked for and did not find, and what the run was given that it could not pass on. `engine`
 /// turns the engine's own error (a trap) into an outcome.

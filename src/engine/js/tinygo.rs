@@ -95,6 +95,11 @@ pub const IMPORTS: &[(&str, &str, Handler)] = &[
 /// same way, with exit code 0, when its event loop runs dry.
 pub fn run(g: &mut dyn Guest) -> Result<(), Stop> {
     g.call("_start", &[])?;
+    event_loop(g)
+}
+
+/// Timers until none is left, as node's event loop.
+pub fn event_loop(g: &mut dyn Guest) -> Result<(), Stop> {
     while let Some((_, action)) = g.host().timers.wait_next() {
         match action {
             Action::Scheduler => {

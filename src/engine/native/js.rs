@@ -103,6 +103,14 @@ pub fn run(store: &mut Store, env: &FunctionEnv<JsLink>) -> Result<(), Stop> {
     })
 }
 
+/// After a reactor's calls: what is left of the event loop ([`js::settle`]).
+pub fn settle(store: &mut Store, env: &FunctionEnv<JsLink>) -> Result<(), Stop> {
+    js::settle(&mut Wasmer {
+        store,
+        env: env.clone(),
+    })
+}
+
 fn into_error(stop: Stop) -> RuntimeError {
     match stop {
         Stop::Exit(code) => RuntimeError::user(Box::new(JsExit(code))),
@@ -175,7 +183,7 @@ impl<S: AsStoreMut> Guest for Wasmer<'_, S> {
     }
 }
 
-fn to_val(v: &Value) -> Val {
+pub(super) fn to_val(v: &Value) -> Val {
     match v {
         Value::I32(x) => Val::I32(*x),
         Value::I64(x) => Val::I64(*x),
@@ -185,7 +193,7 @@ fn to_val(v: &Value) -> Val {
     }
 }
 
-fn from_val(v: Val) -> Value {
+pub(super) fn from_val(v: Val) -> Value {
     match v {
         Val::I32(x) => Value::I32(x),
         Val::I64(x) => Value::I64(x),

@@ -21,10 +21,13 @@ use wasmer_wasix::{PluggableRuntime, WasiEnv, WasiError};
 pub(super) use invoke::probe_exports;
 
 use super::cache::{ArtifactCache, Lookup};
+use super::calls::{self, PlannedCall};
+use super::js::Val;
 use super::report::{CacheUse, Frame, Outcome, Trap};
 use super::{
     EngineError, LoadedModule, MAX_WASM_STACK, Mode, OutputSink, RunConfig, RunReport, Stream,
 };
+use crate::inspect::triage::Entry;
 
 /// Bumped whenever gowasm changes how it configures wasmer or lays out an artifact, so old
 /// artifacts are not reused, and versions sharing a cache use different files.
@@ -154,6 +157,7 @@ pub fn run(
     module: &LoadedModule,
     mode: Mode,
     config: &RunConfig,
+    calls: &[PlannedCall],
     sink: Arc<dyn OutputSink>,
 ) -> Result<RunReport, EngineError> {
     let mut report = RunReport::new(mode);
@@ -195,25 +199,29 @@ pub fn run(
             .initialize(&mut store, instance.clone())
             .map_err(|e| EngineError::Setup(format!("WASI setup: {e}")))?;
     }
-    // The JS host's protocol starts the program itself; a WASI command starts at `_start`.
-    let entry = match js_env {
-        Some((abi, env)) => {
-            js::attach(&mut store, &env, &instance, abi);
-            Entry::JsHost(env)
-        }
-        None => Entry::Start(
-            instance
-                .exports
-                .get_function("_start")
-                .map_err(|e| EngineError::Setup(format!("_start: {e}")))?
-                .clone(),
-        ),
-    };
+    let js_env = js_env.map(|(abi, env)| {
+        js::attach(&mut store, &env, &instance, abi);
+        env
+    });
     report.timings.instantiate = started.elapsed();
 
     let started = Instant::now();
-    run_entry(&mut store, entry, &mut report);
+    let returned = start(&mut store, &instance, js_env.as_ref(), module, &mut report)?;
     report.timings.run = started.elapsed();
+    if module.needs.entry != Entry::Command || !calls.is_empty() {
+        let mut exports = WasmerExports {
+            store: &mut store,
+            instance: &instance,
+        };
+        call_exports(
+            &mut exports,
+            js_env.as_ref(),
+            module,
+            calls,
+            returned,
+            &mut report,
+        );
+    }
     let memory = instance.exports.get_memory(module.memory_export()).ok();
     report.finish(
         &module.bytes,
@@ -310,30 +318,99 @@ fn link(
     Ok((imports, fixes, js_env))
 }
 
-/// Runs the program from its entry, into `report.outcome`.
-fn run_entry(store: &mut Store, entry: Entry, report: &mut RunReport) {
-    match entry {
-        Entry::Start(start) => {
-            report.outcome = match start.call(store, &[]) {
-                Ok(_) => Outcome::Exited { code: 0 },
-                Err(e) => outcome_of(&e),
-            }
-        }
-        Entry::JsHost(env) => {
-            let result = js::run(store, &env);
-            let host = &env.as_ref(&*store).host;
-            super::js::finish(result, host, report, |e| match e.downcast() {
-                Ok(e) => outcome_of(&e),
-                Err(_) => super::js::foreign_engine_error(),
-            });
+/// Runs a command: `_start`, or the JS host's protocol. Whether it returned (rather than
+/// exited or trapped), so that its exports may still be called.
+fn start(
+    store: &mut Store,
+    instance: &Instance,
+    js_env: Option<&wasmer::FunctionEnv<js::JsLink>>,
+    module: &LoadedModule,
+    report: &mut RunReport,
+) -> Result<bool, EngineError> {
+    if module.needs.entry != Entry::Command {
+        return Ok(true);
+    }
+    if let Some(env) = js_env {
+        let result = js::run(store, env);
+        let returned = result.is_ok();
+        let host = &env.as_ref(&*store).host;
+        super::js::finish(result, host, report, |e| match e.downcast() {
+            Ok(e) => outcome_of(&e),
+            Err(_) => super::js::foreign_engine_error(),
+        });
+        return Ok(returned);
+    }
+    let start = instance
+        .exports
+        .get_function("_start")
+        .map_err(|e| EngineError::Setup(format!("_start: {e}")))?;
+    match start.call(store, &[]) {
+        Ok(_) => Ok(true),
+        Err(e) => {
+            report.outcome = outcome_of(&e);
+            Ok(false)
         }
     }
 }
 
-/// Where a run begins: a WASI command's `_start`, or the JS host's protocol.
-enum Entry {
-    Start(wasmer::Function),
-    JsHost(wasmer::FunctionEnv<js::JsLink>),
+/// A reactor's `_initialize` and the calls ([`calls::run`]); under the JS host, then what is
+/// left of its event loop.
+fn call_exports(
+    exports: &mut WasmerExports<'_>,
+    js_env: Option<&wasmer::FunctionEnv<js::JsLink>>,
+    module: &LoadedModule,
+    calls: &[PlannedCall],
+    returned: bool,
+    report: &mut RunReport,
+) {
+    if !returned {
+        calls::skip(calls, report, Some(calls::COMMAND_EXITED));
+        return;
+    }
+    let entry = module.needs.entry;
+    calls::run(exports, entry, calls, report);
+    let Some(env) = js_env.filter(|_| entry != Entry::Command) else {
+        return;
+    };
+    let store = &mut *exports.store;
+    let failed = !matches!(report.outcome, Outcome::Exited { code: 0 });
+    let result = if failed {
+        Ok(())
+    } else {
+        js::settle(store, env)
+    };
+    let host = &env.as_ref(&*store).host;
+    if failed {
+        report.host_note = host.missing_note();
+    } else {
+        super::js::finish(result, host, report, |e| match e.downcast() {
+            Ok(e) => outcome_of(&e),
+            Err(_) => super::js::foreign_engine_error(),
+        });
+    }
+}
+
+/// A wasmer instance, for [`calls::run`].
+struct WasmerExports<'a> {
+    store: &'a mut Store,
+    instance: &'a Instance,
+}
+
+impl calls::Exports for WasmerExports<'_> {
+    fn call(&mut self, export: &str, params: &[Val], _results: usize) -> Result<Vec<Val>, Outcome> {
+        let func = self
+            .instance
+            .exports
+            .get_function(export)
+            .map_err(|e| Outcome::Crashed {
+                message: format!("{export}: {e}"),
+            })?;
+        let params: Vec<wasmer::Value> = params.iter().map(|v| js::from_val(*v)).collect();
+        match func.call(&mut *self.store, &params) {
+            Ok(values) => Ok(values.iter().map(js::to_val).collect()),
+            Err(e) => Err(outcome_of(&e)),
+        }
+    }
 }
 
 fn outcome_of(e: &RuntimeError) -> Outcome {

@@ -97,11 +97,7 @@ fn tab_lines(app: &App, m: &ModuleSummary, width: usize, dim: Style) -> Vec<Line
     match app.module.tab {
         ModuleTab::Sections => sections(m, width),
         ModuleTab::Imports => imports(m, dim),
-        ModuleTab::Exports => m
-            .export_list
-            .iter()
-            .map(|e| Line::raw(format!("{:<24} {} {}", e.name, e.kind, e.index)))
-            .collect(),
+        ModuleTab::Exports => exports(m, dim),
         ModuleTab::Functions => functions(
             app.module
                 .anatomy
@@ -110,6 +106,44 @@ fn tab_lines(app: &App, m: &ModuleSummary, width: usize, dim: Style) -> Vec<Line
         ),
         _ => changes(app, m, dim),
     }
+}
+
+/// The Exports tab: for a reactor, how to call its exports, then every export with its type;
+/// the ones a call may name stand out.
+fn exports(m: &ModuleSummary, dim: Style) -> Vec<Line<'static>> {
+    use crate::inspect::triage::{Entry, is_callable};
+    let mut lines = vec![];
+    let callable = m.callable().len();
+    match m.entry {
+        Some(Entry::Reactor) => lines.push(Line::styled(
+            format!("a reactor: _initialize, then {callable} exports to call with :call NAME ARGS"),
+            Style::new().fg(Color::Cyan),
+        )),
+        Some(Entry::Library) => lines.push(Line::styled(
+            format!("{callable} exports to call with :call NAME ARGS"),
+            Style::new().fg(Color::Cyan),
+        )),
+        _ if callable > 0 => lines.push(Line::styled(
+            ":call NAME ARGS calls one after _start, if the program returns",
+            dim,
+        )),
+        _ => {}
+    }
+    for e in &m.export_list {
+        let style = if e.kind == "func" && is_callable(&e.name) {
+            Style::new().add_modifier(Modifier::BOLD)
+        } else {
+            dim
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<24} ", e.name), style),
+            Span::raw(match e.kind.as_str() {
+                "func" => e.signature(),
+                kind => format!("{kind} {}", e.index),
+            }),
+        ]));
+    }
+    lines
 }
 
 /// The Sections tab: each section's size, share and bar, biggest first.

@@ -18,7 +18,14 @@ pub fn height(app: &App) -> u16 {
     } else {
         0
     };
-    (2 + 7 + app.job.reports.len().max(1) + 2 + bench + 2) as u16
+    let calls = app.job.reports.first().map_or(0, |r| r.calls.len().min(4));
+    let initialize = usize::from(
+        app.job
+            .reports
+            .iter()
+            .any(|r| r.timings.initialize.is_some()),
+    );
+    (2 + 7 + calls + initialize + app.job.reports.len().max(1) + 2 + bench + 2) as u16
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -102,15 +109,21 @@ fn phase_table(app: &App, reports: &[&RunReport], compact: bool) -> Vec<Line<'st
         ("run", |r| human_ms(r.timings.run)),
         ("total", |r| human_ms(r.timings.total)),
     ];
+    let row = |name: &str, cell: &dyn Fn(&RunReport) -> String| {
+        let mut spans = vec![Span::styled(format!("{name:<12.12}"), dim)];
+        for r in reports {
+            spans.push(Span::raw(format!("{:>col$}", cell(r))));
+        }
+        Line::from(spans)
+    };
     for (name, cell) in rows {
         if compact && matches!(name, "load" | "aot cache" | "instantiate") {
             continue;
         }
-        let mut spans = vec![Span::styled(format!("{name:<12}"), dim)];
-        for r in reports {
-            spans.push(Span::raw(format!("{:>col$}", cell(r))));
+        if name == "run" {
+            lines.extend(call_rows(reports, compact, &row));
         }
-        lines.push(Line::from(spans));
+        lines.push(row(name, &cell));
     }
     let c = compare(&app.job.reports);
     let speedups: Vec<String> = c
@@ -135,6 +148,30 @@ fn phase_table(app: &App, reports: &[&RunReport], compact: bool) -> Vec<Line<'st
             dim,
         )),
         _ => {}
+    }
+    lines
+}
+
+/// Makes a row of the phase table: a name, and a cell for each mode's report.
+type RowMaker<'a> = dyn Fn(&str, &dyn Fn(&RunReport) -> String) -> Line<'static> + 'a;
+
+/// A reactor's `initialize` and each call's time, mode beside mode (a short pane: the first).
+fn call_rows(reports: &[&RunReport], compact: bool, row: &RowMaker<'_>) -> Vec<Line<'static>> {
+    use crate::engine::calls::CallStatus;
+    let mut lines = vec![];
+    if !compact && reports.iter().any(|r| r.timings.initialize.is_some()) {
+        lines.push(row("initialize", &|r| {
+            r.timings.initialize.map(human_ms).unwrap_or_default()
+        }));
+    }
+    let calls = reports.first().map_or(0, |r| r.calls.len());
+    for i in 0..calls.min(if compact { 1 } else { 4 }) {
+        let name = crate::engine::calls::label(&reports[0].calls[i].call);
+        lines.push(row(&name, &|r| match r.calls.get(i) {
+            Some(c) if c.status == CallStatus::Returned => crate::engine::human_short(c.time),
+            Some(c) if c.status == CallStatus::Failed => "failed".into(),
+            _ => "—".into(),
+        }));
     }
     lines
 }
