@@ -60,14 +60,15 @@ pub mod hash {
     }
 }
 
-/// Serialises a `Duration` as milliseconds (a float), the unit of every timing in gowasm's JSON.
+/// Serialises a `Duration` as milliseconds (a float, to the nanosecond: an export's call may
+/// take less than a microsecond), the unit of every timing in gowasm's JSON.
 pub mod duration_ms {
     use std::time::Duration;
 
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
+        s.serialize_f64(d.as_nanos() as f64 / 1e6)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {

@@ -137,6 +137,27 @@ fn tinygo_reactors_are_called_in_every_mode_on_wasi_and_the_js_host() {
         let wasm = reactor(build, out_dir.path());
         check_calls_in_every_mode(build, &wasm);
     }
+    // Go and TinyGo side by side make the same calls.
+    let mut c = gowasm();
+    c.args([
+        "run",
+        "--toolchain",
+        "go,tinygo",
+        "--invoke",
+        "add 2 3",
+        "--invoke",
+        "total",
+    ])
+    .arg(sample("reactor"));
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for toolchain in ["go", "tinygo"] {
+        assert!(
+            stdout(&out).contains(&format!("{toolchain} aot: add(2, 3) = 5 · total() = 5\n")),
+            "{}",
+            stdout(&out)
+        );
+    }
 }
 
 #[test]

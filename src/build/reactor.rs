@@ -29,15 +29,51 @@ pub fn go_exports(dir: &Path) -> Vec<GoExport> {
         .map(|e| e.path())
         .filter(|p| {
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-            name.is_some_and(|n| n.ends_with(".go") && !n.ends_with("_test.go"))
+            name.is_some_and(|n| for_wasm(&n))
         })
         .collect();
     files.sort();
     files
         .iter()
         .filter_map(|f| std::fs::read_to_string(f).ok())
+        .filter(|source| !ignored(source))
         .flat_map(|source| exports_in(&source))
         .collect()
+}
+
+/// Whether a file of this name is built for wasm: Go's, not a test, and not for another
+/// system by its name (`x_windows.go`, `x_linux_amd64.go`).
+fn for_wasm(name: &str) -> bool {
+    const OTHER_SYSTEMS: &[&str] = &[
+        "aix",
+        "android",
+        "darwin",
+        "dragonfly",
+        "freebsd",
+        "illumos",
+        "ios",
+        "linux",
+        "netbsd",
+        "openbsd",
+        "plan9",
+        "solaris",
+        "windows",
+    ];
+    let Some(stem) = name.strip_suffix(".go") else {
+        return false;
+    };
+    !stem.ends_with("_test")
+        && !OTHER_SYSTEMS
+            .iter()
+            .any(|os| stem.ends_with(&format!("_{os}")) || stem.contains(&format!("_{os}_")))
+}
+
+/// A file that `//go:build ignore` keeps out of every build.
+fn ignored(source: &str) -> bool {
+    source
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with("package "))
+        .any(|l| l.trim() == "//go:build ignore")
 }
 
 /// Whether the package in `dir` has any `//go:wasmexport` function.
@@ -49,15 +85,35 @@ pub fn is_reactor(dir: &Path) -> bool {
 fn exports_in(source: &str) -> Vec<GoExport> {
     let mut found = vec![];
     let mut lines = source.lines().map(str::trim);
+    let mut in_block = false;
     while let Some(line) = lines.next() {
+        // A directive is a line comment of its own, not a line of a /* */ block.
+        if in_block || line.starts_with("/*") {
+            in_block = !line.contains("*/");
+            continue;
+        }
         let Some(rest) = line.strip_prefix("//go:wasmexport") else {
             continue;
         };
+        if !rest.starts_with([' ', '\t']) {
+            continue;
+        }
         let Some(name) = rest.split_whitespace().next() else {
             continue;
         };
-        let func = lines.by_ref().find(|l| !l.starts_with("//"));
-        let params = func.and_then(parameters).unwrap_or_default();
+        // The func line, and the lines after it until its parameter list closes.
+        let mut func = lines
+            .by_ref()
+            .find(|l| !l.starts_with("//"))
+            .unwrap_or_default()
+            .to_string();
+        while func.contains('(') && !func.contains(')') {
+            match lines.next() {
+                Some(more) => func.push_str(more),
+                None => break,
+            }
+        }
+        let params = parameters(&func).unwrap_or_default();
         found.push(GoExport {
             name: name.to_string(),
             params,
@@ -154,6 +210,20 @@ func greet(s string) {}
 //go:wasmexport unnamed
 func unnamed(int64, float64) {}
 
+//go:wasmexport spread
+func spread(
+	a int32,
+	s string,
+) {}
+
+/*
+//go:wasmexport commented
+func commented() {}
+*/
+
+//go:wasmexportnot
+func not() {}
+
 func main() {}
 "#;
 
@@ -161,7 +231,7 @@ func main() {}
     fn exports_are_read_from_the_directives() {
         let exports = exports_in(SOURCE);
         let names: Vec<&str> = exports.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(names, ["add", "move", "greet", "unnamed"]);
+        assert_eq!(names, ["add", "move", "greet", "unnamed", "spread"]);
         let p = |n: &str, t: &str| (n.to_string(), t.to_string());
         assert_eq!(exports[0].params, [p("a", "int32"), p("b", "int32")]);
         assert_eq!(exports[1].params, [p("p", "*Point"), p("dx", "int32")]);
@@ -175,12 +245,14 @@ func main() {}
         assert_eq!(unsupported_parameter(&exports, "unnamed"), None);
         let e = unsupported_parameter(&exports, "move").unwrap();
         assert!(e.starts_with("`move` takes p *Point, a pointer"), "{e}");
+        let e = unsupported_parameter(&exports, "spread").unwrap();
+        assert!(e.starts_with("`spread` takes s string"), "{e}");
         let e = unsupported_parameter(&exports, "greet").unwrap();
         assert!(e.contains("s string, a string"), "{e}");
-        assert!(
-            !exports_in("package main\nfunc main() {}\n")
-                .iter()
-                .any(|_| true)
-        );
+        assert!(exports_in("package main\nfunc main() {}\n").is_empty());
+        assert!(for_wasm("main.go") && for_wasm("exports_wasip1.go"));
+        assert!(!for_wasm("main_test.go") && !for_wasm("x_windows.go"));
+        assert!(!for_wasm("x_linux_amd64.go") && !for_wasm("notes.txt"));
+        assert!(ignored("//go:build ignore\n\npackage main\n"));
     }
 }

@@ -75,16 +75,13 @@ pub fn call_results(r: &RunReport) -> String {
 pub fn call_notes(r: &RunReport) -> Vec<String> {
     r.calls
         .iter()
-        .filter_map(|call| {
-            let name = label(&call.call);
-            let what = match (call.status, &call.note) {
-                (CallStatus::Returned, _) => return None,
-                (CallStatus::Failed, Some(note)) => format!("did not return: {note}"),
-                (CallStatus::Failed, None) => format!("did not return: {}", r.describe()),
-                (CallStatus::NotRun, Some(note)) => format!("was not called: {note}"),
-                (CallStatus::NotRun, None) => "was not called, as an earlier call failed".into(),
-            };
-            Some(format!("gowasm: {name} {what}"))
+        .filter(|c| c.status != CallStatus::Returned)
+        .map(|c| {
+            format!(
+                "gowasm: {} {}",
+                label(&c.call),
+                c.what_happened(&r.describe())
+            )
         })
         .collect()
 }

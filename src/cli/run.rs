@@ -101,24 +101,24 @@ impl RunArgs {
             None if !self.args.is_empty() => PathBuf::from(self.args.remove(0)),
             None => return super::fail("nothing to run: give a .wasm file or a Go project folder"),
         };
-        if self.build.toolchains().len() > 1 {
-            return super::toolchains::run(&self, &input);
-        }
-        let resolved = match source::resolve_or_exit(&input, &self.build) {
-            Ok(r) => r,
-            Err(code) => return code,
-        };
         let calls = match self.calls() {
-            Ok(c) => c,
-            Err(e) => return super::fail(e),
-        };
-        let mut config = match self.guest.config(&resolved.module, &self.args, self.json) {
             Ok(c) => c,
             Err(e) => return super::fail(e),
         };
         if let Some(e) = go_parameter_problem(&input, &calls) {
             return super::fail(e);
         }
+        if self.build.toolchains().len() > 1 {
+            return super::toolchains::run(&self, &input, &calls);
+        }
+        let resolved = match source::resolve_or_exit(&input, &self.build) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+        let mut config = match self.guest.config(&resolved.module, &self.args, self.json) {
+            Ok(c) => c,
+            Err(e) => return super::fail(e),
+        };
         config.calls = calls;
         let exe = match std::env::current_exe() {
             Ok(e) => e,
@@ -145,6 +145,12 @@ impl RunArgs {
             };
             if !self.json && modes.len() == 1 {
                 print!("{}", call_results(&run.report));
+                // Even with -q: a call not made is not a timing.
+                if self.quiet {
+                    for line in call_notes(&run.report) {
+                        eprintln!("{line}");
+                    }
+                }
             }
             if !self.json && !self.quiet && modes.len() == 1 {
                 if let Outcome::Trapped(trap) = &run.report.outcome {
@@ -211,7 +217,7 @@ impl RunArgs {
     /// `wasmtime run --invoke NAME M.wasm ARGS` does; otherwise each carries its own.
     fn calls(&mut self) -> Result<Vec<CallSpec>, String> {
         if let [name] = self.invoke.as_slice()
-            && !name.trim().contains(' ')
+            && name.split_whitespace().count() == 1
         {
             let mut spec = CallSpec::parse(name)?;
             spec.args = std::mem::take(&mut self.args);

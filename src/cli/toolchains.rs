@@ -13,6 +13,7 @@ use super::run::{ModeRun, RunArgs, run_one};
 use super::source::{self, SourceError};
 use crate::build::BuildOutcome;
 use crate::compare::{Difference, first_difference};
+use crate::engine::calls::{CallSpec, label};
 use crate::engine::human_bytes;
 use crate::engine::worker::Job;
 
@@ -54,7 +55,7 @@ struct ToolchainDifference {
     difference: Difference,
 }
 
-pub fn run(args: &RunArgs, input: &Path) -> ExitCode {
+pub fn run(args: &RunArgs, input: &Path, calls: &[CallSpec]) -> ExitCode {
     if !input.is_dir() {
         return super::fail(format!(
             "{}: comparing toolchains needs the Go project folder, not a module",
@@ -80,10 +81,11 @@ pub fn run(args: &RunArgs, input: &Path) -> ExitCode {
             Ok(m) => m,
             Err(e) => return super::fail(e),
         };
-        let config = match args.guest.config(&build.output, &args.args, true) {
+        let mut config = match args.guest.config(&build.output, &args.args, true) {
             Ok(c) => c,
             Err(e) => return super::fail(e),
         };
+        config.calls = calls.to_vec();
         let mut runs = vec![];
         for mode in args.mode.modes() {
             let job = Job {
@@ -126,6 +128,23 @@ pub fn run(args: &RunArgs, input: &Path) -> ExitCode {
         if let Some(first) = all[0].runs.first() {
             print!("{}", first.stdout);
             eprint!("{}", first.stderr);
+        }
+        // Each toolchain's calls, mode by mode.
+        for t in &all {
+            for r in t.runs.iter().filter(|r| !r.report.calls.is_empty()) {
+                let calls: Vec<String> = r
+                    .report
+                    .calls
+                    .iter()
+                    .map(|c| format!("{} = {}", label(&c.call), c.shown_results()))
+                    .collect();
+                println!(
+                    "{} {}: {}",
+                    t.toolchain,
+                    r.report.mode.name(),
+                    calls.join(" · ")
+                );
+            }
         }
         if !args.quiet {
             eprint!("{}", table(&all, &differences));

@@ -68,8 +68,15 @@ pub fn plan(report: &inspect::Report, specs: &[CallSpec]) -> Result<Vec<PlannedC
 
 fn plan_one(report: &inspect::Report, spec: &CallSpec) -> Result<PlannedCall, String> {
     let name = &spec.export;
-    let export = inspect::triage::callable_exports(report)
-        .find(|e| &e.name == name)
+    // The listing leaves out the runtime's own exports; a call may still name one.
+    let export = report
+        .exports
+        .iter()
+        .find(|e| {
+            &e.name == name
+                && e.kind == "func"
+                && !["_start", "_initialize"].contains(&name.as_str())
+        })
         .ok_or_else(|| {
             let names: Vec<&str> = inspect::triage::callable_exports(report)
                 .map(|e| e.name.as_str())
@@ -127,40 +134,34 @@ fn plan_one(report: &inspect::Report, spec: &CallSpec) -> Result<PlannedCall, St
 /// A number as `wasmtime --invoke` takes it: decimal (an unsigned one that fits the bits wraps,
 /// as Go's uint32 does), `0x` hex, or a float (`nan`, `inf`).
 fn parse_value(ty: &str, text: &str) -> Option<Val> {
-    let hex = |t: &str| {
-        let (negative, digits) = match t.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, t),
-        };
-        let digits = digits
-            .strip_prefix("0x")
-            .or_else(|| digits.strip_prefix("0X"))?;
-        let v = u64::from_str_radix(digits, 16).ok()?;
-        Some(if negative { v.wrapping_neg() } else { v })
-    };
     match ty {
-        "i32" => text
-            .parse::<i32>()
-            .ok()
-            .or_else(|| text.parse::<u32>().ok().map(|v| v as i32))
-            .or_else(|| {
-                hex(text).and_then(|v| {
-                    i32::try_from(v as i64)
-                        .ok()
-                        .or(u32::try_from(v).ok().map(|v| v as i32))
-                })
-            })
-            .map(Val::I32),
-        "i64" => text
-            .parse::<i64>()
-            .ok()
-            .or_else(|| text.parse::<u64>().ok().map(|v| v as i64))
-            .or_else(|| hex(text).map(|v| v as i64))
-            .map(Val::I64),
+        "i32" => integer(text, i32::MIN.into(), u32::MAX.into()).map(|v| Val::I32(v as i32)),
+        "i64" => integer(text, i64::MIN.into(), u64::MAX.into()).map(|v| Val::I64(v as i64)),
         "f32" => text.parse::<f32>().ok().map(Val::F32),
         "f64" => text.parse::<f64>().ok().map(Val::F64),
         _ => None,
     }
+}
+
+/// An integer in decimal or `0x` hex, with an optional `-`, within `min..=max`.
+fn integer(text: &str, min: i128, max: i128) -> Option<i128> {
+    let (negative, magnitude) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (digits, radix) = match magnitude
+        .strip_prefix("0x")
+        .or_else(|| magnitude.strip_prefix("0X"))
+    {
+        Some(hex) => (hex, 16),
+        None => (magnitude, 10),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let v = i128::from(u64::from_str_radix(digits, radix).ok()?);
+    let v = if negative { -v } else { v };
+    (min..=max).contains(&v).then_some(v)
 }
 
 /// A value as wasmtime prints a result: `5`, `-1`, `1.75`, `NaN`.
@@ -190,6 +191,18 @@ pub struct CallReport {
 }
 
 impl CallReport {
+    /// What became of the call, after its label: `= 5`, `did not return: …`, `was not called:
+    /// …`; `failure` is how the run ended, for a call that did not return and has no note.
+    pub fn what_happened(&self, failure: &str) -> String {
+        match (self.status, &self.note) {
+            (CallStatus::Returned, _) => format!("= {}", self.shown_results()),
+            (CallStatus::Failed, Some(note)) => format!("did not return: {note}"),
+            (CallStatus::Failed, None) => format!("did not return: {failure}"),
+            (CallStatus::NotRun, Some(note)) => format!("was not called: {note}"),
+            (CallStatus::NotRun, None) => "was not called, as an earlier call failed".into(),
+        }
+    }
+
     /// The results as one value: `5`, `(1, 2.5)`, or `()` for none.
     pub fn shown_results(&self) -> String {
         match self.results.as_slice() {
@@ -216,24 +229,26 @@ pub trait Exports {
 }
 
 /// The reactor sequence: `_initialize` once (a reactor's), then every call, stopping at the
-/// first that does not return. Fills the report's `initialize` and `run` times, its calls and,
-/// when something failed, its outcome.
+/// first that does not return. Fills the report's `initialize` time, its `run` time (but a
+/// command's, which is `_start`'s), its calls and, when something failed, its outcome. Whether
+/// everything returned, so the instance is still alive.
 pub fn run(
     instance: &mut dyn Exports,
     entry: Entry,
     calls: &[PlannedCall],
     report: &mut RunReport,
-) {
+) -> bool {
     if entry == Entry::Reactor {
         let started = Instant::now();
         let initialized = instance.call("_initialize", &[], 0);
         report.timings.initialize = Some(started.elapsed());
         if let Err(outcome) = initialized {
             report.outcome = outcome;
-            skip(calls, report, None);
-            return;
+            skip(calls, report, Some("`_initialize` did not return"));
+            return false;
         }
     }
+    let mut all_returned = true;
     let started = Instant::now();
     for (i, call) in calls.iter().enumerate() {
         let began = Instant::now();
@@ -255,10 +270,31 @@ pub fn run(
         });
         if status == CallStatus::Failed {
             skip(&calls[i + 1..], report, None);
+            all_returned = false;
             break;
         }
     }
-    report.timings.run = started.elapsed();
+    if entry != Entry::Command {
+        report.timings.run = started.elapsed();
+    }
+    all_returned
+}
+
+/// The calls after `_start` (a command's, when it returned) or in its place (a reactor's, a
+/// library's): [`run`], or each marked not made when `_start` exited. Whether the JS host
+/// should now play what is left of its event loop: a reactor whose every call returned.
+pub fn after_start(
+    instance: &mut dyn Exports,
+    entry: Entry,
+    calls: &[PlannedCall],
+    returned: bool,
+    report: &mut RunReport,
+) -> bool {
+    if !returned {
+        skip(calls, report, Some(COMMAND_EXITED));
+        return false;
+    }
+    run(instance, entry, calls, report) && entry != Entry::Command
 }
 
 /// Records `calls` as not made, with why (once, on the first).

@@ -149,17 +149,15 @@ pub fn write_image(
     if report.target != crate::inspect::Target::Wasip1 {
         return Err(ImageError::NotWasi(report.target.label()));
     }
-    let has_start = report
-        .exports
-        .iter()
-        .any(|e| e.name == "_start" && e.kind == "func");
-    if !has_start {
-        let exports_init = report.exports.iter().any(|e| e.name == "_initialize");
-        return Err(ImageError::NotCommand(if exports_init {
-            "it is a reactor: `_initialize` and exports"
-        } else {
-            "only exports"
-        }));
+    use crate::inspect::triage::{Entry, triage};
+    match triage(&report).map(|needs| needs.entry) {
+        Ok(Entry::Reactor) => {
+            return Err(ImageError::NotCommand(
+                "it is a reactor: `_initialize` and exports",
+            ));
+        }
+        Ok(Entry::Library) => return Err(ImageError::NotCommand("only exports")),
+        _ => {}
     }
     let blobs = blobs::build(request, format == Format::DockerArchive);
     let size = layout::write(&blobs, request, format, out)?;

@@ -611,18 +611,15 @@ fn call_lines(report: &crate::engine::RunReport) -> Vec<String> {
         .calls
         .iter()
         .map(|c| {
-            let what = match (c.status, &c.note) {
-                (CallStatus::Returned, _) => format!(
-                    "= {}  ({})",
-                    c.shown_results(),
-                    crate::engine::human_short(c.time)
-                ),
-                (CallStatus::Failed, Some(note)) => format!("did not return: {note}"),
-                (CallStatus::Failed, None) => format!("did not return: {}", report.describe()),
-                (CallStatus::NotRun, Some(note)) => format!("not called: {note}"),
-                (CallStatus::NotRun, None) => "not called".to_string(),
+            let time = match c.status {
+                CallStatus::Returned => format!("  ({})", crate::engine::human_short(c.time)),
+                _ => String::new(),
             };
-            format!("→ {} {what}", label(&c.call))
+            format!(
+                "→ {} {}{time}",
+                label(&c.call),
+                c.what_happened(&report.describe())
+            )
         })
         .collect()
 }

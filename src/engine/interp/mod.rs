@@ -249,8 +249,8 @@ fn start(
     }
 }
 
-/// A reactor's `_initialize` and the calls ([`calls::run`]); under the JS host, then what is
-/// left of its event loop.
+/// The calls ([`calls::after_start`]); for a reactor under the JS host, then what is left of
+/// its event loop.
 fn call_exports(
     store: &mut Store<HostState>,
     instance: &wasmi::Instance,
@@ -259,26 +259,23 @@ fn call_exports(
     returned: bool,
     report: &mut RunReport,
 ) {
-    if !returned {
-        calls::skip(calls, report, Some(calls::COMMAND_EXITED));
-        return;
-    }
     let entry = module.needs.entry;
-    calls::run(&mut WasmiExports { store, instance }, entry, calls, report);
+    let settle = calls::after_start(
+        &mut WasmiExports { store, instance },
+        entry,
+        calls,
+        returned,
+        report,
+    );
     if module.needs.js.is_none() || entry == Entry::Command {
         return;
     }
-    let failed = !matches!(report.outcome, Outcome::Exited { code: 0 });
-    let result = if failed { Ok(()) } else { js::settle(store) };
+    let settled = settle.then(|| js::settle(store));
     let host = store.data().js.host.as_ref().expect("set with the linker");
-    if failed {
-        report.host_note = host.missing_note();
-    } else {
-        super::js::finish(result, host, report, |e| match e.downcast() {
-            Ok(e) => outcome_of(&e),
-            Err(_) => super::js::foreign_engine_error(),
-        });
-    }
+    super::js::finish_reactor(settled, host, report, |e| match e.downcast() {
+        Ok(e) => outcome_of(&e),
+        Err(_) => super::js::foreign_engine_error(),
+    });
 }
 
 /// A wasmi instance, for [`calls::run`].

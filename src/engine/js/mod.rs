@@ -171,6 +171,20 @@ pub fn settle(guest: &mut dyn Guest) -> Result<(), Stop> {
     }
 }
 
+/// How a reactor's run under the JS host ended: `settled` is what was left of the event loop
+/// after the calls ([`settle`]), `None` when a call failed and it was not played.
+pub fn finish_reactor(
+    settled: Option<Result<(), Stop>>,
+    host: &JsHost,
+    report: &mut RunReport,
+    engine: impl FnOnce(Box<dyn Any + Send + Sync>) -> Outcome,
+) {
+    match settled {
+        Some(result) => finish(result, host, report, engine),
+        None => report.host_note = host.missing_note(),
+    }
+}
+
 /// Records how a JS-host run ended in `report`: the outcome, for a run that failed the global it
 /// looked for and did not find, and what the run was given that it could not pass on. `engine`
 /// turns the engine's own error (a trap) into an outcome.

@@ -353,8 +353,8 @@ fn start(
     }
 }
 
-/// A reactor's `_initialize` and the calls ([`calls::run`]); under the JS host, then what is
-/// left of its event loop.
+/// The calls ([`calls::after_start`]); for a reactor under the JS host, then what is left of
+/// its event loop.
 fn call_exports(
     exports: &mut WasmerExports<'_>,
     js_env: Option<&wasmer::FunctionEnv<js::JsLink>>,
@@ -363,31 +363,18 @@ fn call_exports(
     returned: bool,
     report: &mut RunReport,
 ) {
-    if !returned {
-        calls::skip(calls, report, Some(calls::COMMAND_EXITED));
-        return;
-    }
     let entry = module.needs.entry;
-    calls::run(exports, entry, calls, report);
+    let settle = calls::after_start(exports, entry, calls, returned, report);
     let Some(env) = js_env.filter(|_| entry != Entry::Command) else {
         return;
     };
     let store = &mut *exports.store;
-    let failed = !matches!(report.outcome, Outcome::Exited { code: 0 });
-    let result = if failed {
-        Ok(())
-    } else {
-        js::settle(store, env)
-    };
+    let settled = settle.then(|| js::settle(store, env));
     let host = &env.as_ref(&*store).host;
-    if failed {
-        report.host_note = host.missing_note();
-    } else {
-        super::js::finish(result, host, report, |e| match e.downcast() {
-            Ok(e) => outcome_of(&e),
-            Err(_) => super::js::foreign_engine_error(),
-        });
-    }
+    super::js::finish_reactor(settled, host, report, |e| match e.downcast() {
+        Ok(e) => outcome_of(&e),
+        Err(_) => super::js::foreign_engine_error(),
+    });
 }
 
 /// A wasmer instance, for [`calls::run`].
