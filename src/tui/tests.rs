@@ -1113,3 +1113,66 @@ fn output_keeps_its_place_while_reading_scrollback_even_at_the_cap() {
     output(&mut a, 0, Mode::Interp, "new\n");
     assert_eq!(a.output.scroll, 2);
 }
+
+/// A reactor: the Exports tab lists the exports with their types and how to call them; a run's
+/// calls show in the Output pane and, mode by mode, in the Timing pane; `:call` sets them.
+#[test]
+fn a_reactors_exports_calls_and_their_times_are_shown() {
+    use crate::engine::calls::{CallReport, CallStatus};
+    use crate::inspect::triage::Entry;
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp, Mode::Aot]);
+    let mut m = module(1_900_000, None);
+    m.entry = Some(Entry::Reactor);
+    m.export_list[0].name = "_initialize".into();
+    m.export_list.push(Export {
+        name: "add".into(),
+        kind: "func".into(),
+        index: 1300,
+        params: vec!["i32".into(), "i32".into()],
+        results: vec!["i32".into()],
+    });
+    update(&mut a, ev(Event::ModuleReady { job: 1, module: m }));
+    for (mode, micros) in [(Mode::Interp, 43), (Mode::Aot, 11)] {
+        let mut r = report(mode, 12, 1, Outcome::Exited { code: 0 });
+        r.entry = Entry::Reactor;
+        r.timings.initialize = Some(ms(7));
+        r.calls = vec![CallReport {
+            call: "add 2 3".into(),
+            status: CallStatus::Returned,
+            results: vec!["5".into()],
+            time: Duration::from_micros(micros),
+            note: None,
+        }];
+        update(&mut a, ev(Event::RunFinished { job: 1, report: r }));
+    }
+    a.focus = Pane::Module;
+    while a.module.tab != ModuleTab::Exports {
+        update(&mut a, code(KeyCode::Right));
+    }
+    let shown = screen(&a, 200, 50);
+    assert!(
+        shown.contains("a reactor: _initialize, then 1 exports to call with :call NAME ARGS"),
+        "{shown}"
+    );
+    assert!(shown.contains("(i32, i32) -> (i32)"), "{shown}");
+    assert!(shown.contains("→ add(2, 3) = 5  (43 µs)"), "{shown}");
+    // The Timing pane's row: the call, interp's time beside aot's.
+    assert!(
+        shown.lines().any(|l| {
+            let row = l.split('│').find(|p| p.contains("add(2, 3)")).unwrap_or("");
+            row.contains("43 µs") && row.contains("11 µs") && !row.contains('→')
+        }),
+        "no call row in the Timing pane: {shown}"
+    );
+    assert!(shown.contains("initialize"), "{shown}");
+
+    update(&mut a, code(KeyCode::Char(':')));
+    for c in "call fib 20; total".chars() {
+        update(&mut a, code(KeyCode::Char(c)));
+    }
+    let cmds = update(&mut a, code(KeyCode::Enter));
+    assert!(cmds.contains(&Cmd::Restart), "{cmds:?}");
+    let calls: Vec<String> = a.calls.iter().map(|c| c.text()).collect();
+    assert_eq!(calls, ["fib 20", "total"]);
+}
