@@ -53,8 +53,6 @@ pub fn label(text: &str) -> String {
 pub struct PlannedCall {
     pub spec: CallSpec,
     pub params: Vec<Val>,
-    /// The result types, `i32`…
-    pub results: Vec<String>,
 }
 
 /// The types `--invoke` passes and prints.
@@ -127,7 +125,6 @@ fn plan_one(report: &inspect::Report, spec: &CallSpec) -> Result<PlannedCall, St
     Ok(PlannedCall {
         spec: spec.clone(),
         params,
-        results: export.results.clone(),
     })
 }
 
@@ -225,7 +222,7 @@ pub enum CallStatus {
 /// A module instance whose exports can be called: each engine's.
 pub trait Exports {
     /// Calls `export` with `params`; `Err` is how the instance ended instead of returning.
-    fn call(&mut self, export: &str, params: &[Val], results: usize) -> Result<Vec<Val>, Outcome>;
+    fn call(&mut self, export: &str, params: &[Val]) -> Result<Vec<Val>, Outcome>;
 }
 
 /// The reactor sequence: `_initialize` once (a reactor's), then every call, stopping at the
@@ -240,7 +237,7 @@ pub fn run(
 ) -> bool {
     if entry == Entry::Reactor {
         let started = Instant::now();
-        let initialized = instance.call("_initialize", &[], 0);
+        let initialized = instance.call("_initialize", &[]);
         report.timings.initialize = Some(started.elapsed());
         if let Err(outcome) = initialized {
             report.outcome = outcome;
@@ -252,7 +249,7 @@ pub fn run(
     let started = Instant::now();
     for (i, call) in calls.iter().enumerate() {
         let began = Instant::now();
-        let result = instance.call(&call.spec.export, &call.params, call.results.len());
+        let result = instance.call(&call.spec.export, &call.params);
         let time = began.elapsed();
         let (status, results) = match result {
             Ok(values) => (CallStatus::Returned, values.into_iter().map(show).collect()),

@@ -183,7 +183,7 @@ impl ModuleSummary {
     pub fn callable(&self) -> Vec<&crate::inspect::Export> {
         self.export_list
             .iter()
-            .filter(|e| e.kind == "func" && crate::inspect::triage::is_callable(&e.name))
+            .filter(|e| e.is_callable())
             .collect()
     }
 

@@ -48,15 +48,18 @@ pub enum Entry {
 /// The exported functions a host may call: all but the entry points and the runtime's own
 /// (TinyGo's allocator and asyncify, the JS host's `resume` and `go_scheduler`).
 pub fn callable_exports(report: &Report) -> impl Iterator<Item = &super::Export> {
-    report
-        .exports
-        .iter()
-        .filter(|e| e.kind == "func" && is_callable(&e.name))
+    report.exports.iter().filter(|e| e.is_callable())
 }
 
-/// Whether an exported function is one for the host to call, not an entry point or the
-/// runtime's own.
-pub fn is_callable(name: &str) -> bool {
+impl super::Export {
+    /// Whether this is a function for the host to call, not an entry point or the runtime's own.
+    pub fn is_callable(&self) -> bool {
+        self.kind == "func" && is_callable(&self.name)
+    }
+}
+
+/// Whether an exported function of this name is one for the host to call.
+fn is_callable(name: &str) -> bool {
     const NOT_FOR_CALLING: &[&str] = &[
         "_start",
         "_initialize",

@@ -285,7 +285,7 @@ struct WasmiExports<'a> {
 }
 
 impl calls::Exports for WasmiExports<'_> {
-    fn call(&mut self, export: &str, params: &[Val], results: usize) -> Result<Vec<Val>, Outcome> {
+    fn call(&mut self, export: &str, params: &[Val]) -> Result<Vec<Val>, Outcome> {
         let func = self
             .instance
             .get_func(&*self.store, export)
@@ -293,11 +293,12 @@ impl calls::Exports for WasmiExports<'_> {
                 message: format!("the module has no export `{export}`"),
             })?;
         let params: Vec<wasmi::Val> = params.iter().map(|v| js::from_val(*v)).collect();
-        let mut out = vec![wasmi::Val::I32(0); results];
         let ty = func.ty(&*self.store);
-        for (slot, t) in out.iter_mut().zip(ty.results()) {
-            *slot = wasmi::Val::default_for_ty(*t);
-        }
+        let mut out: Vec<wasmi::Val> = ty
+            .results()
+            .iter()
+            .map(|t| wasmi::Val::default_for_ty(*t))
+            .collect();
         match func.call(&mut *self.store, &params, &mut out) {
             Ok(()) => Ok(out.iter().map(js::to_val).collect()),
             Err(e) => Err(outcome_of(&e)),

@@ -384,7 +384,7 @@ struct WasmerExports<'a> {
 }
 
 impl calls::Exports for WasmerExports<'_> {
-    fn call(&mut self, export: &str, params: &[Val], _results: usize) -> Result<Vec<Val>, Outcome> {
+    fn call(&mut self, export: &str, params: &[Val]) -> Result<Vec<Val>, Outcome> {
         let func = self
             .instance
             .exports

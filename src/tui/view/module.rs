@@ -111,7 +111,7 @@ fn tab_lines(app: &App, m: &ModuleSummary, width: usize, dim: Style) -> Vec<Line
 /// The Exports tab: for a reactor, how to call its exports, then every export with its type;
 /// the ones a call may name stand out.
 fn exports(m: &ModuleSummary, dim: Style) -> Vec<Line<'static>> {
-    use crate::inspect::triage::{Entry, is_callable};
+    use crate::inspect::triage::Entry;
     let mut lines = vec![];
     let callable = m.callable().len();
     match m.entry {
@@ -130,7 +130,7 @@ fn exports(m: &ModuleSummary, dim: Style) -> Vec<Line<'static>> {
         _ => {}
     }
     for e in &m.export_list {
-        let style = if e.kind == "func" && is_callable(&e.name) {
+        let style = if e.is_callable() {
             Style::new().add_modifier(Modifier::BOLD)
         } else {
             dim
