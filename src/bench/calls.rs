@@ -172,11 +172,8 @@ fn peer_cost(
     }
     let with = Stats::of(&with).ok_or("no runs were measured")?;
     let without = Stats::of(&without).ok_or("no runs were measured")?;
-    let result = printed.trim_end().lines().collect::<Vec<_>>();
-    let result = match result.as_slice() {
-        [one] => one.to_string(),
-        many => format!("({})", many.join(", ")),
-    };
+    let printed: Vec<&str> = printed.trim_end().lines().collect();
+    let result = crate::engine::calls::shown_together(&printed);
     Ok(CallCost {
         name: peer.name.clone(),
         per_call: with.median.saturating_sub(without.median),

@@ -135,10 +135,11 @@ pub fn timings_table(reports: &[&RunReport], c: &Comparison) -> String {
     let calls = reports.first().map_or(0, |r| r.calls.len());
     for i in 0..calls {
         let name: String = label(&reports[0].calls[i].call).chars().take(13).collect();
-        row(&mut s, &name, &|r| match r.calls.get(i) {
-            Some(c) if c.status == CallStatus::Returned => human_short(c.time),
-            Some(c) if c.status == CallStatus::Failed => "failed".into(),
-            _ => "-".into(),
+        row(&mut s, &name, &|r| {
+            r.calls
+                .get(i)
+                .and_then(|c| c.time_cell())
+                .unwrap_or_else(|| "-".into())
         });
     }
     for (name, cell) in &rows[3..] {

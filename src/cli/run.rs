@@ -145,24 +145,19 @@ impl RunArgs {
             };
             if !self.json && modes.len() == 1 {
                 print!("{}", call_results(&run.report));
-                // Even with -q: a call not made is not a timing.
-                if self.quiet {
-                    for line in call_notes(&run.report) {
-                        eprintln!("{line}");
-                    }
-                }
-            }
-            if !self.json && !self.quiet && modes.len() == 1 {
-                if let Outcome::Trapped(trap) = &run.report.outcome {
+                if let (false, Outcome::Trapped(trap)) = (self.quiet, &run.report.outcome) {
                     eprintln!("{}", trap.render());
                 }
+                // Even with -q: a call not made is not a timing.
                 for line in call_notes(&run.report) {
                     eprintln!("{line}");
                 }
-                if run.report.entry == Entry::Reactor && run.report.calls.is_empty() {
-                    eprintln!("{}", reactor_hint(&resolved.module));
+                if !self.quiet {
+                    if run.report.entry == Entry::Reactor && run.report.calls.is_empty() {
+                        eprintln!("{}", reactor_hint(&resolved.module));
+                    }
+                    eprintln!("{}", summary_line(&run.report));
                 }
-                eprintln!("{}", summary_line(&run.report));
             }
             // Comparing needs a cached aot run too: after compiling, run once more from the cache.
             if modes.len() > 1 && mode == Mode::Aot && run.report.timings.cache == CacheUse::Miss {

@@ -171,6 +171,17 @@ pub fn show(v: Val) -> String {
     }
 }
 
+/// Results as one value: `5`, `(1, 2.5)`, or `()` for none.
+pub fn shown_together<S: AsRef<str>>(results: &[S]) -> String {
+    match results {
+        [one] => one.as_ref().to_string(),
+        many => {
+            let all: Vec<&str> = many.iter().map(AsRef::as_ref).collect();
+            format!("({})", all.join(", "))
+        }
+    }
+}
+
 /// What one call did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallReport {
@@ -200,12 +211,18 @@ impl CallReport {
         }
     }
 
+    /// The call's cell in a table of modes: its time, `failed`, or `None` when not made.
+    pub fn time_cell(&self) -> Option<String> {
+        match self.status {
+            CallStatus::Returned => Some(super::human_short(self.time)),
+            CallStatus::Failed => Some("failed".into()),
+            CallStatus::NotRun => None,
+        }
+    }
+
     /// The results as one value: `5`, `(1, 2.5)`, or `()` for none.
     pub fn shown_results(&self) -> String {
-        match self.results.as_slice() {
-            [one] => one.clone(),
-            many => format!("({})", many.join(", ")),
-        }
+        shown_together(&self.results)
     }
 }
 

@@ -231,10 +231,7 @@ fn start(
         let result = js::run(store);
         let returned = result.is_ok();
         let host = store.data().js.host.as_ref().expect("set with the linker");
-        super::js::finish(result, host, report, |e| match e.downcast() {
-            Ok(e) => outcome_of(&e),
-            Err(_) => super::js::foreign_engine_error(),
-        });
+        super::js::finish(result, host, report, js_outcome);
         return Ok(returned);
     }
     let start = instance
@@ -272,10 +269,7 @@ fn call_exports(
     }
     let settled = settle.then(|| js::settle(store));
     let host = store.data().js.host.as_ref().expect("set with the linker");
-    super::js::finish_reactor(settled, host, report, |e| match e.downcast() {
-        Ok(e) => outcome_of(&e),
-        Err(_) => super::js::foreign_engine_error(),
-    });
+    super::js::finish_reactor(settled, host, report, js_outcome);
 }
 
 /// A wasmi instance, for [`calls::run`].
@@ -348,6 +342,14 @@ fn wasi_context(config: &RunConfig, sink: &Arc<dyn OutputSink>) -> Result<WasiCt
             .map_err(|e| dir_error(e.to_string()))?;
     }
     Ok(ctx)
+}
+
+/// The outcome of this engine's error, carried back through the JS host.
+fn js_outcome(e: Box<dyn std::any::Any + Send + Sync>) -> Outcome {
+    match e.downcast() {
+        Ok(e) => outcome_of(&e),
+        Err(_) => super::js::foreign_engine_error(),
+    }
 }
 
 fn outcome_of(e: &wasmi::Error) -> Outcome {

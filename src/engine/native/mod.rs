@@ -334,10 +334,7 @@ fn start(
         let result = js::run(store, env);
         let returned = result.is_ok();
         let host = &env.as_ref(&*store).host;
-        super::js::finish(result, host, report, |e| match e.downcast() {
-            Ok(e) => outcome_of(&e),
-            Err(_) => super::js::foreign_engine_error(),
-        });
+        super::js::finish(result, host, report, js_outcome);
         return Ok(returned);
     }
     let start = instance
@@ -371,10 +368,7 @@ fn call_exports(
     let store = &mut *exports.store;
     let settled = settle.then(|| js::settle(store, env));
     let host = &env.as_ref(&*store).host;
-    super::js::finish_reactor(settled, host, report, |e| match e.downcast() {
-        Ok(e) => outcome_of(&e),
-        Err(_) => super::js::foreign_engine_error(),
-    });
+    super::js::finish_reactor(settled, host, report, js_outcome);
 }
 
 /// A wasmer instance, for [`calls::run`].
@@ -397,6 +391,14 @@ impl calls::Exports for WasmerExports<'_> {
             Ok(values) => Ok(values.iter().map(js::to_val).collect()),
             Err(e) => Err(outcome_of(&e)),
         }
+    }
+}
+
+/// The outcome of this engine's error, carried back through the JS host.
+fn js_outcome(e: Box<dyn std::any::Any + Send + Sync>) -> Outcome {
+    match e.downcast() {
+        Ok(e) => outcome_of(&e),
+        Err(_) => super::js::foreign_engine_error(),
     }
 }
 

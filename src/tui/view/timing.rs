@@ -157,7 +157,6 @@ type RowMaker<'a> = dyn Fn(&str, &dyn Fn(&RunReport) -> String) -> Line<'static>
 
 /// A reactor's `initialize` and each call's time, mode beside mode (a short pane: the first).
 fn call_rows(reports: &[&RunReport], compact: bool, row: &RowMaker<'_>) -> Vec<Line<'static>> {
-    use crate::engine::calls::CallStatus;
     let mut lines = vec![];
     if !compact && reports.iter().any(|r| r.timings.initialize.is_some()) {
         lines.push(row("initialize", &|r| {
@@ -167,10 +166,11 @@ fn call_rows(reports: &[&RunReport], compact: bool, row: &RowMaker<'_>) -> Vec<L
     let calls = reports.first().map_or(0, |r| r.calls.len());
     for i in 0..calls.min(if compact { 1 } else { 4 }) {
         let name = crate::engine::calls::label(&reports[0].calls[i].call);
-        lines.push(row(&name, &|r| match r.calls.get(i) {
-            Some(c) if c.status == CallStatus::Returned => crate::engine::human_short(c.time),
-            Some(c) if c.status == CallStatus::Failed => "failed".into(),
-            _ => "—".into(),
+        lines.push(row(&name, &|r| {
+            r.calls
+                .get(i)
+                .and_then(|c| c.time_cell())
+                .unwrap_or_else(|| "—".into())
         }));
     }
     lines
