@@ -123,19 +123,24 @@ impl BenchArgs {
             if comparing {
                 return super::fail("--invoke times one module: give one --toolchain");
             }
-            let setup = super::bench_calls::Setup {
+            let call = match crate::engine::calls::CallSpec::parse(call) {
+                Ok(c) => c,
+                Err(e) => return super::fail(e),
+            };
+            // The peers are added by `bench_calls::run`, which knows which can call an export.
+            let plan = bench::calls::CallBenchPlan {
                 module: modules[0].1.clone(),
                 modes: self.modes.0.clone(),
+                call,
                 runs: self.runs,
                 warmup: self.warmup,
                 config,
                 timeout: self.guest.timeout,
                 exe,
-                found,
-                not_found,
-                scratch: scratch.path().to_path_buf(),
+                against: vec![],
             };
-            return super::bench_calls::run(setup, call, self.json);
+            let peers = (found, not_found);
+            return super::bench_calls::run(plan, peers, scratch.path(), self.json);
         }
         let mut contenders = vec![];
         for (i, (toolchain, module)) in modules.iter().enumerate() {

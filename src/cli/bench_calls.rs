@@ -3,59 +3,37 @@
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::bench::Runtime;
 use crate::bench::calls::{self, CallBenchPlan, CallBenchReport};
-use crate::engine::calls::{CallSpec, label};
-use crate::engine::{Mode, RunConfig, human_short};
+use crate::engine::calls::label;
+use crate::engine::human_short;
 
-/// What `gowasm bench` prepared before it knew the call: the module, its run, the peers.
-pub(super) struct Setup {
-    pub module: PathBuf,
-    pub modes: Vec<Mode>,
-    pub runs: usize,
-    pub warmup: usize,
-    pub config: RunConfig,
-    pub timeout: Option<Duration>,
-    pub exe: PathBuf,
-    pub found: Vec<Runtime>,
-    pub not_found: Vec<String>,
-    pub scratch: PathBuf,
-}
-
-pub(super) fn run(setup: Setup, call: &str, json: bool) -> ExitCode {
-    let call = match CallSpec::parse(call) {
-        Ok(c) => c,
-        Err(e) => return super::fail(e),
-    };
-    let mut not_supported = setup.not_found.clone();
-    let mut against = vec![];
-    for peer in setup.found {
+/// Times `plan` with the peers found (`peers.0`) that can call an export (wasmtime, from the
+/// artifact it compiles into `scratch`); the others, and those not found (`peers.1`), are
+/// named as not timed.
+pub(super) fn run(
+    mut plan: CallBenchPlan,
+    peers: (Vec<Runtime>, Vec<String>),
+    scratch: &Path,
+    json: bool,
+) -> ExitCode {
+    let (found, mut not_supported) = peers;
+    for peer in found {
         if !peer.can_invoke() {
             not_supported.push(peer.name);
             continue;
         }
         // Its own ahead-of-time artifact, the counterpart of gowasm's cached aot.
-        match peer.precompile(&setup.module, &setup.scratch) {
-            Ok(Some(p)) => against.push(p),
-            Ok(None) => against.push(peer),
+        match peer.precompile(&plan.module, scratch) {
+            Ok(Some(p)) => plan.against.push(p),
+            Ok(None) => plan.against.push(peer),
             Err(e) => return super::fail(e),
         }
     }
-    let plan = CallBenchPlan {
-        module: setup.module,
-        modes: setup.modes,
-        call,
-        runs: setup.runs,
-        warmup: setup.warmup,
-        config: setup.config,
-        timeout: setup.timeout,
-        exe: setup.exe,
-        against,
-    };
     let show_progress = std::io::stderr().is_terminal();
     let report = calls::run(&plan, |done, total, name| {
         if show_progress {
