@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use gowasm::engine::{Mode, RunConfig, Stream};
-use gowasm::pipeline::{Event, Pipeline, PipelineOptions, Source};
+use gowasm::pipeline::{Event, Pipeline, PipelineOptions, RunSettings, Source};
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -50,6 +50,10 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one measured session of the edit loop, step by step"
+)]
 fn main() {
     let edits = env_number("GOWASM_BENCH_EDITS", 10) as usize;
     let idle_secs = env_number("GOWASM_BENCH_IDLE_SECS", 60);
@@ -63,21 +67,23 @@ fn main() {
     let (tx, rx) = mpsc::channel::<(Instant, Event)>();
     let options = PipelineOptions {
         source: Source::Project(dir.clone()),
-        // Go's toolchain, as the README's figure says (TinyGo would be picked first when on PATH).
+        // Go's toolchain, as docs/figures.md's figure says (TinyGo would be picked first when on PATH).
         build: gowasm::build::BuildRequest {
             compiler: Some(gowasm::build::Compiler::Go),
             ..Default::default()
         },
-        modes: vec![Mode::Interp],
-        run: RunConfig {
-            cache_dir: Some(cache.path().to_path_buf()),
-            ..RunConfig::default()
+        settings: RunSettings {
+            modes: vec![Mode::Interp],
+            run: RunConfig {
+                cache_dir: Some(cache.path().to_path_buf()),
+                ..RunConfig::default()
+            },
+            compare_toolchains: false,
         },
         timeout: None,
         exe: env!("CARGO_BIN_EXE_gowasm").into(),
         cache_root: cache.path().to_path_buf(),
         grace: gowasm::watch::DEFAULT_GRACE,
-        compare_toolchains: false,
         first_job: 0,
     };
     let pipeline = Pipeline::start(options, move |e| {

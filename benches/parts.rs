@@ -114,6 +114,10 @@ fn run(module: &engine::LoadedModule, mode: Mode, config: &RunConfig) -> RunRepo
     engine::run(module, mode, config, Arc::new(NullSink)).expect("the sample runs")
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one benchmark group per part, listed in one place"
+)]
 fn benches(c: &mut Criterion) {
     let scratch = tempfile::tempdir().unwrap();
     let hello = go_sample("hello", scratch.path());
@@ -283,7 +287,11 @@ fn workbench(hello: &[u8]) -> App {
         hello.len() as u64,
         Some((hello.len() as u64 - 120, false)),
     );
-    let mut app = App::new("samples/hello", vec![Mode::Interp, Mode::Aot], vec![]);
+    let settings = gowasm::pipeline::RunSettings {
+        modes: vec![Mode::Interp, Mode::Aot],
+        ..Default::default()
+    };
+    let mut app = App::new("samples/hello", settings);
     let mut send = |e: Event| {
         update(&mut app, Msg::Pipeline(Box::new(e)));
     };

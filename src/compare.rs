@@ -174,7 +174,7 @@ pub fn packages_side_by_side(sizes: &[&ModuleSize], n: usize) -> Vec<(String, Ve
 
 /// Reads `path` and measures it; the error is one line naming the file.
 pub fn module_size(path: &std::path::Path) -> Result<ModuleSize, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = crate::engine::read_module(path)?;
     let report =
         crate::inspect::inspect(&bytes, 0).map_err(|e| format!("{}: {e}", path.display()))?;
     let section = |name: &str| report.section(name).map_or(0, |s| s.size);

@@ -14,9 +14,12 @@ pub const PROJECT_FILE: &str = "gowasm.toml";
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConfigFile {
-    /// The modes the workbench and `watch` run: `interp,aot`, `all`, `none`, …
+    /// The modes the workbench and `watch` run: `interp,aot`, `all`, `none`, …, or an array,
+    /// `["interp", "aot"]`.
+    #[serde(deserialize_with = "text_or_list")]
     pub modes: Option<String>,
-    /// `go` or `tinygo` (or `go,tinygo` to compare them on every save).
+    /// `go` or `tinygo` (or `go,tinygo`, or `["go", "tinygo"]`, to compare them on every save).
+    #[serde(deserialize_with = "text_or_list")]
     pub toolchain: Option<String>,
     pub target: Option<String>,
     /// The guest's arguments (the workbench and `watch`; `run` when it is given none).
@@ -37,6 +40,25 @@ pub struct ConfigFile {
     /// Key bindings of the workbench: an action's name (`rebuild`, `cycle_mode`, …, as
     /// `gowasm config` lists them) and its keys (`r`, `ctrl-r`, `f5`, `enter`, …).
     pub keys: BTreeMap<String, Vec<String>>,
+}
+
+/// A comma-separated list as TOML users write it first, an array of strings, or as a string
+/// (`"interp,aot"`); kept as the string.
+fn text_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum TextOrList {
+        Text(String),
+        List(Vec<String>),
+    }
+    Ok(Some(
+        match TextOrList::deserialize(d).map_err(|_| {
+            serde::de::Error::custom("expected a string (\"interp,aot\") or an array of strings")
+        })? {
+            TextOrList::Text(t) => t,
+            TextOrList::List(l) => l.join(","),
+        },
+    ))
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -226,6 +248,21 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modes_and_toolchain_are_read_as_an_array_or_a_string() {
+        let file: ConfigFile =
+            toml::from_str("modes = [\"interp\", \"aot\"]\ntoolchain = [\"go\", \"tinygo\"]\n")
+                .unwrap();
+        assert_eq!(file.modes.as_deref(), Some("interp,aot"));
+        assert_eq!(file.toolchain.as_deref(), Some("go,tinygo"));
+        let file: ConfigFile = toml::from_str("modes = \"all\"\n").unwrap();
+        assert_eq!(file.modes.as_deref(), Some("all"));
+        let e = toml::from_str::<ConfigFile>("modes = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("an array of strings"), "{e}");
+    }
 
     #[test]
     fn the_shipped_sample_parses_and_says_everything_it_holds() {

@@ -206,6 +206,10 @@ fn a_module_without_go_tables_falls_back_to_the_name_section() {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario: two builds, then every view of their diff"
+)]
 fn the_diff_of_a_build_that_starts_using_encoding_json_names_it() {
     let without = r#"package main
 

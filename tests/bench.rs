@@ -47,6 +47,10 @@ esac"#,
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario: one run, then every contender's figures"
+)]
 fn bench_times_every_contender_interleaved_and_checks_outputs() {
     let bin = tempfile::tempdir().unwrap();
     fake_runtime(bin.path(), "wasm3", true);
@@ -189,9 +193,13 @@ fn bench_csv_and_table() {
 
 /// `--case`: the gobench suite's workloads, each timed with every contender, then aot set
 /// against wasmtime's precompiled run and interp against wasmi_cli over all the cases. The
-/// peers are stand-ins here (the real ones are only needed for the README's figures), which
+/// peers are stand-ins here (the real ones are only needed for docs/figures.md), which
 /// is enough to check the arguments reach every contender and the ratios add up.
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario: the cases, then every figure the report sums up"
+)]
 fn bench_cases_time_every_workload_and_sum_up_the_ratios() {
     let bin = tempfile::tempdir().unwrap();
     fake_wasmtime(bin.path());

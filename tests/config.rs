@@ -16,7 +16,7 @@ fn hello_with(settings: &str) -> tempfile::TempDir {
 #[test]
 fn a_project_s_settings_fill_what_the_command_line_leaves_unset() {
     let p = hello_with(
-        "toolchain = \"go\"\nargs = [\"from the file\", \"two\"]\nenv = [\"GREETING=hi\"]\nmodes = \"baseline\"\n",
+        "toolchain = \"go\"\nargs = [\"from the file\", \"two\"]\nenv = [\"GREETING=hi\"]\nmodes = [\"baseline\"]\n",
     );
     let mut c = gowasm();
     c.args(["run", "-q", "--mode", "interp"]).arg(p.path());

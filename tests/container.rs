@@ -1,6 +1,6 @@
 //! `gowasm image` run for real: the image's layer and configuration made into an OCI bundle, the
 //! way podman and containerd make one, and run by crun with its wasmtime handler
-//! (`../shared/crun/build.sh /opt/crun-wasm`; `.ci/run` builds it).
+//! (`scripts/install-crun`, which `scripts/setup` runs).
 
 mod common;
 
@@ -16,8 +16,7 @@ fn crun_bin() -> PathBuf {
     let bin = prefix.join("bin");
     assert!(
         bin.join("crun-wasm").is_file(),
-        "the container tests need crun with its wasmtime handler in {}: run ../shared/crun/build.sh {} (.ci/run does)",
-        prefix.display(),
+        "the container tests need crun with its wasmtime handler in {}: run scripts/install-crun (scripts/setup does)",
         prefix.display()
     );
     bin

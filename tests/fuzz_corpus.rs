@@ -1,6 +1,7 @@
-//! The bounded fuzz run CI can afford: every input of the libFuzzer corpus (`scripts/fuzz` grows
-//! it; `fuzz/corpus-inspect.tar.gz`) and mutations of each go through the fuzz target's checks
-//! (`fuzz/invariants.rs`).
+//! The bounded fuzz run CI can afford: every input of each libFuzzer corpus (`scripts/fuzz`
+//! grows them: `fuzz/corpus-inspect.tar.gz`, `fuzz/corpus-js-host.tar.gz`) and mutations of
+//! each go through the fuzz target's checks (`fuzz/invariants.rs` for the inspector,
+//! `gowasm::engine::fuzz_js_host` for the JS host).
 
 mod common;
 #[path = "../fuzz/invariants.rs"]
@@ -11,9 +12,9 @@ use std::io::Read;
 use common::XorShift;
 use invariants::check;
 
-fn corpus() -> Vec<Vec<u8>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus-inspect.tar.gz");
-    let file = std::fs::File::open(path).unwrap();
+fn corpus(name: &str) -> Vec<Vec<u8>> {
+    let path = format!("{}/fuzz/corpus-{name}.tar.gz", env!("CARGO_MANIFEST_DIR"));
+    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let mut inputs = Vec::new();
     for entry in archive.entries().unwrap() {
@@ -29,16 +30,30 @@ fn corpus() -> Vec<Vec<u8>> {
 
 #[test]
 fn the_fuzz_corpus_and_its_mutations_never_panic() {
-    let inputs = corpus();
+    let inputs = corpus("inspect");
     assert!(inputs.len() > 1000, "corpus has {} inputs", inputs.len());
+    replay(&inputs, 64, check);
+}
+
+/// The JS host's corpus: sequences of a guest's calls, each run on a host of its own with a
+/// folder to work in (so fewer mutations of each).
+#[test]
+fn the_js_host_s_fuzz_corpus_and_its_mutations_never_panic_or_escape() {
+    let inputs = corpus("js-host");
+    assert!(inputs.len() > 100, "corpus has {} inputs", inputs.len());
+    replay(&inputs, 8, gowasm::engine::fuzz_js_host);
+}
+
+/// Each input, then `mutations` mutations of it (flipped bytes, cut short, spliced).
+fn replay(inputs: &[Vec<u8>], mutations: usize, check: fn(&[u8])) {
     let mut rng = XorShift::new(0x9e37_79b9_7f4a_7c15);
     let mut next = || rng.next_u64();
     let mut executions = 0;
-    for input in &inputs {
+    for input in inputs {
         check(input);
         executions += 1;
-        for _ in 0..64 {
-            let mut bytes = input.clone();
+        for _ in 0..mutations {
+            let mut bytes = input.to_vec();
             match next() % 4 {
                 // Flip a few bytes.
                 0 | 1 if !bytes.is_empty() => {

@@ -1,7 +1,7 @@
 //! Go's own tests for `GOOS=js`: `go test -exec "gowasm run …"` over standard-library packages,
 //! in interp and aot, as Go's own runner (`misc/wasm/go_js_wasm_exec`, node) runs them. Each of
 //! these passes under node; `scripts/go-js-stdlib` runs a broad list under node and gowasm side
-//! by side, and README's Reliability section says what fails where and why.
+//! by side, and docs/reliability.md says what fails where and why.
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! Go's own tests as a conformance suite: `GOOS=wasip1 GOARCH=wasm go test -exec "gowasm run …"`
 //! over standard-library packages, in interp and in aot. CI runs the packages below, which pass
-//! in both modes; `scripts/go-stdlib` runs the broad list, and README's Reliability section
+//! in both modes; `scripts/go-stdlib` runs the broad list, and docs/reliability.md
 //! lists what fails there and why.
 
 mod common;
@@ -8,7 +8,7 @@ mod common;
 use common::*;
 
 /// Packages that pass in both modes and take seconds (math/big takes 90 s in interp; time and os
-/// fail, for the reasons in README's Reliability section).
+/// fail, for the reasons in docs/reliability.md).
 /// strings, bytes, bufio, slices and strconv hung in aot before `poll_fix`; io/fs,
 /// path/filepath and text/template read testdata through `PWD`.
 const PACKAGES: &[&str] = &[
@@ -41,7 +41,7 @@ const PACKAGES: &[&str] = &[
 
 fn go_test(mode: &str) {
     // Go's tests make temporary folders under $TMPDIR, and some are left behind where wasix
-    // cannot remove them (README's Reliability section): go_std_tests gives them one that goes.
+    // cannot remove them (docs/reliability.md): go_std_tests gives them one that goes.
     go_std_tests("wasip1", mode, PACKAGES, &[], &[]);
 }
 

@@ -108,6 +108,13 @@ fn install_exec_lets_plain_go_test_and_go_run_use_gowasm_from_path() {
     let mut c = gowasm();
     c.arg("install-exec").arg(bin.path());
     assert_eq!(code(&run(c)), 0);
+    // A folder that is not there yet is made.
+    let fresh = bin.path().join("not/yet");
+    let mut c = gowasm();
+    c.arg("install-exec").arg(&fresh);
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(fresh.join("go_wasip1_wasm_exec").symlink_metadata().is_ok());
 
     let go_dir = go().parent().unwrap().to_path_buf();
     let path = format!(

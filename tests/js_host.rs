@@ -175,6 +175,16 @@ func main() {
             c.args(["run", "--json", "--mode", mode]).arg(&wasm);
             let doc: serde_json::Value = serde_json::from_slice(&run(c).stdout).unwrap();
             assert_eq!(doc["runs"][0]["host_note"], note, "{what}");
+
+            // -q (what the go_js_wasm_exec links use) drops the timing line, not the reason.
+            let mut c = gowasm();
+            c.args(["run", "-q", "--mode", mode]).arg(&wasm);
+            let err = stderr(&run(c));
+            assert!(
+                err.lines().any(|l| l == format!("gowasm: {note}")),
+                "{what} -q: {err}"
+            );
+            assert!(!err.contains("total"), "{what} -q: {err}");
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use gowasm::engine::{Mode, RunConfig, Stream};
-use gowasm::pipeline::{Event, Pipeline, PipelineOptions, Reconfigure, Source};
+use gowasm::pipeline::{Event, Pipeline, PipelineOptions, RunSettings, Source};
 
 /// What job `job` ran: its modes and its first mode's stdout.
 fn job_runs(rx: &mpsc::Receiver<Event>, job: u64) -> (Vec<Mode>, String) {
@@ -45,18 +45,21 @@ fn reconfiguring_keeps_the_job_counter_and_runs_with_the_new_settings() {
             compiler: Some(gowasm::build::Compiler::Go),
             ..Default::default()
         },
-        modes: vec![Mode::Interp],
-        run: RunConfig {
-            cache_dir: Some(shared_cache().join("aot")),
-            ..RunConfig::default()
+        settings: RunSettings {
+            modes: vec![Mode::Interp],
+            run: RunConfig {
+                cache_dir: Some(shared_cache().join("aot")),
+                ..RunConfig::default()
+            },
+            compare_toolchains: false,
         },
         timeout: None,
         exe: env!("CARGO_BIN_EXE_gowasm").into(),
         cache_root: shared_cache().to_path_buf(),
         grace: gowasm::watch::DEFAULT_GRACE,
-        compare_toolchains: false,
         first_job: 0,
     };
+    let options_settings = options.settings.clone();
     let pipeline = Pipeline::start(options, move |e| {
         let _ = tx.send(e);
     })
@@ -65,13 +68,10 @@ fn reconfiguring_keeps_the_job_counter_and_runs_with_the_new_settings() {
     assert_eq!(modes, [Mode::Interp]);
     assert!(!out.contains("arg 1"), "{out}");
 
-    pipeline.reconfigure(Reconfigure {
-        modes: vec![Mode::Baseline, Mode::Aot],
-        args: vec!["two words".into()],
-        env: vec![],
-        calls: vec![],
-        compare_toolchains: false,
-    });
+    let mut settings = options_settings.clone();
+    settings.modes = vec![Mode::Baseline, Mode::Aot];
+    settings.run.args = vec!["two words".into()];
+    pipeline.reconfigure(settings);
     let (modes, out) = job_runs(&rx, 2);
     assert_eq!(
         modes,

@@ -276,10 +276,15 @@ fn run_builds_a_folder_and_mode_all_compares() {
         "aot (cached)",
         "(hit)",
         "speedup over interp",
-        "pays off after",
     ] {
         assert!(err.contains(needle), "{needle:?} missing from:\n{err}");
     }
+    // Whether the compile pays off, and after how many runs, is a figure (`gowasm bench`
+    // measures it); here only that the verdict is said, whichever way a loaded machine made it.
+    assert!(
+        err.contains("aot's compile (") && err.contains("pays off"),
+        "no verdict on aot's compile in:\n{err}"
+    );
 }
 
 #[test]

@@ -80,6 +80,32 @@ pub struct BenchPlan {
     pub node_shim: PathBuf,
 }
 
+impl BenchPlan {
+    /// gowasm's own contenders for `module`: each of `modes`, and with `cold` aot compiling
+    /// every time beside aot from its cache. The command line adds native Go and the peers; the
+    /// workbench's `b` times just these.
+    pub fn modes(
+        module: &std::path::Path,
+        modes: &[Mode],
+        cold: bool,
+        toolchain: Option<&str>,
+    ) -> Vec<Entry> {
+        let entry = |contender| Entry {
+            contender,
+            module: module.to_path_buf(),
+            toolchain: toolchain.map(str::to_string),
+        };
+        let mut list = vec![];
+        for mode in modes {
+            list.push(entry(Contender::Mode(*mode)));
+            if cold && *mode == Mode::Aot {
+                list.push(entry(Contender::AotCold));
+            }
+        }
+        list
+    }
+}
+
 /// One contender's results.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContenderResult {
@@ -119,22 +145,26 @@ pub struct BenchReport {
     pub aot_break_even_runs: Option<u64>,
     /// Runtimes asked for but not found on PATH.
     pub not_found: Vec<String>,
-    /// Each toolchain's build, when toolchains are compared.
+    /// Each toolchain's build (its time and module size), when toolchains are compared.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub builds: Vec<BuildSummary>,
+    pub builds: Vec<crate::toolchains::ToolchainRow>,
 }
 
-/// A toolchain's build of the benchmarked project: time and module size.
-#[derive(Debug, Clone, Serialize)]
-pub struct BuildSummary {
-    pub toolchain: String,
-    pub version: String,
-    pub target: String,
-    #[serde(with = "crate::duration_ms")]
-    pub build: Duration,
-    pub module_bytes: u64,
-    pub code_bytes: u64,
-    pub data_bytes: u64,
+impl BenchReport {
+    /// Each gowasm mode's median run phase (`plan` is the plan the report came from).
+    pub fn mode_run_medians(&self, plan: &BenchPlan) -> Vec<(Mode, Duration)> {
+        plan.contenders
+            .iter()
+            .zip(&self.results)
+            .filter_map(|(entry, r)| {
+                let Contender::Mode(mode) = entry.contender else {
+                    return None;
+                };
+                let run = r.phases.iter().find(|(n, _)| n == "run")?;
+                Some((mode, run.1.median))
+            })
+            .collect()
+    }
 }
 
 struct Sample {

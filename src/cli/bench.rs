@@ -8,12 +8,14 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::failure::{Failure, Finished, own_exe};
 use super::format::ms;
 use super::guest::GuestOptions;
 use super::source::{self, BuildOptions};
 use super::watch::ModeList;
 use crate::bench::{self, BenchPlan, BenchReport, Contender, Entry};
-use crate::engine::{Mode, human_bytes};
+use crate::engine::human_bytes;
+use crate::toolchains::ToolchainRow;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -59,79 +61,31 @@ pub struct BenchArgs {
 }
 
 impl BenchArgs {
-    pub fn run(self) -> ExitCode {
+    pub fn run(self) -> Finished {
         if self.runs == 0 {
-            return super::fail("--runs must be at least 1");
+            return Err("--runs must be at least 1".into());
         }
         if !self.cases.is_empty() && !self.args.is_empty() {
-            return super::fail("give the guest's arguments with --case or after --, not both");
+            return Err("give the guest's arguments with --case or after --, not both".into());
         }
-        let toolchains = self.build.toolchains();
-        let comparing = toolchains.len() > 1;
+        let comparing = self.build.toolchains().len() > 1;
         if comparing && !self.input.is_dir() {
-            return super::fail("comparing toolchains needs the Go project folder, not a module");
+            return Err("comparing toolchains needs the Go project folder, not a module".into());
         }
-        // The modules to time: one, or each toolchain's build of the project.
-        let mut modules: Vec<(Option<String>, PathBuf)> = vec![];
-        let mut builds = vec![];
-        for compiler in toolchains
-            .iter()
-            .map(Some)
-            .chain(toolchains.is_empty().then_some(None))
-        {
-            let options = match compiler {
-                Some(c) => self.build.with_toolchain(*c),
-                None => self.build.clone(),
-            };
-            let resolved = match source::resolve_or_exit(&self.input, &options) {
-                Ok(r) => r,
-                Err(code) => return code,
-            };
-            if comparing && let Some(b) = &resolved.build {
-                match crate::compare::module_size(&b.output) {
-                    Ok(size) => builds.push(bench::BuildSummary {
-                        toolchain: b.toolchain.compiler.name().to_string(),
-                        version: b.toolchain.version.clone(),
-                        target: b.target.clone(),
-                        build: b.duration,
-                        module_bytes: size.bytes,
-                        code_bytes: size.code_bytes,
-                        data_bytes: size.data_bytes,
-                    }),
-                    Err(e) => return super::fail(e),
-                }
-            }
-            let label = comparing
-                .then(|| compiler.map(|c| c.name().to_string()))
-                .flatten();
-            modules.push((label, resolved.module));
-        }
-        let config = match self.guest.config(&modules[0].1, &self.args, true) {
-            Ok(c) => c,
-            Err(e) => return super::fail(e),
-        };
-        let exe = match std::env::current_exe() {
-            Ok(e) => e,
-            Err(e) => return super::fail(format!("cannot find gowasm's own executable: {e}")),
-        };
-        let scratch = match tempfile::tempdir() {
-            Ok(d) => d,
-            Err(e) => return super::fail(format!("cannot make a temporary folder: {e}")),
-        };
+        let (modules, builds) = self.modules()?;
+        let config = self.guest.config(&modules[0].1, &self.args, true)?;
+        let exe = own_exe()?;
+        let scratch = tempfile::tempdir().map_err(cannot_make_temporary)?;
         let (found, not_found) = bench::find_runtimes(&self.against);
         if let Some(call) = &self.invoke {
             if comparing {
-                return super::fail("--invoke times one module: give one --toolchain");
+                return Err("--invoke times one module: give one --toolchain".into());
             }
-            let call = match crate::engine::calls::CallSpec::parse(call) {
-                Ok(c) => c,
-                Err(e) => return super::fail(e),
-            };
             // The peers are added by `bench_calls::run`, which knows which can call an export.
             let plan = bench::calls::CallBenchPlan {
                 module: modules[0].1.clone(),
                 modes: self.modes.0.clone(),
-                call,
+                call: crate::engine::calls::CallSpec::parse(call)?,
                 runs: self.runs,
                 warmup: self.warmup,
                 config,
@@ -142,57 +96,16 @@ impl BenchArgs {
             let peers = (found, not_found);
             return super::bench_calls::run(plan, peers, scratch.path(), self.json);
         }
-        let mut contenders = vec![];
-        for (i, (toolchain, module)) in modules.iter().enumerate() {
-            let entry = |contender| Entry {
-                contender,
-                module: module.clone(),
-                toolchain: toolchain.clone(),
-            };
-            for mode in &self.modes.0 {
-                contenders.push(entry(Contender::Mode(*mode)));
-                if *mode == Mode::Aot {
-                    contenders.push(entry(Contender::AotCold));
-                }
-            }
-            if self.native && i == 0 {
-                if !self.input.is_dir() {
-                    return super::fail("--native needs the Go project folder, not a .wasm file");
-                }
-                match build_native(&self.input, scratch.path()) {
-                    Ok(bin) => contenders.push(Entry {
-                        contender: Contender::Native(bin),
-                        module: module.clone(),
-                        toolchain: None,
-                    }),
-                    Err(e) => return super::fail(e),
-                }
-            }
-            for runtime in &found {
-                // wasmtime also runs its own ahead-of-time artifact: the counterpart of aot (warm).
-                let artifacts = scratch.path().join(format!("artifacts-{i}"));
-                if let Err(e) = std::fs::create_dir_all(&artifacts) {
-                    return super::fail(format!("cannot make a temporary folder: {e}"));
-                }
-                let precompiled = match runtime.precompile(module, &artifacts) {
-                    Ok(p) => p,
-                    Err(e) => return super::fail(e),
-                };
-                contenders.push(entry(Contender::Runtime(runtime.clone())));
-                contenders.extend(precompiled.map(|r| entry(Contender::Runtime(r))));
-            }
-        }
         let node_shim = scratch.path().join("wasi-shim.mjs");
-        if let Err(e) = std::fs::write(&node_shim, bench::NODE_SHIM) {
-            return super::fail(format!("cannot write the node shim: {e}"));
-        }
+        std::fs::write(&node_shim, bench::NODE_SHIM)
+            .map_err(|e| format!("cannot write the node shim: {e}"))?;
         let plan = BenchPlan {
             module: if comparing {
                 self.input.clone()
             } else {
                 modules[0].1.clone()
             },
-            contenders,
+            contenders: self.contenders(&modules, &found, scratch.path())?,
             runs: self.runs,
             warmup: self.warmup,
             config,
@@ -203,10 +116,7 @@ impl BenchArgs {
         if !self.cases.is_empty() {
             return run_suite(&plan, &self.cases, &not_found, self.json);
         }
-        let mut report = match run_plan(&plan, "") {
-            Ok(r) => r,
-            Err(code) => return code,
-        };
+        let mut report = run_plan(&plan, "")?;
         report.not_found = not_found;
         report.builds = builds;
         if self.json {
@@ -219,12 +129,76 @@ impl BenchArgs {
         } else {
             print!("{}", table(&report));
         }
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// The modules to time: one, or each toolchain's build of the project (then named by
+    /// toolchain, with the builds' rows).
+    #[allow(clippy::type_complexity)]
+    fn modules(&self) -> Result<(Vec<(Option<String>, PathBuf)>, Vec<ToolchainRow>), Failure> {
+        let toolchains = self.build.toolchains();
+        if toolchains.len() < 2 {
+            let resolved = source::resolve(&self.input, &self.build)?;
+            return Ok((vec![(None, resolved.module)], vec![]));
+        }
+        let (mut modules, mut builds) = (vec![], vec![]);
+        for compiler in toolchains {
+            let resolved = source::resolve(&self.input, &self.build.with_toolchain(compiler))?;
+            modules.push((Some(compiler.name().to_string()), resolved.module));
+            builds.extend(resolved.build.map(ToolchainRow::of));
+        }
+        Ok((modules, builds))
+    }
+
+    /// Each module's modes, native Go (for the first), and the peers (each also from its own
+    /// ahead-of-time artifact, the counterpart of aot from its cache).
+    fn contenders(
+        &self,
+        modules: &[(Option<String>, PathBuf)],
+        peers: &[bench::Runtime],
+        scratch: &Path,
+    ) -> Result<Vec<Entry>, Failure> {
+        let mut contenders = vec![];
+        for (i, (toolchain, module)) in modules.iter().enumerate() {
+            contenders.extend(BenchPlan::modes(
+                module,
+                &self.modes.0,
+                true,
+                toolchain.as_deref(),
+            ));
+            if self.native && i == 0 {
+                if !self.input.is_dir() {
+                    return Err("--native needs the Go project folder, not a .wasm file".into());
+                }
+                contenders.push(Entry {
+                    contender: Contender::Native(build_native(&self.input, scratch)?),
+                    module: module.clone(),
+                    toolchain: None,
+                });
+            }
+            let artifacts = scratch.join(format!("artifacts-{i}"));
+            std::fs::create_dir_all(&artifacts).map_err(cannot_make_temporary)?;
+            for runtime in peers {
+                let entry = |contender| Entry {
+                    contender,
+                    module: module.clone(),
+                    toolchain: toolchain.clone(),
+                };
+                let precompiled = runtime.precompile(module, &artifacts)?;
+                contenders.push(entry(Contender::Runtime(runtime.clone())));
+                contenders.extend(precompiled.map(|r| entry(Contender::Runtime(r))));
+            }
+        }
+        Ok(contenders)
     }
 }
 
+fn cannot_make_temporary(e: std::io::Error) -> Failure {
+    Failure::BadInput(format!("cannot make a temporary folder: {e}"))
+}
+
 /// Runs the plan, showing progress on a terminal; `label` names the case, if any.
-fn run_plan(plan: &BenchPlan, label: &str) -> Result<BenchReport, ExitCode> {
+fn run_plan(plan: &BenchPlan, label: &str) -> Result<BenchReport, Failure> {
     let show_progress = std::io::stderr().is_terminal();
     let report = bench::run(plan, |done, total, name| {
         if show_progress {
@@ -238,22 +212,19 @@ fn run_plan(plan: &BenchPlan, label: &str) -> Result<BenchReport, ExitCode> {
     if show_progress {
         eprint!("\r{:<80}\r", "");
     }
-    report.map_err(super::fail)
+    Ok(report?)
 }
 
 /// Times every case with the same contenders, then prints each case's table (or all of it as
 /// JSON) and the ratios against the other runtimes.
-fn run_suite(plan: &BenchPlan, cases: &[String], not_found: &[String], json: bool) -> ExitCode {
+fn run_suite(plan: &BenchPlan, cases: &[String], not_found: &[String], json: bool) -> Finished {
     let mut done = vec![];
     for (i, case) in cases.iter().enumerate() {
         let args: Vec<String> = case.split_whitespace().map(str::to_string).collect();
         let mut plan = plan.clone();
         plan.config.args = args.clone();
         let label = format!("case {}/{} ({case}): ", i + 1, cases.len());
-        let mut report = match run_plan(&plan, &label) {
-            Ok(r) => r,
-            Err(code) => return code,
-        };
+        let mut report = run_plan(&plan, &label)?;
         report.not_found = not_found.to_vec();
         done.push(bench::suite::SuiteCase { args, report });
     }
@@ -264,7 +235,7 @@ fn run_suite(plan: &BenchPlan, cases: &[String], not_found: &[String], json: boo
             "{}",
             serde_json::to_string_pretty(&doc).expect("serializable")
         );
-        return ExitCode::SUCCESS;
+        return Ok(ExitCode::SUCCESS);
     }
     for case in &done {
         println!("case: {}", case.args.join(" "));
@@ -272,7 +243,7 @@ fn run_suite(plan: &BenchPlan, cases: &[String], not_found: &[String], json: boo
         println!();
     }
     print!("{}", suite_summary(&done, &ratios));
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Median wall times, one row per contender and a column per case, then each pair's ratios.
@@ -458,9 +429,9 @@ pub fn table(report: &BenchReport) -> String {
             b.version,
             b.target,
             ms(b.build),
-            human_bytes(b.module_bytes),
-            human_bytes(b.code_bytes),
-            human_bytes(b.data_bytes)
+            human_bytes(b.size.bytes),
+            human_bytes(b.size.code_bytes),
+            human_bytes(b.size.data_bytes)
         );
     }
     s

@@ -20,7 +20,7 @@ pub(super) fn run(
     peers: (Vec<Runtime>, Vec<String>),
     scratch: &Path,
     json: bool,
-) -> ExitCode {
+) -> super::failure::Finished {
     let (found, mut not_supported) = peers;
     for peer in found {
         if !peer.can_invoke() {
@@ -28,10 +28,9 @@ pub(super) fn run(
             continue;
         }
         // Its own ahead-of-time artifact, the counterpart of gowasm's cached aot.
-        match peer.precompile(&plan.module, scratch) {
-            Ok(Some(p)) => plan.against.push(p),
-            Ok(None) => plan.against.push(peer),
-            Err(e) => return super::fail(e),
+        match peer.precompile(&plan.module, scratch)? {
+            Some(p) => plan.against.push(p),
+            None => plan.against.push(peer),
         }
     }
     let show_progress = std::io::stderr().is_terminal();
@@ -44,10 +43,7 @@ pub(super) fn run(
     if show_progress {
         eprint!("\r{:<80}\r", "");
     }
-    let mut report = match report {
-        Ok(r) => r,
-        Err(e) => return super::fail(e),
-    };
+    let mut report = report?;
     report.not_supported = not_supported;
     if json {
         println!(
@@ -57,7 +53,7 @@ pub(super) fn run(
     } else {
         print!("{}", table(&report));
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The per-call cost of each contender, its spread, `_initialize`, the result, and the ratio

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::failure::{Failure, Finished, bad};
 use super::format::ms;
-use super::source::{BuildOptions, report_build_failure};
+use super::source::BuildOptions;
 use crate::build;
 use crate::engine::human_bytes;
 
@@ -26,21 +27,19 @@ pub struct BuildArgs {
 }
 
 impl BuildArgs {
-    pub fn run(self) -> ExitCode {
-        if let Err(e) = self.build.one_toolchain("gowasm build") {
-            return super::fail(e);
-        }
+    pub fn run(self) -> Finished {
+        self.build.one_toolchain("gowasm build")?;
         let mut request = self.build.request(&self.dir);
         request.output = self.output.clone();
-        let outcome = match build::build(&request, &crate::cache_root()) {
-            Ok(o) => o,
-            Err(e) => return super::fail(e),
-        };
+        let outcome = build::build(&request, &crate::cache_root()).map_err(bad)?;
         if self.json {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&outcome).expect("serializable")
             );
+            if !outcome.success {
+                return Ok(ExitCode::from(super::exit::BAD_INPUT));
+            }
         } else if outcome.success {
             let size = std::fs::metadata(&outcome.output).map_or(0, |m| m.len());
             eprintln!("gowasm: {}", outcome.command.join(" "));
@@ -54,12 +53,8 @@ impl BuildArgs {
             );
             println!("{}", outcome.output.display());
         } else {
-            report_build_failure(&outcome);
+            return Err(Failure::Build(Box::new(outcome)));
         }
-        if outcome.success {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(super::exit::BAD_INPUT)
-        }
+        Ok(ExitCode::SUCCESS)
     }
 }

@@ -145,6 +145,13 @@ pub fn timings_table(reports: &[&RunReport], c: &Comparison) -> String {
     for (name, cell) in &rows[3..] {
         row(&mut s, name, cell);
     }
+    s.push_str(&verdict(c));
+    s
+}
+
+/// The speedups over interp and when aot's compile pays off.
+fn verdict(c: &Comparison) -> String {
+    let mut s = String::new();
     if !c.speedups.is_empty() {
         let parts: Vec<String> = c
             .speedups

@@ -42,21 +42,16 @@ pub fn as_go_exec(argv: &[OsString]) -> Option<Result<Vec<OsString>, String>> {
 
 #[derive(Debug, Args)]
 pub struct InstallExecArgs {
-    /// Where to write the links (default: the folder gowasm itself is in)
+    /// Where to write the links (default: the folder gowasm itself is in); made when missing
     pub dir: Option<PathBuf>,
 }
 
 impl InstallExecArgs {
-    pub fn run(self) -> ExitCode {
-        match install(self.dir) {
-            Ok(lines) => {
-                for line in lines {
-                    println!("{line}");
-                }
-                ExitCode::SUCCESS
-            }
-            Err(e) => super::fail(e),
+    pub fn run(self) -> super::failure::Finished {
+        for line in install(self.dir)? {
+            println!("{line}");
         }
+        Ok(ExitCode::SUCCESS)
     }
 }
 
@@ -72,8 +67,10 @@ fn install(dir: Option<PathBuf>) -> Result<Vec<String>, String> {
             .ok_or("gowasm's binary has no folder")?
             .to_path_buf(),
     };
+    // A folder that is not there yet is made, as `install -d` would.
     if !dir.is_dir() {
-        return Err(format!("{}: not a folder", dir.display()));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("{}: cannot make the folder: {e}", dir.display()))?;
     }
     // Nothing is written unless every link can be.
     let links: Vec<PathBuf> = EXEC_NAMES.iter().map(|n| dir.join(n)).collect();

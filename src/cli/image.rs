@@ -5,9 +5,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::failure::{Failure, Finished};
 use super::source::{self, BuildOptions};
 use crate::engine::human_bytes;
-use crate::image::{self, Format, ImageRequest, Reference};
+use crate::image::{self, Format, Reference};
 
 #[derive(Debug, Args)]
 pub struct ImageArgs {
@@ -36,93 +37,51 @@ pub struct ImageArgs {
 }
 
 impl ImageArgs {
-    pub fn run(mut self) -> ExitCode {
+    pub fn run(mut self) -> Finished {
         // `out/` and `out` are the same place (and OUT.Containerfile goes beside it, not in it).
         self.output = self.output.components().collect();
         if let Some(parent) = self.output.parent()
             && !parent.as_os_str().is_empty()
             && !parent.is_dir()
         {
-            return super::fail(format!(
+            return Err(format!(
                 "{}: the folder {} does not exist (create it, or choose another -o)",
                 self.output.display(),
                 parent.display()
-            ));
+            )
+            .into());
         }
-        let (origin, stem) = image::origin_and_name(&self.input);
-        let reference: Reference = match self.name.as_deref().unwrap_or(&stem).parse() {
-            Ok(r) => r,
-            Err(e) => return super::fail(e),
-        };
-        if let Err(e) = self.build.one_toolchain("gowasm image") {
-            return super::fail(e);
+        // The name is checked before anything is built.
+        if let Some(name) = &self.name {
+            name.parse::<Reference>()?;
         }
-        // Images are for WASI runtimes: TinyGo's default `-target wasm` needs a JavaScript host.
-        let mut build = self.build.clone();
-        build.target.get_or_insert_with(|| "wasip1".into());
-        let resolved = match source::resolve_or_exit(&self.input, &build) {
-            Ok(r) => r,
-            Err(code) => return code,
-        };
-        let module = match std::fs::read(&resolved.module)
-            .map_err(|e| format!("cannot read {}: {e}", resolved.module.display()))
-            .and_then(|raw| {
-                crate::inspect::binary_from_file_contents(raw)
-                    .map_err(|e| format!("{}: {e}", resolved.module.display()))
-            }) {
-            Ok(m) => m,
-            Err(e) => return super::fail(e),
-        };
-        let module = if self.exit_return {
-            match image::exit_return(&module) {
-                Ok(m) => m,
-                Err(e) => return super::fail(format!("{}: {e}", resolved.module.display())),
-            }
-        } else {
-            module
-        };
-        let request = ImageRequest::new(module, &stem, reference, &origin);
+        self.build.one_toolchain("gowasm image")?;
         let containerfile_path = {
             let mut p = self.output.clone().into_os_string();
             p.push(".Containerfile");
             PathBuf::from(p)
         };
         if self.containerfile && !replaceable_containerfile(&containerfile_path) {
-            return super::fail(format!(
+            return Err(format!(
                 "{} exists and gowasm did not write it: choose another -o",
                 containerfile_path.display()
-            ));
+            )
+            .into());
         }
-        let summary = match image::write_image(&request, self.format, &self.output) {
-            Ok(s) => s,
-            Err(e) => return super::fail(e),
-        };
+        // Images are for WASI runtimes: TinyGo's default `-target wasm` needs a JavaScript host.
+        let mut build = self.build.clone();
+        build.target.get_or_insert_with(|| "wasip1".into());
+        let resolved = source::resolve(&self.input, &build)?;
+        let (summary, request) = image::export(&image::Export {
+            module: &resolved.module,
+            input: &self.input,
+            name: self.name.as_deref(),
+            exit_return: self.exit_return,
+            format: self.format,
+            out: &self.output,
+        })?;
         if self.containerfile {
-            let context = image::parent_of(&resolved.module);
-            let context = context.canonicalize().unwrap_or(context);
-            let module_file = resolved
-                .module
-                .file_name()
-                .map_or(String::new(), |n| n.to_string_lossy().into_owned());
-            let text = image::containerfile(
-                &request,
-                &context.to_string_lossy(),
-                &module_file,
-                &containerfile_path.to_string_lossy(),
-            );
-            if let Err(e) = std::fs::write(&containerfile_path, &text) {
-                return super::fail(format!(
-                    "cannot write {}: {e}",
-                    containerfile_path.display()
-                ));
-            }
-            if !self.json {
-                eprintln!(
-                    "gowasm: wrote {}; build it with:\n{}",
-                    containerfile_path.display(),
-                    text.lines().nth(1).unwrap_or("").trim_start_matches("# ")
-                );
-            }
+            self.write_containerfile(&request, &resolved.module, &containerfile_path)?;
         }
         if self.json {
             let mut doc = serde_json::to_value(&summary).expect("serializable");
@@ -144,7 +103,36 @@ impl ImageArgs {
             );
             println!("{}", summary.path.display());
         }
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// OUTPUT.Containerfile: the same image for buildah, from the module's folder.
+    fn write_containerfile(
+        &self,
+        request: &image::ImageRequest,
+        module: &Path,
+        path: &Path,
+    ) -> Result<(), Failure> {
+        let context = image::parent_of(module);
+        let context = context.canonicalize().unwrap_or(context);
+        let module_file = module
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+        let text = image::containerfile(
+            request,
+            &context.to_string_lossy(),
+            &module_file,
+            &path.to_string_lossy(),
+        );
+        std::fs::write(path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        if !self.json {
+            eprintln!(
+                "gowasm: wrote {}; build it with:\n{}",
+                path.display(),
+                text.lines().nth(1).unwrap_or("").trim_start_matches("# ")
+            );
+        }
+        Ok(())
     }
 }
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::failure::Finished;
 use super::inspect_retained;
 use super::source::{self, BuildOptions};
 use crate::engine::{human_bytes, signed_bytes};
@@ -40,83 +41,42 @@ pub struct InspectArgs {
     pub build: BuildOptions,
 }
 
+/// What `inspect` read: the report, and the Go-terms views asked for.
+struct Views {
+    report: Report,
+    anatomy: Option<inspect::anatomy::Anatomy>,
+    retention: Option<inspect::retained::Retention>,
+    diff: Option<inspect::anatomy_diff::AnatomyDiff>,
+}
+
 impl InspectArgs {
-    pub fn run(self) -> ExitCode {
-        if let Err(e) = self.build.one_toolchain("gowasm inspect") {
-            return super::fail(e);
-        }
-        let resolved = match source::resolve_or_exit(&self.input, &self.build) {
-            Ok(r) => r,
-            Err(code) => return code,
-        };
-        let data = match std::fs::read(&resolved.module)
-            .map_err(|e| e.to_string())
-            .and_then(|raw| inspect::binary_from_file_contents(raw).map_err(|e| e.to_string()))
-        {
-            Ok(d) => d,
-            Err(e) => return super::fail(format!("{}: {e}", resolved.module.display())),
-        };
-        let mut report = match inspect::inspect(&data, self.top) {
-            Ok(r) => r,
-            Err(e) => {
-                return super::fail(format!(
-                    "{}: {e} (is it a .wasm file?)",
-                    resolved.module.display()
-                ));
-            }
-        };
-        let wants_retention = self.retained || self.path.is_some();
-        let shows_anatomy = self.packages || self.files || self.diff.is_some() || wants_retention;
-        // Go's own names for the largest functions: the name section has sanitised ones.
-        let go_names = self.top > 0 && report.toolchain.name == "go";
-        let anatomy = if shows_anatomy || go_names {
-            match inspect::anatomy::anatomy(&data) {
-                Ok(a) => Some(a),
-                Err(e) => return super::fail(format!("{}: {e}", resolved.module.display())),
-            }
-        } else {
-            None
-        };
-        let retention = match (&anatomy, wants_retention) {
-            (Some(a), true) => match inspect::retained::retention_of(&data, a) {
-                Ok(r) => Some(r),
-                Err(e) => return super::fail(format!("{}: {e}", resolved.module.display())),
-            },
-            _ => None,
-        };
-        let diff = match (&self.diff, &anatomy) {
-            (Some(old), Some(new)) => match old_anatomy(old) {
-                Ok(a) => Some(inspect::anatomy_diff::diff(&a, new)),
-                Err(e) => return super::fail(e),
-            },
-            _ => None,
-        };
-        if let Some(a) = anatomy.as_ref().filter(|_| go_names) {
-            report.largest_functions = a.largest(self.top);
-        }
-        let anatomy = anatomy.filter(|_| shows_anatomy);
+    pub fn run(self) -> Finished {
+        self.build.one_toolchain("gowasm inspect")?;
+        let resolved = source::resolve(&self.input, &self.build)?;
+        let module = &resolved.module;
+        let v = self.read(module)?;
         if self.json {
-            let mut doc = serde_json::to_value(&report).expect("serializable");
-            doc["host"] = host_json(&report);
-            if let Some(a) = &anatomy {
+            let mut doc = serde_json::to_value(&v.report).expect("serializable");
+            doc["host"] = host_json(&v.report);
+            if let Some(a) = &v.anatomy {
                 doc["anatomy"] = anatomy_json(a, self.top);
             }
-            if let Some(d) = &diff {
+            if let Some(d) = &v.diff {
                 doc["diff"] = serde_json::to_value(d).expect("serializable");
             }
-            if let Some(r) = &retention {
+            if let Some(r) = &v.retention {
                 doc["retained"] = inspect_retained::json(r, self.top, self.path.as_deref());
             }
             println!(
                 "{}",
                 serde_json::to_string_pretty(&doc).expect("serializable")
             );
-        } else if let (Some(d), Some(old)) = (&diff, &self.diff) {
-            print!("{}", render_diff(old, &resolved.module, d, self.top));
-        } else if let Some(a) = &anatomy {
-            print!("{}", render_title(&resolved.module, &report));
+        } else if let (Some(d), Some(old)) = (&v.diff, &self.diff) {
+            print!("{}", render_diff(old, module, d, self.top));
+        } else if let Some(a) = &v.anatomy {
+            print!("{}", render_title(module, &v.report));
             print!("{}", render_anatomy(a, self.packages, self.files, self.top));
-            if let Some(r) = &retention {
+            if let Some(r) = &v.retention {
                 if self.retained {
                     print!("{}", inspect_retained::render(r, self.top));
                 }
@@ -125,9 +85,43 @@ impl InspectArgs {
                 }
             }
         } else {
-            print!("{}", render(&resolved.module, &report));
+            print!("{}", render(module, &v.report));
         }
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// Reads the module, and its anatomy, retention and diff when the flags ask for them.
+    fn read(&self, module: &std::path::Path) -> Result<Views, String> {
+        let at = |e: &dyn std::fmt::Display| format!("{}: {e}", module.display());
+        let data = crate::engine::read_module(module)?;
+        let mut report = inspect::inspect(&data, self.top)
+            .map_err(|e| format!("{} (is it a .wasm file?)", at(&e)))?;
+        let wants_retention = self.retained || self.path.is_some();
+        let shows_anatomy = self.packages || self.files || self.diff.is_some() || wants_retention;
+        // Go's own names for the largest functions: the name section has sanitised ones.
+        let go_names = self.top > 0 && report.toolchain.name == "go";
+        let anatomy = if shows_anatomy || go_names {
+            Some(inspect::anatomy::anatomy(&data).map_err(|e| at(&e))?)
+        } else {
+            None
+        };
+        let retention = match (&anatomy, wants_retention) {
+            (Some(a), true) => Some(inspect::retained::retention_of(&data, a).map_err(|e| at(&e))?),
+            _ => None,
+        };
+        let diff = match (&self.diff, &anatomy) {
+            (Some(old), Some(new)) => Some(inspect::anatomy_diff::diff(&old_anatomy(old)?, new)),
+            _ => None,
+        };
+        if let Some(a) = anatomy.as_ref().filter(|_| go_names) {
+            report.largest_functions = a.largest(self.top);
+        }
+        Ok(Views {
+            report,
+            anatomy: anatomy.filter(|_| shows_anatomy),
+            retention,
+            diff,
+        })
     }
 }
 
@@ -191,10 +185,7 @@ fn host_json(r: &Report) -> serde_json::Value {
 
 /// The anatomy of `--diff`'s older module.
 fn old_anatomy(path: &std::path::Path) -> Result<inspect::anatomy::Anatomy, String> {
-    let data = std::fs::read(path)
-        .map_err(|e| e.to_string())
-        .and_then(|raw| inspect::binary_from_file_contents(raw).map_err(|e| e.to_string()))
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let data = crate::engine::read_module(path)?;
     inspect::anatomy::anatomy(&data)
         .map_err(|e| format!("{}: {e} (is it a .wasm file?)", path.display()))
 }

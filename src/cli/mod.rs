@@ -1,15 +1,18 @@
-//! The command line: one file per subcommand, each an `Args` struct with `run(self) -> ExitCode`.
+//! The command line: one file per subcommand, each an `Args` struct whose `run` returns a
+//! [`failure::Finished`]; the exit code is chosen once, in [`main`].
 
 mod bench;
 mod bench_calls;
 mod build;
 mod capture;
+mod failure;
 mod format;
 mod go_exec;
 mod guest;
 mod image;
 mod inspect;
 mod inspect_retained;
+mod mode_run;
 mod run;
 mod settings;
 mod source;
@@ -19,6 +22,7 @@ mod watch;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use failure::{Failure, Finished};
 
 /// gowasm's own exit codes; a guest's exit code is passed through as is.
 pub mod exit {
@@ -76,16 +80,16 @@ pub enum Command {
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
+    execute().unwrap_or_else(Failure::report)
+}
+
+fn execute() -> Finished {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let cli = match go_exec::as_go_exec(&argv) {
-        Some(Ok(args)) => Cli::parse_from(args),
-        Some(Err(e)) => return fail(e),
+    let mut cli = match go_exec::as_go_exec(&argv) {
+        Some(args) => Cli::parse_from(args?),
         None => Cli::parse_from(argv),
     };
-    let mut cli = cli;
-    if let Err(e) = apply_settings(&mut cli) {
-        return fail(e);
-    }
+    apply_settings(&mut cli)?;
     match cli.command {
         Some(Command::Run(a)) => a.run(),
         Some(Command::Build(a)) => a.run(),
@@ -95,9 +99,9 @@ pub fn main() -> ExitCode {
         Some(Command::Watch(a)) => a.run(),
         Some(Command::InstallExec(a)) => a.run(),
         Some(Command::Config(a)) => a.run(),
-        Some(Command::Worker { job }) => {
-            ExitCode::from(crate::engine::worker::worker_main(&job) as u8)
-        }
+        Some(Command::Worker { job }) => Ok(ExitCode::from(
+            crate::engine::worker::worker_main(&job) as u8,
+        )),
         None => cli.workbench.run(),
     }
 }
@@ -129,12 +133,6 @@ fn apply_settings(cli: &mut Cli) -> Result<(), String> {
         }
         Some(Command::InstallExec(_) | Command::Config(_) | Command::Worker { .. }) => Ok(()),
     }
-}
-
-/// Prints gowasm's one-line error (and an optional hint) and returns the bad-input exit code.
-pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("gowasm: error: {message}");
-    ExitCode::from(exit::BAD_INPUT)
 }
 
 #[cfg(test)]

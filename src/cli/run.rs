@@ -1,22 +1,20 @@
 //! `gowasm run`: build if needed, run in one mode or all, pass output through, report timings.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::capture::Capture;
-use super::exit;
+use super::failure::{Failure, Finished, guest_exit, own_exe};
 use super::format::{call_notes, call_results, summary_line, timings_table};
 use super::guest::GuestOptions;
+use super::mode_run::{ModeRun, run_one};
 use super::source::{self, BuildOptions};
 use crate::build::BuildOutcome;
 use crate::compare::{Comparison, compare};
 use crate::engine::calls::{CallSpec, CallStatus};
-use crate::engine::worker::{self, Job, WorkerError};
-use crate::engine::{CacheUse, Mode, Outcome, RunReport, Stream};
+use crate::engine::worker::Job;
+use crate::engine::{CacheUse, Mode, Outcome, RunConfig, RunReport};
 use crate::inspect::triage::Entry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -66,24 +64,6 @@ pub struct RunArgs {
     pub build: BuildOptions,
 }
 
-/// One mode's run with its captured output (for `--json` and `--mode all`).
-#[derive(Debug, Serialize)]
-pub(super) struct ModeRun {
-    /// The toolchain that built the module, when toolchains are compared.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub toolchain: Option<String>,
-    #[serde(flatten)]
-    pub report: RunReport,
-    pub exit_code: i32,
-    /// The first 64 MiB of each stream (see `capture`), and how much there was.
-    pub stdout: String,
-    pub stderr: String,
-    stdout_bytes: u64,
-    stderr_bytes: u64,
-    stdout_truncated: bool,
-    stderr_truncated: bool,
-}
-
 /// The `--json` document of `gowasm run`.
 #[derive(Debug, Serialize)]
 struct RunDocument<'a> {
@@ -94,81 +74,36 @@ struct RunDocument<'a> {
 }
 
 impl RunArgs {
-    pub fn run(mut self) -> ExitCode {
+    pub fn run(mut self) -> Finished {
         // `go test -exec "gowasm run --dir /::/ --"` puts the module after `--`.
         let input = match self.input.take() {
             Some(i) => i,
             None if !self.args.is_empty() => PathBuf::from(self.args.remove(0)),
-            None => return super::fail("nothing to run: give a .wasm file or a Go project folder"),
+            None => return Err("nothing to run: give a .wasm file or a Go project folder".into()),
         };
-        let calls = match self.calls() {
-            Ok(c) => c,
-            Err(e) => return super::fail(e),
-        };
+        let calls = self.calls()?;
         if let Some(e) = go_parameter_problem(&input, &calls) {
-            return super::fail(e);
+            return Err(e.into());
         }
         if self.build.toolchains().len() > 1 {
-            return super::toolchains::run(&self, &input, &calls);
+            return super::toolchains::run(&super::toolchains::Comparing {
+                input: &input,
+                build: &self.build,
+                guest: &self.guest,
+                args: &self.args,
+                modes: self.mode.modes(),
+                calls: &calls,
+                json: self.json,
+                quiet: self.quiet,
+            });
         }
-        let resolved = match source::resolve_or_exit(&input, &self.build) {
-            Ok(r) => r,
-            Err(code) => return code,
-        };
-        let mut config = match self.guest.config(&resolved.module, &self.args, self.json) {
-            Ok(c) => c,
-            Err(e) => return super::fail(e),
-        };
+        let resolved = source::resolve(&input, &self.build)?;
+        let mut config = self.guest.config(&resolved.module, &self.args, self.json)?;
         config.calls = calls;
-        let exe = match std::env::current_exe() {
-            Ok(e) => e,
-            Err(e) => return super::fail(format!("cannot find gowasm's own executable: {e}")),
-        };
-        let modes = self.mode.modes();
-        let timeout = self.guest.timeout;
-        let mut runs: Vec<ModeRun> = vec![];
-        let mut queue: std::collections::VecDeque<Mode> = modes.iter().copied().collect();
-        while let Some(mode) = queue.pop_front() {
-            // Output passes straight through for a single run, and for the first of several:
-            // the worker writes it to gowasm's stdout and stderr itself.
-            let pass_through = !self.json && runs.is_empty();
-            let job = Job {
-                module: resolved.module.clone(),
-                mode,
-                config: config.clone(),
-                compile_only: false,
-                direct_output: pass_through,
-            };
-            let run = match run_one(&exe, &job, timeout) {
-                Ok(r) => r,
-                Err(code) => return code,
-            };
-            if !self.json && modes.len() == 1 {
-                print!("{}", call_results(&run.report));
-                if let (false, Outcome::Trapped(trap)) = (self.quiet, &run.report.outcome) {
-                    eprintln!("{}", trap.render());
-                }
-                // Even with -q: a call not made is not a timing.
-                for line in call_notes(&run.report) {
-                    eprintln!("{line}");
-                }
-                if !self.quiet {
-                    if run.report.entry == Entry::Reactor && run.report.calls.is_empty() {
-                        eprintln!("{}", reactor_hint(&resolved.module));
-                    }
-                    eprintln!("{}", summary_line(&run.report));
-                }
-            }
-            // Comparing needs a cached aot run too: after compiling, run once more from the cache.
-            if modes.len() > 1 && mode == Mode::Aot && run.report.timings.cache == CacheUse::Miss {
-                queue.push_back(Mode::Aot);
-            }
-            runs.push(run);
-        }
-        let comparison = (runs.len() > 1)
-            .then(|| compare(&runs.iter().map(|r| r.report.clone()).collect::<Vec<_>>()));
+        let runs = self.run_modes(&resolved.module, &config)?;
         let code = runs.first().map_or(0, |r| r.exit_code);
         if self.json {
+            let comparison = (runs.len() > 1).then(|| compare(&reports(&runs)));
             let doc = RunDocument {
                 module: &resolved.module,
                 build: resolved.build.as_ref(),
@@ -179,31 +114,95 @@ impl RunArgs {
                 "{}",
                 serde_json::to_string_pretty(&doc).expect("serializable")
             );
-        } else if let Some(c) = &comparison {
-            let reports: Vec<&RunReport> = runs.iter().map(|r| &r.report).collect();
-            print!("{}", call_results(reports[0]));
-            eprint!("{}", timings_table(&reports, c));
-            for line in call_notes(reports[0]) {
-                eprintln!("{line}");
-            }
-            for r in &reports[1..] {
-                if let Some(line) = results_differ(reports[0], r) {
-                    eprintln!("gowasm: warning: {line}");
-                }
-            }
-            for r in &runs[1..] {
-                if r.exit_code != runs[0].exit_code {
-                    eprintln!(
-                        "gowasm: warning: {} ended with {} but {} with {}",
-                        r.report.mode.name(),
-                        r.report.describe(),
-                        runs[0].report.mode.name(),
-                        runs[0].report.describe()
-                    );
-                }
-            }
+        } else if runs.len() > 1 {
+            print_comparison(&runs);
         }
-        ExitCode::from(code.clamp(0, 255) as u8)
+        Ok(guest_exit(code))
+    }
+
+    /// Runs each mode in turn; a single run's results and lines are printed as it ends.
+    fn run_modes(&self, module: &Path, config: &RunConfig) -> Result<Vec<ModeRun>, Failure> {
+        let exe = own_exe()?;
+        let modes = self.mode.modes();
+        let mut runs: Vec<ModeRun> = vec![];
+        let mut queue: std::collections::VecDeque<Mode> = modes.iter().copied().collect();
+        while let Some(mode) = queue.pop_front() {
+            // Output passes straight through for a single run, and for the first of several:
+            // the worker writes it to gowasm's stdout and stderr itself.
+            let job = Job {
+                module: module.to_path_buf(),
+                mode,
+                config: config.clone(),
+                compile_only: false,
+                direct_output: !self.json && runs.is_empty(),
+            };
+            let run = run_one(&exe, &job, self.guest.timeout)?;
+            if !self.json && modes.len() == 1 {
+                self.print_single(module, &run.report);
+            }
+            // Comparing needs a cached aot run too: after compiling, run once more from the cache.
+            if modes.len() > 1 && mode == Mode::Aot && run.report.timings.cache == CacheUse::Miss {
+                queue.push_back(Mode::Aot);
+            }
+            runs.push(run);
+        }
+        Ok(runs)
+    }
+
+    /// What a single run adds to its output: the calls' results on stdout; the trap, the calls
+    /// not made, the JS host's note and the timing line on stderr.
+    fn print_single(&self, module: &Path, report: &RunReport) {
+        print!("{}", call_results(report));
+        if let (false, Outcome::Trapped(trap)) = (self.quiet, &report.outcome) {
+            eprintln!("{}", trap.render());
+        }
+        // Even with -q: a call not made is not a timing, and the host's note says why a run
+        // failed (what a JS program looked for that the host does not have).
+        for line in call_notes(report) {
+            eprintln!("{line}");
+        }
+        if self.quiet {
+            if let Some(note) = &report.host_note {
+                eprintln!("gowasm: {note}");
+            }
+            return;
+        }
+        if report.entry == Entry::Reactor && report.calls.is_empty() {
+            eprintln!("{}", reactor_hint(module));
+        }
+        eprintln!("{}", summary_line(report));
+    }
+}
+
+fn reports(runs: &[ModeRun]) -> Vec<RunReport> {
+    runs.iter().map(|r| r.report.clone()).collect()
+}
+
+/// Several modes' runs as a table, with what their calls returned and where they disagree.
+fn print_comparison(runs: &[ModeRun]) {
+    let all = reports(runs);
+    let c = compare(&all);
+    let reports: Vec<&RunReport> = all.iter().collect();
+    print!("{}", call_results(reports[0]));
+    eprint!("{}", timings_table(&reports, &c));
+    for line in call_notes(reports[0]) {
+        eprintln!("{line}");
+    }
+    for r in &reports[1..] {
+        if let Some(line) = results_differ(reports[0], r) {
+            eprintln!("gowasm: warning: {line}");
+        }
+    }
+    for r in &runs[1..] {
+        if r.exit_code != runs[0].exit_code {
+            eprintln!(
+                "gowasm: warning: {} ended with {} but {} with {}",
+                r.report.mode.name(),
+                r.report.describe(),
+                runs[0].report.mode.name(),
+                runs[0].report.describe()
+            );
+        }
     }
 }
 
@@ -266,65 +265,4 @@ fn results_differ(a: &RunReport, b: &RunReport) -> Option<String> {
         y.shown_results(),
         b.mode.name()
     ))
-}
-
-/// Runs one job (in a worker when it can be timed out); on failure, returns the exit code after telling the user. Output
-/// the worker does not write straight through (`direct_output`) is captured into the result.
-pub(super) fn run_one(
-    exe: &std::path::Path,
-    job: &Job,
-    timeout: Option<Duration>,
-) -> Result<ModeRun, ExitCode> {
-    let (mut stdout, mut stderr) = (Capture::default(), Capture::default());
-    // Output passed through, and nothing to stop early: a compiled mode needs no worker. interp
-    // keeps one: a panic in wasmi's translator aborts the process (see docs/upstream.md), and
-    // then only a worker's death can be reported.
-    let in_process = job.direct_output && timeout.is_none() && job.mode != Mode::Interp;
-    let result = if in_process {
-        worker::run_in_process(job)
-    } else {
-        worker::run(exe, job, timeout, None, |stream, bytes| match stream {
-            Stream::Stdout => stdout.push(bytes),
-            Stream::Stderr => stderr.push(bytes),
-        })
-    };
-    let report = match result {
-        Ok(r) => r,
-        Err(WorkerError::Engine(message)) => return Err(super::fail(message)),
-        Err(e @ WorkerError::Spawn { .. }) => {
-            eprintln!("gowasm: error: {e}");
-            return Err(ExitCode::from(exit::INTERNAL));
-        }
-    };
-    // Each warning once per command: a module's note comes with every mode's run.
-    static SHOWN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-    let mut shown = SHOWN.lock().unwrap_or_else(|p| p.into_inner());
-    for w in &report.warnings {
-        if !shown.contains(w) {
-            eprintln!("gowasm: warning: {w}");
-            shown.push(w.clone());
-        }
-    }
-    drop(shown);
-    Ok(ModeRun {
-        toolchain: None,
-        exit_code: exit_code_of(&report),
-        report,
-        stdout: stdout.text(),
-        stderr: stderr.text(),
-        stdout_bytes: stdout.total(),
-        stderr_bytes: stderr.total(),
-        stdout_truncated: stdout.truncated(),
-        stderr_truncated: stderr.truncated(),
-    })
-}
-
-/// gowasm's exit code for a run: the guest's own, or one of [`exit`]'s.
-fn exit_code_of(r: &RunReport) -> i32 {
-    match &r.outcome {
-        Outcome::Exited { code } => *code,
-        Outcome::Trapped(_) => exit::TRAP.into(),
-        Outcome::TimedOut { .. } => exit::TIMED_OUT.into(),
-        Outcome::Cancelled | Outcome::Crashed { .. } => exit::INTERNAL.into(),
-    }
 }

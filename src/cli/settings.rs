@@ -90,15 +90,10 @@ pub struct ConfigArgs {
 }
 
 impl ConfigArgs {
-    pub fn run(self) -> std::process::ExitCode {
-        let settings = match load(&self.dir) {
-            Ok(s) => s,
-            Err(e) => return super::fail(e),
-        };
-        let keymap = match crate::tui::keymap::KeyMap::new(&settings.values.keys) {
-            Ok(k) => k,
-            Err(e) => return super::fail(e),
-        };
+    pub fn run(self) -> super::failure::Finished {
+        let settings = load(&self.dir)?;
+        let keymap =
+            crate::tui::keymap::KeyMap::new(&settings.values.keys).map_err(super::failure::bad)?;
         let files = [
             ("user", config::user_file()),
             ("project", config::project_file(&self.dir)),
@@ -124,7 +119,7 @@ impl ConfigArgs {
                 "{}",
                 serde_json::to_string_pretty(&doc).expect("serializable")
             );
-            return std::process::ExitCode::SUCCESS;
+            return Ok(std::process::ExitCode::SUCCESS);
         }
         for (kind, path) in &files {
             let state = match path {
@@ -145,6 +140,6 @@ impl ConfigArgs {
                 println!("{action:<20} {keys}");
             }
         }
-        std::process::ExitCode::SUCCESS
+        Ok(std::process::ExitCode::SUCCESS)
     }
 }

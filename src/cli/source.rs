@@ -1,7 +1,6 @@
 //! `FILE.wasm|DIR`: a module to read, or a Go project to build first.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::Args;
 
@@ -140,35 +139,4 @@ pub fn resolve(input: &Path, options: &BuildOptions) -> Result<Resolved, SourceE
         module: input.to_path_buf(),
         build: None,
     })
-}
-
-/// [`resolve`] for a subcommand: on failure the user has been told why, and the exit code is
-/// returned.
-pub fn resolve_or_exit(input: &Path, options: &BuildOptions) -> Result<Resolved, ExitCode> {
-    match resolve(input, options) {
-        Ok(r) => Ok(r),
-        Err(SourceError::BuildFailed(outcome)) => {
-            report_build_failure(&outcome);
-            Err(ExitCode::from(super::exit::BAD_INPUT))
-        }
-        Err(e) => Err(super::fail(e)),
-    }
-}
-
-/// Prints a failed build the way the compiler printed it, plus gowasm's summary line.
-pub fn report_build_failure(outcome: &BuildOutcome) {
-    eprint!("{}", outcome.log);
-    if !outcome.log.ends_with('\n') && !outcome.log.is_empty() {
-        eprintln!();
-    }
-    eprintln!(
-        "gowasm: error: build failed ({} error{}): {}",
-        outcome.diagnostics.len(),
-        if outcome.diagnostics.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        outcome.command.join(" ")
-    );
 }

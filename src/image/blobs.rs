@@ -68,59 +68,14 @@ pub fn build(request: &ImageRequest, plain_layer: bool) -> Blobs {
     });
     let entrypoint = vec![format!("/{}", request.file_name)];
 
-    let labels = HashMap::from([(
-        VARIANT_ANNOTATION.0.to_string(),
-        VARIANT_ANNOTATION.1.to_string(),
-    )]);
-    let config = ImageConfigurationBuilder::default()
-        .created(created.clone())
-        .architecture(Arch::Wasm)
-        .os(Os::Other("wasi".into()))
-        .config(
-            ConfigBuilder::default()
-                .entrypoint(entrypoint.clone())
-                .labels(labels)
-                .build()
-                .expect("every required field is set"),
-        )
-        .rootfs(
-            RootFsBuilder::default()
-                .typ("layers")
-                .diff_ids(vec![diff_id])
-                .build()
-                .expect("every required field is set"),
-        )
-        .history(vec![
-            HistoryBuilder::default()
-                .created(created.clone())
-                .created_by(format!(
-                    "gowasm image: COPY {} / ; ENTRYPOINT {entrypoint:?}",
-                    request.file_name
-                ))
-                .build()
-                .expect("every required field is set"),
-        ])
-        .build()
-        .expect("every required field is set");
-    let config = Blob::new(canonical_json(&config));
+    let config = Blob::new(canonical_json(&image_config(
+        request,
+        &entrypoint,
+        &created,
+        diff_id,
+    )));
 
-    let mut annotations = HashMap::from([
-        (
-            VARIANT_ANNOTATION.0.to_string(),
-            VARIANT_ANNOTATION.1.to_string(),
-        ),
-        ("org.opencontainers.image.created".to_string(), created),
-        (
-            "org.opencontainers.image.title".to_string(),
-            request.file_name.clone(),
-        ),
-    ]);
-    if let Some(source) = &request.provenance.source {
-        annotations.insert("org.opencontainers.image.source".into(), source.clone());
-    }
-    if let Some(revision) = &request.provenance.revision {
-        annotations.insert("org.opencontainers.image.revision".into(), revision.clone());
-    }
+    let annotations = annotations(request, created);
     let layer_type = if plain_layer {
         MediaType::ImageLayer
     } else {
@@ -186,6 +141,72 @@ pub fn canonical_json(value: &impl serde::Serialize) -> Vec<u8> {
     }
     let value = serde_json::to_value(value).expect("oci-spec types serialize");
     serde_json::to_vec(&sorted(value)).expect("JSON values serialize")
+}
+
+/// The image's configuration: the platform, the entrypoint, the annotation as a label, the
+/// layer's diff id and the history line.
+fn image_config(
+    request: &ImageRequest,
+    entrypoint: &[String],
+    created: &str,
+    diff_id: String,
+) -> oci_spec::image::ImageConfiguration {
+    let labels = HashMap::from([(
+        VARIANT_ANNOTATION.0.to_string(),
+        VARIANT_ANNOTATION.1.to_string(),
+    )]);
+    ImageConfigurationBuilder::default()
+        .created(created.to_string())
+        .architecture(Arch::Wasm)
+        .os(Os::Other("wasi".into()))
+        .config(
+            ConfigBuilder::default()
+                .entrypoint(entrypoint.to_vec())
+                .labels(labels)
+                .build()
+                .expect("every required field is set"),
+        )
+        .rootfs(
+            RootFsBuilder::default()
+                .typ("layers")
+                .diff_ids(vec![diff_id])
+                .build()
+                .expect("every required field is set"),
+        )
+        .history(vec![
+            HistoryBuilder::default()
+                .created(created.to_string())
+                .created_by(format!(
+                    "gowasm image: COPY {} / ; ENTRYPOINT {entrypoint:?}",
+                    request.file_name
+                ))
+                .build()
+                .expect("every required field is set"),
+        ])
+        .build()
+        .expect("every required field is set")
+}
+
+/// The manifest's annotations: crun's variant, when and from where the image was made.
+fn annotations(request: &ImageRequest, created: String) -> HashMap<String, String> {
+    let mut annotations = HashMap::from([
+        (
+            VARIANT_ANNOTATION.0.to_string(),
+            VARIANT_ANNOTATION.1.to_string(),
+        ),
+        ("org.opencontainers.image.created".to_string(), created),
+        (
+            "org.opencontainers.image.title".to_string(),
+            request.file_name.clone(),
+        ),
+    ]);
+    if let Some(source) = &request.provenance.source {
+        annotations.insert("org.opencontainers.image.source".into(), source.clone());
+    }
+    if let Some(revision) = &request.provenance.revision {
+        annotations.insert("org.opencontainers.image.revision".into(), revision.clone());
+    }
+    annotations
 }
 
 #[cfg(test)]

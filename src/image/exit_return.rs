@@ -41,6 +41,10 @@ const PROLOGUE: [u8; 23] = [
 
 /// The module with `exit(0)` returning from `_start`; an error says why a module is not one
 /// gowasm can rewrite.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass over the module's sections, an arm per section it reads"
+)]
 pub fn exit_return(module: &[u8]) -> Result<Vec<u8>, String> {
     let not_go =
         |why: &str| format!("--exit-return needs a Go wasip1 module (Go 1.21 or newer): {why}");

@@ -137,6 +137,35 @@ pub enum ImageError {
     },
 }
 
+/// What `gowasm image` and the workbench's `i` ask for.
+#[derive(Debug, Clone)]
+pub struct Export<'a> {
+    /// The module file (binary or `.wat`).
+    pub module: &'a Path,
+    /// The project folder or module file it came from: the provenance and the default name.
+    pub input: &'a Path,
+    /// `NAME:TAG`; by default the input's name, tag latest.
+    pub name: Option<&'a str>,
+    /// Make `exit(0)` return from `_start` (see [`exit_return`]).
+    pub exit_return: bool,
+    pub format: Format,
+    pub out: &'a Path,
+}
+
+/// Reads the module and writes its image: the one sequence behind `gowasm image` and the
+/// workbench's `i`. Also gives the request, for a Containerfile of the same image.
+pub fn export(e: &Export) -> Result<(ImageSummary, ImageRequest), String> {
+    let (origin, stem) = origin_and_name(e.input);
+    let reference: Reference = e.name.unwrap_or(&stem).parse()?;
+    let mut module = crate::engine::read_module(e.module)?.to_vec();
+    if e.exit_return {
+        module = exit_return(&module).map_err(|err| format!("{}: {err}", e.module.display()))?;
+    }
+    let request = ImageRequest::new(module, &stem, reference, &origin);
+    let summary = write_image(&request, e.format, e.out).map_err(|err| err.to_string())?;
+    Ok((summary, request))
+}
+
 /// Builds the image's blobs and writes them to `out` in `format`: atomically, so a failure
 /// leaves nothing behind and an existing archive is replaced only when the new one is whole.
 pub fn write_image(

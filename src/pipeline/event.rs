@@ -86,8 +86,8 @@ pub enum Event {
     /// the job's own toolchain first, and where the others' output parts from it.
     ToolchainsCompared {
         job: u64,
-        rows: Vec<ToolchainRow>,
-        differences: Vec<ToolchainDifference>,
+        rows: Vec<crate::toolchains::ToolchainRow>,
+        differences: Vec<crate::toolchains::ToolchainDifference>,
     },
     /// Everything the job was going to do is done (or it was cancelled).
     JobFinished {
@@ -228,78 +228,6 @@ impl ModuleSummary {
             note: crate::inspect::toolchain::newer_than_known(&report.toolchain),
         }
     }
-}
-
-/// One toolchain's build of the project and its runs, for comparing toolchains.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ToolchainRow {
-    /// `go` or `tinygo`.
-    pub toolchain: String,
-    pub version: String,
-    pub target: String,
-    #[serde(with = "crate::duration_ms")]
-    pub build: Duration,
-    pub size: crate::compare::ModuleSize,
-    /// One per mode, in the job's order.
-    pub runs: Vec<RunReport>,
-    /// Why this toolchain has no module or no runs (not installed, its build failed, …).
-    pub error: Option<String>,
-}
-
-impl ToolchainRow {
-    /// One line: `tinygo 0.33.0 (wasm): built in 1.9 s, 412 KiB (code 210 KiB, data 80 KiB),
-    /// interp run 3.1 ms, aot run 0.4 ms, memory 2.0 MiB, exited with code 0`.
-    pub fn summary(&self) -> String {
-        use crate::engine::{human_bytes, human_ms};
-        let name = if self.version.is_empty() {
-            self.toolchain.clone()
-        } else {
-            format!("{} {} ({})", self.toolchain, self.version, self.target)
-        };
-        let mut parts = vec![];
-        if self.size.bytes > 0 {
-            parts.push(format!(
-                "built in {}, {} (code {}, data {})",
-                human_ms(self.build),
-                human_bytes(self.size.bytes),
-                human_bytes(self.size.code_bytes),
-                human_bytes(self.size.data_bytes)
-            ));
-        }
-        for r in &self.runs {
-            parts.push(format!("{} run {}", r.mode.name(), human_ms(r.timings.run)));
-        }
-        if let Some(memory) = self.runs.iter().map(|r| r.memory_bytes).max() {
-            parts.push(format!("memory {}", human_bytes(memory)));
-        }
-        if let Some(first) = self.runs.first() {
-            parts.push(first.describe());
-        }
-        if let Some(e) = &self.error {
-            parts.push(e.clone());
-        }
-        format!("{name}: {}", parts.join(", "))
-    }
-}
-
-impl ToolchainDifference {
-    /// `outputs differ at stdout line 3: go "7\n" · tinygo "8\n"`.
-    pub fn describe(&self) -> String {
-        let d = &self.difference;
-        format!(
-            "outputs differ at {}: {} {:?} · {} {:?}",
-            d.at, self.versus, d.left, self.toolchain, d.right
-        )
-    }
-}
-
-/// Where one toolchain's first run parts from the first toolchain's.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ToolchainDifference {
-    pub toolchain: String,
-    pub versus: String,
-    #[serde(flatten)]
-    pub difference: crate::compare::Difference,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::event::{Event, ModuleSummary, ToolchainDifference, ToolchainRow};
+use super::event::{Event, ModuleSummary};
 use super::{LastGood, PipelineOptions, Source};
-use crate::build::{self, BuildOutcome, BuildRequest, Compiler};
-use crate::compare::{first_difference, module_size};
+use crate::build::{self, BuildOutcome, BuildRequest};
 use crate::engine::worker::{self, Job as WorkerJob};
-use crate::engine::{Mode, Outcome, RunReport, Stream};
+use crate::engine::{Mode, RunReport, Stream};
 use crate::inspect::{self, triage};
+use crate::toolchains::{self, ToolchainRow};
 
 /// How much of a run's stdout is kept for comparing toolchains.
 const COMPARED_STDOUT: usize = 4 << 20;
@@ -52,7 +52,7 @@ impl Job {
         let mut built = None;
         if let Some((module, unchanged)) = self.build(&mut built).and_then(|m| self.inspect(m)) {
             let runs = self.run_modes(&module, unchanged);
-            if self.options.compare_toolchains
+            if self.options.settings.compare_toolchains
                 && !self.cancelled()
                 && let Some(outcome) = built
             {
@@ -132,12 +132,9 @@ impl Job {
         if self.cancelled() {
             return None;
         }
-        let bytes = match std::fs::read(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|raw| inspect::binary_from_file_contents(raw).map_err(|e| e.to_string()))
-        {
+        let bytes = match crate::engine::read_module(&path) {
             Ok(b) => b,
-            Err(e) => return self.fail(format!("{}: {e}", path.display())),
+            Err(e) => return self.fail(e),
         };
         let report = match inspect::inspect(&bytes, inspect::DEFAULT_TOP_FUNCTIONS) {
             Ok(r) => r,
@@ -169,7 +166,7 @@ impl Job {
     }
 
     /// Sends the module's anatomy from a thread of its own, so that the runs do not wait.
-    fn describe_in_go_terms(&self, bytes: Vec<u8>, hash: String) {
+    fn describe_in_go_terms(&self, bytes: bytes::Bytes, hash: String) {
         let (job, last, emit) = (self.job, self.last_anatomy.clone(), self.emit.clone());
         let cancel = self.cancel.clone();
         let _ = std::thread::Builder::new()
@@ -190,7 +187,7 @@ impl Job {
     /// background while interp runs, so the first output appears without waiting for Cranelift.
     /// An unchanged module's artifact is already cached, so nothing is precompiled for it.
     fn run_modes(&self, module: &Path, unchanged: bool) -> Runs {
-        let modes = &self.options.modes;
+        let modes = &self.options.settings.modes;
         let wanted = !unchanged && modes.contains(&Mode::Interp) && modes.contains(&Mode::Aot);
         let mut precompile = wanted.then(|| {
             self.send(Event::Precompiling {
@@ -231,7 +228,7 @@ impl Job {
         WorkerJob {
             module: module.to_path_buf(),
             mode,
-            config: self.options.run.clone(),
+            config: self.options.settings.run.clone(),
             compile_only,
             direct_output: false,
         }
@@ -295,111 +292,49 @@ impl Job {
         let Source::Project(dir) = &self.options.source else {
             return;
         };
-        let mut rows = vec![row_of(&first, runs.reports, None)];
+        let request = BuildRequest {
+            dir: dir.clone(),
+            ..self.options.build.clone()
+        };
+        let others = toolchains::others(first.toolchain.compiler, &request);
+        let mut row = ToolchainRow::of(first);
+        row.runs = runs.reports;
+        let mut rows = vec![row];
         let mut outputs = vec![runs.stdout];
-        for other in [Compiler::Go, Compiler::TinyGo] {
-            if other == first.toolchain.compiler || self.cancelled() {
-                continue;
+        for other in &others {
+            if self.cancelled() {
+                return;
             }
-            // Each toolchain's own default target, as `run --toolchain go,tinygo` builds them,
-            // unless wasip1 was asked for, which means the same to both.
-            let target = self.options.build.target.clone().filter(|t| t == "wasip1");
-            let request = BuildRequest {
-                dir: dir.clone(),
-                compiler: Some(other),
-                target,
-                output: None,
-                ..self.options.build.clone()
-            };
-            let (row, stdout) = self.other_toolchain(other, &request);
+            let (mut stdout, mut made) = (vec![], 0);
+            let row = toolchains::build_and_run(
+                other,
+                &self.options.cache_root,
+                &self.options.settings.modes,
+                &self.cancel,
+                |module, mode| {
+                    let first = made == 0;
+                    made += 1;
+                    self.worker_run(module, mode, |stream, bytes| {
+                        if first && stream == Stream::Stdout {
+                            keep_some(&mut stdout, bytes);
+                        }
+                    })
+                    .map_err(|e| e.to_string())
+                },
+            );
             rows.push(row);
             outputs.push(stdout);
         }
         if self.cancelled() {
             return;
         }
-        let differences = differences(&rows, &outputs);
+        let outputs: Vec<&[u8]> = outputs.iter().map(Vec::as_slice).collect();
+        let differences = toolchains::differences(&rows, &outputs);
         self.send(Event::ToolchainsCompared {
             job: self.job,
             rows,
             differences,
         });
-    }
-
-    /// One other toolchain's row: its build, size and a run per mode, or why there is none.
-    fn other_toolchain(
-        &self,
-        compiler: Compiler,
-        request: &BuildRequest,
-    ) -> (ToolchainRow, Vec<u8>) {
-        let failed = |error: String| {
-            let row = ToolchainRow {
-                toolchain: compiler.name().to_string(),
-                version: String::new(),
-                target: String::new(),
-                build: Default::default(),
-                size: Default::default(),
-                runs: vec![],
-                error: Some(error),
-            };
-            (row, vec![])
-        };
-        let prepared = match build::prepare(request, &self.options.cache_root) {
-            Ok(p) => p,
-            Err(e) => return failed(e.to_string()),
-        };
-        let outcome = match prepared.run(&self.cancel) {
-            Ok(Some(o)) => o,
-            Ok(None) => return failed("cancelled".into()),
-            Err(e) => return failed(e.to_string()),
-        };
-        if !outcome.success {
-            let first_line = outcome
-                .log
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("");
-            let mut row = row_of(
-                &outcome,
-                vec![],
-                Some(format!("build failed: {first_line}")),
-            );
-            row.size = Default::default();
-            return (row, vec![]);
-        }
-        let refused = std::fs::read(&outcome.output)
-            .map_err(|e| e.to_string())
-            .and_then(|raw| inspect::binary_from_file_contents(raw).map_err(|e| e.to_string()))
-            .and_then(|bytes| inspect::inspect(&bytes, 0).map_err(|e| e.to_string()))
-            .and_then(|report| {
-                triage::triage(&report)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            });
-        if let Err(e) = refused {
-            return (row_of(&outcome, vec![], Some(e)), vec![]);
-        }
-        let mut stdout = vec![];
-        let mut reports = vec![];
-        for &mode in &self.options.modes {
-            let keep = reports.is_empty();
-            let result = self.worker_run(&outcome.output, mode, |stream, bytes| {
-                if keep && stream == Stream::Stdout {
-                    keep_some(&mut stdout, bytes);
-                }
-            });
-            match result {
-                Ok(r) => reports.push(r),
-                Err(e) => {
-                    let error = format!("{} run: {e}", mode.name());
-                    return (row_of(&outcome, reports, Some(error)), stdout);
-                }
-            }
-            if self.cancelled() {
-                break;
-            }
-        }
-        (row_of(&outcome, reports, None), stdout)
     }
 }
 
@@ -407,47 +342,4 @@ impl Job {
 fn keep_some(kept: &mut Vec<u8>, bytes: &[u8]) {
     let room = COMPARED_STDOUT.saturating_sub(kept.len());
     kept.extend_from_slice(&bytes[..bytes.len().min(room)]);
-}
-
-fn row_of(outcome: &BuildOutcome, runs: Vec<RunReport>, error: Option<String>) -> ToolchainRow {
-    let size = if outcome.success {
-        module_size(&outcome.output).unwrap_or_default()
-    } else {
-        Default::default()
-    };
-    ToolchainRow {
-        toolchain: outcome.toolchain.compiler.name().to_string(),
-        version: outcome.toolchain.version.clone(),
-        target: outcome.target.clone(),
-        build: outcome.duration,
-        size,
-        runs,
-        error,
-    }
-}
-
-/// Each other toolchain's first run against the first toolchain's: stdout, then exit code.
-fn differences(rows: &[ToolchainRow], outputs: &[Vec<u8>]) -> Vec<ToolchainDifference> {
-    let code = |r: &RunReport| match r.outcome {
-        Outcome::Exited { code } => code,
-        _ => -1,
-    };
-    let Some(reference) = rows[0].runs.first() else {
-        return vec![];
-    };
-    let left = String::from_utf8_lossy(&outputs[0]);
-    rows.iter()
-        .zip(outputs)
-        .skip(1)
-        .filter_map(|(row, stdout)| {
-            let run = row.runs.first()?;
-            let right = String::from_utf8_lossy(stdout);
-            let difference = first_difference((&left, code(reference)), (&right, code(run)))?;
-            Some(ToolchainDifference {
-                toolchain: row.toolchain.clone(),
-                versus: rows[0].toolchain.clone(),
-                difference,
-            })
-        })
-        .collect()
 }

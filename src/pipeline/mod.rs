@@ -7,7 +7,7 @@ mod event;
 mod job;
 
 pub use anatomy::{AnatomySummary, PackageRow};
-pub use event::{Event, ModuleSummary, NewestJob, SectionSize, ToolchainDifference, ToolchainRow};
+pub use event::{Event, ModuleSummary, NewestJob, SectionSize};
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,18 +35,13 @@ pub struct PipelineOptions {
     pub source: Source,
     /// Compiler, target and flags (`dir` and `output` are filled in by the pipeline).
     pub build: BuildRequest,
-    /// Modes to run after a good build, in order (empty: build and inspect only). With interp
-    /// and aot both present, aot compiles while interp runs.
-    pub modes: Vec<Mode>,
-    pub run: RunConfig,
+    /// What each run is made with; the workbench replaces it whole while it runs.
+    pub settings: RunSettings,
     pub timeout: Option<Duration>,
     /// The gowasm binary, started as the worker process for every run.
     pub exe: PathBuf,
     pub cache_root: PathBuf,
     pub grace: Duration,
-    /// After each good run, also build the project with the other toolchain (Go or TinyGo)
-    /// and run it in the same modes, for [`Event::ToolchainsCompared`].
-    pub compare_toolchains: bool,
     /// Jobs are numbered from `first_job + 1`, so a restarted pipeline goes on counting.
     pub first_job: u64,
 }
@@ -64,22 +59,26 @@ pub enum PipelineError {
 enum Control {
     Rebuild(Vec<PathBuf>),
     /// New run settings, then a job with them.
-    Reconfigure(Reconfigure),
+    Reconfigure(RunSettings),
     /// While paused, changes are remembered but start no job until resumed.
     Pause(bool),
     CancelRun,
     Shutdown,
 }
 
-/// What the workbench changes while it runs (`m`, `a`, `t`, `:args`, `:env`): the controller
-/// takes them and starts a job, keeping its job counter, watcher and last good build.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reconfigure {
+/// The settings runs are made with: one struct, carried whole from the command line to the
+/// pipeline and between the workbench (`m`, `a`, `t`, `:args`, `:env`, `:call` change it) and
+/// the pipeline, whose controller takes a new one and starts a job, keeping its job counter,
+/// watcher and last good build.
+#[derive(Debug, Clone, Default)]
+pub struct RunSettings {
+    /// Modes to run after a good build, in order (empty: build and inspect only). With interp
+    /// and aot both present, aot compiles while interp runs.
     pub modes: Vec<Mode>,
-    pub args: Vec<String>,
-    pub env: Vec<(String, String)>,
-    /// Exports to call in every mode (`:call`).
-    pub calls: Vec<crate::engine::calls::CallSpec>,
+    /// The guest's arguments, environment, folders and memory cap, and the exports to call.
+    pub run: RunConfig,
+    /// After each good run, also build the project with the other toolchain (Go or TinyGo)
+    /// and run it in the same modes, for [`Event::ToolchainsCompared`].
     pub compare_toolchains: bool,
 }
 
@@ -150,7 +149,7 @@ impl Pipeline {
     }
 
     /// Runs with these settings from now on, starting a job with them at once.
-    pub fn reconfigure(&self, settings: Reconfigure) {
+    pub fn reconfigure(&self, settings: RunSettings) {
         let _ = self.control.send(Control::Reconfigure(settings));
     }
 
@@ -229,12 +228,8 @@ fn controller(
                     }
                 }
             }
-            Control::Reconfigure(r) => {
-                options.modes = r.modes;
-                options.run.args = r.args;
-                options.run.env = r.env;
-                options.run.calls = r.calls;
-                options.compare_toolchains = r.compare_toolchains;
+            Control::Reconfigure(settings) => {
+                options.settings = settings;
                 Control::Rebuild(vec![])
             }
             Control::Rebuild(paths) if paused && !paths.is_empty() => {

@@ -6,20 +6,12 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
-use super::keys::{Action, KeyMap};
+use super::keymap::KeyMap;
+use super::keys::Action;
 use crate::build::Diagnostic;
 use crate::engine::Mode;
-use crate::pipeline::{Event, NewestJob};
+use crate::pipeline::{Event, NewestJob, RunSettings};
 use crate::watch::WatchEvent;
-
-/// The panes that can have focus, in Tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Output,
-    Timing,
-    Module,
-    Diagnostics,
-}
 
 /// The run-mode choices `m` cycles through; `a` picks all three.
 pub const MODE_CHOICES: [&[Mode]; 4] = [
@@ -33,7 +25,7 @@ pub const MODE_CHOICES: [&[Mode]; 4] = [
 pub const HISTORY: usize = 30;
 
 pub use super::panes::{
-    Activity, DiagnosticsPane, InputMode, JobView, ModulePane, ModuleTab, OutputPane,
+    Activity, DiagnosticsPane, InputMode, JobView, ModulePane, ModuleTab, OutputPane, Pane,
 };
 
 #[derive(Debug)]
@@ -41,14 +33,8 @@ pub struct App {
     pub project: String,
     pub toolchain: Option<String>,
     pub target: Option<String>,
-    /// The run settings the pipeline is told of (`m`, `a`, `t`, `:args`, `:env`).
-    pub modes: Vec<Mode>,
-    pub args: Vec<String>,
-    pub env: Vec<(String, String)>,
-    /// Exports called after each build, in every mode (`calls` in gowasm.toml, `:call`).
-    pub calls: Vec<crate::engine::calls::CallSpec>,
-    /// Every save also builds with the other toolchain (`t`), for the Toolchains tab.
-    pub compare_toolchains: bool,
+    /// The run settings the pipeline is told of (`m`, `a`, `t`, `:args`, `:env`, `:call`).
+    pub settings: RunSettings,
     pub paused: bool,
     pub job: JobView,
     pub output: OutputPane,
@@ -111,16 +97,12 @@ pub enum Cmd {
 }
 
 impl App {
-    pub fn new(project: &str, modes: Vec<Mode>, args: Vec<String>) -> App {
+    pub fn new(project: &str, settings: RunSettings) -> App {
         App {
             project: project.to_string(),
             toolchain: None,
             target: None,
-            modes,
-            args,
-            env: vec![],
-            calls: vec![],
-            compare_toolchains: false,
+            settings,
             paused: false,
             job: JobView::default(),
             output: OutputPane::default(),
@@ -260,13 +242,15 @@ fn run_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
         }
         Action::Rebuild => vec![Cmd::Rebuild],
         Action::CycleMode => {
-            let current = MODE_CHOICES.iter().position(|m| *m == app.modes.as_slice());
+            let current = MODE_CHOICES
+                .iter()
+                .position(|m| *m == app.settings.modes.as_slice());
             let next = current.map_or(0, |i| (i + 1) % MODE_CHOICES.len());
-            app.modes = MODE_CHOICES[next].to_vec();
+            app.settings.modes = MODE_CHOICES[next].to_vec();
             vec![Cmd::Restart]
         }
         Action::RunAll => {
-            app.modes = Mode::ALL.to_vec();
+            app.settings.modes = Mode::ALL.to_vec();
             vec![Cmd::Restart]
         }
         Action::Bench => match &app.module.summary {
@@ -293,8 +277,8 @@ fn run_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
             }
         },
         Action::CompareToolchains => {
-            app.compare_toolchains = !app.compare_toolchains;
-            if app.compare_toolchains {
+            app.settings.compare_toolchains = !app.settings.compare_toolchains;
+            if app.settings.compare_toolchains {
                 app.module.show_tab(ModuleTab::Toolchains);
             } else {
                 app.module.toolchains = None;
@@ -401,14 +385,14 @@ fn apply_prompt(app: &mut App, line: &str) -> Vec<Cmd> {
                 }
             };
             if command == "args" {
-                app.args = words;
+                app.settings.run.args = words;
             } else {
                 match words
                     .iter()
                     .map(|w| crate::engine::parse_env_pair(w))
                     .collect()
                 {
-                    Ok(env) => app.env = env,
+                    Ok(env) => app.settings.run.env = env,
                     Err(e) => {
                         app.error = Some(format!(":env {e}"));
                         return vec![];
@@ -423,7 +407,7 @@ fn apply_prompt(app: &mut App, line: &str) -> Vec<Cmd> {
                 .map(crate::engine::calls::CallSpec::parse)
                 .collect();
             match calls {
-                Ok(calls) => app.calls = calls,
+                Ok(calls) => app.settings.run.calls = calls,
                 Err(e) => {
                     app.error = Some(format!(":call {e}"));
                     return vec![];

@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::Pane;
 use super::keys::{Action, BINDINGS, Binding, normalise};
+use super::panes::Pane;
 
 type Key = (KeyCode, KeyModifiers);
 

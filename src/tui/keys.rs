@@ -3,8 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::Pane;
-pub use super::keymap::KeyMap;
+use super::keymap::KeyMap;
+use super::panes::Pane;
 
 /// What a key does; its name in settings files is the snake_case one (`cycle_mode`).
 #[derive(

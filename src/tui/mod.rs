@@ -1,7 +1,5 @@
 //! The interactive workbench: `gowasm [DIR]`. Plain state (`app`), one `update`, one `view`;
 //! this file is the event loop that feeds it messages and performs its commands.
-// No function over 80 lines here (clippy.toml): split by concern instead.
-#![warn(clippy::too_many_lines)]
 
 pub mod app;
 pub mod keymap;
@@ -25,7 +23,7 @@ use ratatui::DefaultTerminal;
 
 use crate::engine::Mode;
 use crate::engine::worker;
-use crate::pipeline::{Pipeline, PipelineError, PipelineOptions, Reconfigure};
+use crate::pipeline::{Pipeline, PipelineError, PipelineOptions};
 use app::{App, Cmd, Msg, update};
 
 /// How often the spinner moves and elapsed times refresh.
@@ -38,11 +36,8 @@ pub const BENCH_RUNS: usize = 5;
 
 /// Opens the workbench on `options.source` until the user quits.
 pub fn run(options: PipelineOptions, project: &str, keys: keymap::KeyMap) -> io::Result<()> {
-    let mut app = App::new(project, options.modes.clone(), options.run.args.clone());
+    let mut app = App::new(project, options.settings.clone());
     app.keys = keys;
-    app.env = options.run.env.clone();
-    app.calls = options.run.calls.clone();
-    app.compare_toolchains = options.compare_toolchains;
     // Bounded: a guest flooding output slows down instead of filling memory.
     let (tx, rx) = mpsc::sync_channel::<Msg>(1024);
     let mut pipeline = Some(start_pipeline(&options, &app, &tx).map_err(io::Error::other)?);
@@ -93,11 +88,7 @@ fn start_pipeline(
     tx: &SyncSender<Msg>,
 ) -> Result<Pipeline, PipelineError> {
     let mut options = base.clone();
-    options.modes = app.modes.clone();
-    options.run.args = app.args.clone();
-    options.run.env = app.env.clone();
-    options.run.calls = app.calls.clone();
-    options.compare_toolchains = app.compare_toolchains;
+    options.settings = app.settings.clone();
     options.first_job = app.job.number;
     let tx = tx.clone();
     Pipeline::start(options, move |e| {
@@ -171,13 +162,7 @@ fn event_loop(
                 }
                 Cmd::Restart => match pipeline {
                     // The pipeline keeps its job counter, watcher and last good build.
-                    Some(p) => p.reconfigure(Reconfigure {
-                        modes: app.modes.clone(),
-                        args: app.args.clone(),
-                        env: app.env.clone(),
-                        calls: app.calls.clone(),
-                        compare_toolchains: app.compare_toolchains,
-                    }),
+                    Some(p) => p.reconfigure(app.settings.clone()),
                     None => match start_pipeline(options, app, tx) {
                         Ok(p) => {
                             p.set_paused(app.paused);
@@ -205,10 +190,7 @@ fn event_loop(
                     spawn_image_export(module, &options.source, &options.cache_root, tx.clone())
                 }
                 Cmd::Bench { module } => {
-                    let mut run = options.run.clone();
-                    run.args = app.args.clone();
-                    run.env = app.env.clone();
-                    spawn_bench(module, &options.exe, run, tx.clone());
+                    spawn_bench(module, &options.exe, app.settings.run.clone(), tx.clone())
                 }
             }
         }
@@ -293,14 +275,7 @@ fn open_editor(file: &str, line: u32, column: Option<u32>) -> Result<(), String>
 /// reports each mode's median run phase.
 fn spawn_bench(module: PathBuf, exe: &Path, config: crate::engine::RunConfig, tx: SyncSender<Msg>) {
     let plan = crate::bench::BenchPlan {
-        contenders: Mode::ALL
-            .iter()
-            .map(|m| crate::bench::Entry {
-                contender: crate::bench::Contender::Mode(*m),
-                module: module.clone(),
-                toolchain: None,
-            })
-            .collect(),
+        contenders: crate::bench::BenchPlan::modes(&module, &Mode::ALL, false, None),
         module,
         runs: BENCH_RUNS,
         warmup: 1,
@@ -310,16 +285,8 @@ fn spawn_bench(module: PathBuf, exe: &Path, config: crate::engine::RunConfig, tx
         node_shim: PathBuf::new(),
     };
     std::thread::spawn(move || {
-        let result = crate::bench::run(&plan, |_, _, _| {}).map(|report| {
-            Mode::ALL
-                .iter()
-                .zip(&report.results)
-                .filter_map(|(mode, r)| {
-                    let run = r.phases.iter().find(|(n, _)| n == "run")?;
-                    Some((*mode, run.1.median))
-                })
-                .collect()
-        });
+        let result =
+            crate::bench::run(&plan, |_, _, _| {}).map(|report| report.mode_run_medians(&plan));
         let _ = tx.send(Msg::BenchDone(result));
     });
 }
@@ -331,28 +298,34 @@ fn spawn_image_export(
     cache_root: &Path,
     tx: SyncSender<Msg>,
 ) {
-    use crate::image::{self, Format, ImageRequest};
+    use crate::image::{self, Export, Format};
     let (crate::pipeline::Source::Project(input) | crate::pipeline::Source::Module(input)) = source;
-    let (origin, stem) = image::origin_and_name(input);
+    let input = input.clone();
+    let (_, stem) = image::origin_and_name(&input);
     let out = cache_root.join("images").join(format!("{stem}.tar"));
     std::thread::spawn(move || {
-        let result = (|| {
-            let bytes = std::fs::read(&module)
-                .map_err(|e| format!("image: cannot read {}: {e}", module.display()))?;
-            let reference = stem.parse().map_err(|e| format!("image: {e}"))?;
-            let request = ImageRequest::new(bytes, &stem, reference, &origin);
-            std::fs::create_dir_all(out.parent().expect("a folder"))
-                .map_err(|e| format!("image: {e}"))?;
-            let summary = image::write_image(&request, Format::OciArchive, &out)
-                .map_err(|e| format!("image: {e}"))?;
-            Ok(format!(
-                "image {} written to {} ({}, {})",
-                summary.reference,
-                summary.path.display(),
-                summary.format.name(),
-                crate::engine::human_bytes(summary.size)
-            ))
-        })();
+        let result = std::fs::create_dir_all(out.parent().expect("a folder"))
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                image::export(&Export {
+                    module: &module,
+                    input: &input,
+                    name: None,
+                    exit_return: false,
+                    format: Format::OciArchive,
+                    out: &out,
+                })
+            })
+            .map(|(summary, _)| {
+                format!(
+                    "image {} written to {} ({}, {})",
+                    summary.reference,
+                    summary.path.display(),
+                    summary.format.name(),
+                    crate::engine::human_bytes(summary.size)
+                )
+            })
+            .map_err(|e| format!("image: {e}"));
         let _ = tx.send(Msg::ImageDone(result));
     });
 }

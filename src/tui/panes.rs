@@ -7,7 +7,17 @@ use std::time::Duration;
 use super::output::OutputBuffer;
 use crate::build::Diagnostic;
 use crate::engine::{Mode, RunReport};
-use crate::pipeline::{AnatomySummary, ModuleSummary, ToolchainDifference, ToolchainRow};
+use crate::pipeline::{AnatomySummary, ModuleSummary};
+use crate::toolchains::{ToolchainDifference, ToolchainRow};
+
+/// The panes that can have focus, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Output,
+    Timing,
+    Module,
+    Diagnostics,
+}
 
 /// How keys are read: as commands, or as text for the prompt or the search.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

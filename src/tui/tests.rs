@@ -16,7 +16,8 @@ use crate::inspect::anatomy::DataPart;
 use crate::inspect::anatomy_diff::{AnatomyDiff, Change, SizeChange};
 use crate::inspect::{Export, FunctionSize, Import};
 use crate::pipeline::{AnatomySummary, PackageRow};
-use crate::pipeline::{Event, ModuleSummary, SectionSize, ToolchainDifference, ToolchainRow};
+use crate::pipeline::{Event, ModuleSummary, SectionSize};
+use crate::toolchains::{ToolchainDifference, ToolchainRow};
 use crate::watch::WatchEvent;
 
 fn ms(n: u64) -> Duration {
@@ -271,8 +272,19 @@ fn screen(app: &App, width: u16, height: u16) -> String {
     s
 }
 
+fn settings(modes: &[Mode], args: &[&str]) -> crate::pipeline::RunSettings {
+    crate::pipeline::RunSettings {
+        modes: modes.to_vec(),
+        run: crate::engine::RunConfig {
+            args: args.iter().map(|a| a.to_string()).collect(),
+            ..Default::default()
+        },
+        compare_toolchains: false,
+    }
+}
+
 fn app() -> App {
-    App::new("hello", vec![Mode::Interp, Mode::Aot], vec!["x".into()])
+    App::new("hello", settings(&[Mode::Interp, Mode::Aot], &["x"]))
 }
 
 // ---- update: keys ----
@@ -295,14 +307,14 @@ fn rebuild_cancel_pause_and_modes_become_commands() {
     assert_eq!(update(&mut a, key('p')), vec![Cmd::SetPaused(true)]);
     assert_eq!(update(&mut a, key('p')), vec![Cmd::SetPaused(false)]);
     assert_eq!(update(&mut a, key('m')), vec![Cmd::Restart]);
-    assert_eq!(a.modes, vec![Mode::Interp]);
+    assert_eq!(a.settings.modes, vec![Mode::Interp]);
     update(&mut a, key('m'));
-    assert_eq!(a.modes, vec![Mode::Baseline]);
+    assert_eq!(a.settings.modes, vec![Mode::Baseline]);
     update(&mut a, key('m'));
     update(&mut a, key('m'));
-    assert_eq!(a.modes, vec![Mode::Interp, Mode::Aot]);
+    assert_eq!(a.settings.modes, vec![Mode::Interp, Mode::Aot]);
     assert_eq!(update(&mut a, key('a')), vec![Cmd::Restart]);
-    assert_eq!(a.modes, Mode::ALL.to_vec());
+    assert_eq!(a.settings.modes, Mode::ALL.to_vec());
 }
 
 #[test]
@@ -569,7 +581,9 @@ fn toolchains_compared(app: &mut App) {
             report(Mode::Interp, 23, run, Outcome::Exited { code: 0 }),
             report(Mode::Aot, 16, run / 10, Outcome::Exited { code: 0 }),
         ],
+        module: None,
         error: None,
+        failed_build: None,
     };
     update(
         app,
@@ -597,7 +611,7 @@ fn t_toggles_comparing_toolchains_and_the_tab_shows_both() {
     let mut a = app();
     successful_job(&mut a, &[Mode::Interp, Mode::Aot]);
     assert_eq!(update(&mut a, key('t')), vec![Cmd::Restart]);
-    assert!(a.compare_toolchains);
+    assert!(a.settings.compare_toolchains);
     assert_eq!(
         a.module.tab,
         ModuleTab::Toolchains,
@@ -612,7 +626,7 @@ fn t_toggles_comparing_toolchains_and_the_tab_shows_both() {
     assert!(tall.contains("code by package"), "{tall}");
     assert!(tall.contains("runtime"), "{tall}");
     assert_eq!(update(&mut a, key('t')), vec![Cmd::Restart]);
-    assert!(!a.compare_toolchains && a.module.toolchains.is_none());
+    assert!(!a.settings.compare_toolchains && a.module.toolchains.is_none());
     assert!(screen(&a, 120, 30).contains("press t to also build"));
 }
 
@@ -652,7 +666,7 @@ fn the_prompt_sets_args_and_env() {
     }
     assert_eq!(update(&mut a, code(KeyCode::Enter)), vec![Cmd::Restart]);
     assert_eq!(
-        a.args,
+        a.settings.run.args,
         ["one", "two words", "a \"q\""],
         "split as a shell would"
     );
@@ -666,13 +680,16 @@ fn the_prompt_sets_args_and_env() {
         "{:?}",
         a.error
     );
-    assert_eq!(a.args.len(), 3, "a bad line changes nothing");
+    assert_eq!(a.settings.run.args.len(), 3, "a bad line changes nothing");
     update(&mut a, key(':'));
     for c in "env GREETING='hi there'".chars() {
         update(&mut a, key(c));
     }
     update(&mut a, code(KeyCode::Enter));
-    assert_eq!(a.env, [("GREETING".to_string(), "hi there".to_string())]);
+    assert_eq!(
+        a.settings.run.env,
+        [("GREETING".to_string(), "hi there".to_string())]
+    );
     update(&mut a, key(':'));
     for c in "nonsense".chars() {
         update(&mut a, key(c));
@@ -887,7 +904,7 @@ fn snapshot_running() {
 
 #[test]
 fn snapshot_all_modes() {
-    let mut a = App::new("fib", Mode::ALL.to_vec(), vec![]);
+    let mut a = App::new("fib", settings(&Mode::ALL, &[]));
     successful_job(&mut a, &Mode::ALL);
     insta::assert_snapshot!(screen(&a, 140, 36));
 }
@@ -1173,6 +1190,6 @@ fn a_reactors_exports_calls_and_their_times_are_shown() {
     }
     let cmds = update(&mut a, code(KeyCode::Enter));
     assert!(cmds.contains(&Cmd::Restart), "{cmds:?}");
-    let calls: Vec<String> = a.calls.iter().map(|c| c.text()).collect();
+    let calls: Vec<String> = a.settings.run.calls.iter().map(|c| c.text()).collect();
     assert_eq!(calls, ["fib 20", "total"]);
 }

@@ -104,8 +104,8 @@ pub fn go_release(version: &str) -> PathBuf {
 pub fn tinygo() -> PathBuf {
     which_tinygo().unwrap_or_else(|| {
         panic!(
-            "the TinyGo tests need tinygo on PATH (0.33.0 is tested): install it, or build it with \
-             ../shared/tinygo/build.sh /opt/tinygo and add /opt/tinygo/bin to PATH"
+            "the TinyGo tests need tinygo on PATH (0.40.1 is tested): scripts/install-tinygo builds \
+             it into /opt/tinygo-next (scripts/setup runs it)"
         )
     })
 }

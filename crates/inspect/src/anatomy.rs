@@ -255,53 +255,18 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
             super::toolchain::GO_KNOWN.1
         ));
     }
-    if table.is_none() {
-        match dwarf::Lines::new(&scan.debug, scan.code_start) {
-            Ok(Some(lines)) => {
-                let mut placed = false;
-                for (f, &(start, size)) in functions.iter_mut().zip(&scan.bodies) {
-                    if let Some(place) = lines.function_at(start, start + size) {
-                        f.file = Some(place.file);
-                        f.line = place.line;
-                        placed = true;
-                    }
-                }
-                if placed && names_from == NameSource::NameSection {
-                    names_from = NameSource::NameSectionAndDwarf;
-                }
-            }
-            Ok(None) => {}
-            Err(e) => note = note.or(Some(e)),
-        }
+    if table.is_none()
+        && let Err(e) = place_by_dwarf(&scan, &mut functions, &mut names_from)
+    {
+        note = note.or(Some(e));
     }
     for f in &mut functions {
         f.package = package_of(&f.name).to_string();
     }
-    let mut data = Vec::new();
-    // The segments' bytes within each span (the gaps between segments are zeros that are not
-    // in the file).
-    let mut pclntab_span = None;
-    if let (Some(t), Some(layout)) = (&table, layout) {
-        let at = base + t.offset;
-        let mut spans = go_pclntab::module_data_spans(&image, base, at, layout);
-        // Before Go 1.26 the table's end is where its last function record ends.
-        if !spans.iter().any(|s| s.0 == go_pclntab::PCLNTAB) {
-            spans.insert(0, (go_pclntab::PCLNTAB, at..at + t.bytes));
-        }
-        pclntab_span = spans
-            .iter()
-            .find(|s| s.0 == go_pclntab::PCLNTAB)
-            .map(|s| s.1.clone());
-        for (what, span) in spans {
-            let bytes = scan.bytes_within(span.start, span.end);
-            if bytes > 0 {
-                data.push(DataPart {
-                    what: what.into(),
-                    bytes,
-                });
-            }
-        }
-    }
+    let (mut data, pclntab_span) = match (&table, layout) {
+        (Some(t), Some(layout)) => go_data_parts(&scan, &image, base, t, layout),
+        _ => (vec![], None),
+    };
     let attributed: u64 = data.iter().map(|d| d.bytes).sum();
     data.push(DataPart {
         what: "other data".into(),
@@ -315,6 +280,61 @@ pub fn anatomy(bytes: &[u8]) -> Result<Anatomy, InspectError> {
         pclntab_span,
         note,
     })
+}
+
+/// Files and lines from the DWARF (TinyGo's modules), where there is no pclntab.
+fn place_by_dwarf(
+    scan: &Scan<'_>,
+    functions: &mut [FunctionInfo],
+    names_from: &mut NameSource,
+) -> Result<(), String> {
+    let Some(lines) = dwarf::Lines::new(&scan.debug, scan.code_start)? else {
+        return Ok(());
+    };
+    let mut placed = false;
+    for (f, &(start, size)) in functions.iter_mut().zip(&scan.bodies) {
+        if let Some(place) = lines.function_at(start, start + size) {
+            f.file = Some(place.file);
+            f.line = place.line;
+            placed = true;
+        }
+    }
+    if placed && *names_from == NameSource::NameSection {
+        *names_from = NameSource::NameSectionAndDwarf;
+    }
+    Ok(())
+}
+
+/// The data's parts in Go's terms (the pclntab, the type data, …), and where the pclntab lies
+/// in memory.
+fn go_data_parts(
+    scan: &Scan<'_>,
+    image: &[u8],
+    base: u64,
+    t: &go_pclntab::GoTable,
+    layout: &'static go_pclntab::Layout,
+) -> (Vec<DataPart>, Option<std::ops::Range<u64>>) {
+    let at = base + t.offset;
+    let mut spans = go_pclntab::module_data_spans(image, base, at, layout);
+    // Before Go 1.26 the table's end is where its last function record ends.
+    if !spans.iter().any(|s| s.0 == go_pclntab::PCLNTAB) {
+        spans.insert(0, (go_pclntab::PCLNTAB, at..at + t.bytes));
+    }
+    let pclntab_span = spans
+        .iter()
+        .find(|s| s.0 == go_pclntab::PCLNTAB)
+        .map(|s| s.1.clone());
+    // The segments' bytes within each span (the gaps between segments are zeros that are not
+    // in the file).
+    let data = spans
+        .into_iter()
+        .map(|(what, span)| DataPart {
+            what: what.into(),
+            bytes: scan.bytes_within(span.start, span.end),
+        })
+        .filter(|d| d.bytes > 0)
+        .collect();
+    (data, pclntab_span)
 }
 
 /// Go's pclntab, if the module's data has one that fits its functions: the memory image's base

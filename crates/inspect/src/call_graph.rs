@@ -62,6 +62,10 @@ fn go_function_value(w: u64, imported: u32, defined: u32) -> Option<u32> {
 
 /// The call graph of a module. `go_data`: search the data segments for Go function values, for
 /// a Go module (its pclntab says so); `skip` is a memory range not to search (the pclntab).
+#[expect(
+    clippy::too_many_lines,
+    reason = "a parser: one arm per section it reads"
+)]
 pub fn call_graph(
     bytes: &[u8],
     go_data: bool,
@@ -149,39 +153,68 @@ pub fn call_graph(
             }
             Payload::DataSection(r) if go_data => {
                 let defined = callees.len() as u32 - imported;
-                for d in r {
-                    let d = d.map_err(malformed)?;
-                    let wasmparser::DataKind::Active { offset_expr, .. } = d.kind else {
-                        continue;
-                    };
-                    let Ok(Operator::I32Const { value }) =
-                        offset_expr.get_operators_reader().read()
-                    else {
-                        continue;
-                    };
-                    let base = u64::from(value as u32);
-                    let first = (8 - base % 8) % 8;
-                    for (k, w) in d
-                        .data
-                        .get(first as usize..)
-                        .unwrap_or(&[])
-                        .chunks_exact(8)
-                        .enumerate()
-                    {
-                        let at = base + first + 8 * k as u64;
-                        if skip.contains(&at) {
-                            continue;
-                        }
-                        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
-                        if let Some(f) = go_function_value(w, imported, defined) {
-                            data.push(f);
-                        }
-                    }
-                }
+                data.extend(go_function_values(r, &skip, imported, defined)?);
             }
             _ => {}
         }
     }
+    let (roots, table_is_dispatch) = all_roots(&mut callees, imported, roots, table, data);
+    Ok(CallGraph {
+        imported,
+        callees,
+        roots,
+        table_is_dispatch,
+    })
+}
+
+/// The Go function values in active data segments (8-byte aligned words), outside `skip`.
+fn go_function_values(
+    r: wasmparser::DataSectionReader<'_>,
+    skip: &std::ops::Range<u64>,
+    imported: u32,
+    defined: u32,
+) -> Result<Vec<u32>, InspectError> {
+    let mut data = vec![];
+    for d in r {
+        let d = d.map_err(malformed)?;
+        let wasmparser::DataKind::Active { offset_expr, .. } = d.kind else {
+            continue;
+        };
+        let Ok(Operator::I32Const { value }) = offset_expr.get_operators_reader().read() else {
+            continue;
+        };
+        let base = u64::from(value as u32);
+        let first = (8 - base % 8) % 8;
+        for (k, w) in d
+            .data
+            .get(first as usize..)
+            .unwrap_or(&[])
+            .chunks_exact(8)
+            .enumerate()
+        {
+            let at = base + first + 8 * k as u64;
+            if skip.contains(&at) {
+                continue;
+            }
+            let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+            if let Some(f) = go_function_value(w, imported, defined) {
+                data.push(f);
+            }
+        }
+    }
+    Ok(data)
+}
+
+/// Every root with its reason (the first found), the table's entries counted unless the table
+/// is a dispatch table of nearly every function, and functions nothing refers to; drops
+/// callees that are out of range. Also says whether the table is a dispatch table.
+fn all_roots(
+    callees: &mut [Vec<u32>],
+    imported: u32,
+    mut roots: Vec<(u32, Root)>,
+    table: Vec<u32>,
+    data: Vec<u32>,
+) -> (Vec<(u32, Root)>, bool) {
     let defined = callees.len() - imported as usize;
     let listed: HashSet<u32> = table.iter().copied().collect();
     let table_is_dispatch = defined > 16 && listed.len() * 10 >= defined * 9;
@@ -194,7 +227,7 @@ pub fn call_graph(
     for &(f, _) in &roots {
         referred[f as usize] = true;
     }
-    for list in &callees {
+    for list in callees.iter() {
         for &f in list {
             if let Some(r) = referred.get_mut(f as usize) {
                 *r = true;
@@ -209,15 +242,10 @@ pub fn call_graph(
     // One reason per root, the first found.
     let mut seen = HashSet::new();
     roots.retain(|(f, _)| seen.insert(*f));
-    for list in &mut callees {
+    for list in callees.iter_mut() {
         list.retain(|&f| (f as usize) < referred.len());
     }
-    Ok(CallGraph {
-        imported,
-        callees,
-        roots,
-        table_is_dispatch,
-    })
+    (roots, table_is_dispatch)
 }
 
 #[cfg(test)]

@@ -119,6 +119,7 @@ impl Accumulator {
         });
     }
 
+    #[expect(clippy::too_many_lines, reason = "a parser: one arm per section kind")]
     fn visit(&mut self, payload: Payload<'_>) -> Result<(), BinaryReaderError> {
         match payload {
             Payload::Version { encoding, .. } => {

@@ -148,7 +148,31 @@ pub fn retention(graph: CallGraph, anatomy: &Anatomy) -> Retention {
         .collect();
     functions.sort_by(|a, b| b.retained.cmp(&a.retained).then(a.index.cmp(&b.index)));
 
-    let reached = reach(n + 1, n, &succ, |_| true);
+    let packages = retained_packages((imported, n), total, &succ, &size, &package);
+
+    let parent = shortest_paths(n, &graph);
+    let root_of = graph.roots.iter().cloned().collect();
+    Retention {
+        functions,
+        packages,
+        table_is_dispatch: graph.table_is_dispatch,
+        parent,
+        root_of,
+        names,
+    }
+}
+
+/// Each package's retained size: what the module would lose without it (the functions only it
+/// reaches, and its own that nothing reaches). Nodes `imported..n` are the functions, `n` the
+/// root above the roots.
+fn retained_packages<'a, S: IntoIterator<Item = usize>>(
+    (imported, n): (usize, usize),
+    total: u64,
+    succ: &impl Fn(usize) -> S,
+    size: &impl Fn(usize) -> u64,
+    package: &impl Fn(usize) -> &'a str,
+) -> Vec<RetainedPackage> {
+    let reached = reach(n + 1, n, succ, |_| true);
     let mut by_package: HashMap<&str, u64> = HashMap::new();
     for f in imported..n {
         *by_package.entry(package(f)).or_default() += size(f);
@@ -156,7 +180,7 @@ pub fn retention(graph: CallGraph, anatomy: &Anatomy) -> Retention {
     let mut packages: Vec<RetainedPackage> = by_package
         .into_iter()
         .map(|(p, shallow)| {
-            let still = reach(n + 1, n, &succ, |v| v == n || package(v) != p);
+            let still = reach(n + 1, n, succ, |v| v == n || package(v) != p);
             let gone: u64 = (imported..n)
                 .filter(|&v| reached[v] && !still[v])
                 .map(size)
@@ -176,17 +200,7 @@ pub fn retention(graph: CallGraph, anatomy: &Anatomy) -> Retention {
         })
         .collect();
     packages.sort_by(|a, b| b.retained.cmp(&a.retained).then(a.package.cmp(&b.package)));
-
-    let parent = shortest_paths(n, &graph);
-    let root_of = graph.roots.iter().cloned().collect();
-    Retention {
-        functions,
-        packages,
-        table_is_dispatch: graph.table_is_dispatch,
-        parent,
-        root_of,
-        names,
-    }
+    packages
 }
 
 /// Which nodes `start` reaches through nodes `keep` allows.

@@ -10,7 +10,6 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::inspect::triage::Entry;
 use wasmi::TrapCode;
 use wasmi::{Config, Engine, Linker, Module, Store};
 use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
@@ -172,13 +171,15 @@ fn run_here(
     }
     report.timings.instantiate = started.elapsed();
 
-    let started = Instant::now();
-    let returned = start(&mut store, &instance, module, &mut report)?;
-    report.timings.run = started.elapsed();
-    let entry = module.needs.entry;
-    if entry != Entry::Command || !calls.is_empty() {
-        call_exports(&mut store, &instance, module, calls, returned, &mut report);
-    }
+    calls::run_module(
+        &mut WasmiExports {
+            store: &mut store,
+            instance: &instance,
+        },
+        module.needs.entry,
+        calls,
+        &mut report,
+    );
     let memory = instance.get_memory(&store, module.memory_export());
     report.finish(
         &module.bytes,
@@ -216,63 +217,7 @@ fn link(
     Ok((store, linker))
 }
 
-/// Runs a command: `_start`, or the JS host's protocol. Whether it returned (rather than
-/// exited or trapped), so that its exports may still be called.
-fn start(
-    store: &mut Store<HostState>,
-    instance: &wasmi::Instance,
-    module: &LoadedModule,
-    report: &mut RunReport,
-) -> Result<bool, EngineError> {
-    if module.needs.entry != Entry::Command {
-        return Ok(true);
-    }
-    if module.needs.js.is_some() {
-        let result = js::run(store);
-        let returned = result.is_ok();
-        let host = store.data().js.host.as_ref().expect("set with the linker");
-        super::js::finish(result, host, report, js_outcome);
-        return Ok(returned);
-    }
-    let start = instance
-        .get_typed_func::<(), ()>(&*store, "_start")
-        .map_err(|e| EngineError::Setup(format!("_start: {e}")))?;
-    match start.call(&mut *store, ()) {
-        Ok(()) => Ok(true),
-        Err(e) => {
-            report.outcome = outcome_of(&e);
-            Ok(false)
-        }
-    }
-}
-
-/// The calls ([`calls::after_start`]); for a reactor under the JS host, then what is left of
-/// its event loop.
-fn call_exports(
-    store: &mut Store<HostState>,
-    instance: &wasmi::Instance,
-    module: &LoadedModule,
-    calls: &[PlannedCall],
-    returned: bool,
-    report: &mut RunReport,
-) {
-    let entry = module.needs.entry;
-    let settle = calls::after_start(
-        &mut WasmiExports { store, instance },
-        entry,
-        calls,
-        returned,
-        report,
-    );
-    if module.needs.js.is_none() || entry == Entry::Command {
-        return;
-    }
-    let settled = settle.then(|| js::settle(store));
-    let host = store.data().js.host.as_ref().expect("set with the linker");
-    super::js::finish_reactor(settled, host, report, js_outcome);
-}
-
-/// A wasmi instance, for [`calls::run`].
+/// A wasmi instance, for [`calls::run_module`].
 struct WasmiExports<'a> {
     store: &'a mut Store<HostState>,
     instance: &'a wasmi::Instance,
@@ -297,6 +242,34 @@ impl calls::Exports for WasmiExports<'_> {
             Ok(()) => Ok(out.iter().map(js::to_val).collect()),
             Err(e) => Err(outcome_of(&e)),
         }
+    }
+
+    fn on_js_host(&self) -> bool {
+        self.store.data().js.host.is_some()
+    }
+
+    fn play_js(&mut self, settle: bool) -> Result<(), super::js::Stop> {
+        if settle {
+            js::settle(self.store)
+        } else {
+            js::run(self.store)
+        }
+    }
+
+    fn finish_js(
+        &mut self,
+        played: Option<Result<(), super::js::Stop>>,
+        reactor: bool,
+        report: &mut RunReport,
+    ) {
+        let host = self
+            .store
+            .data()
+            .js
+            .host
+            .as_ref()
+            .expect("set with the linker");
+        super::js::finish_played(played, reactor, host, report, js_outcome);
     }
 }
 

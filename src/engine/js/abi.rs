@@ -65,12 +65,26 @@ pub fn length(host: &mut JsHost, v: &Value) -> Result<f64, Stop> {
     Ok(ops::to_number(host, &len))
 }
 
-/// `valuePrepareString`: `String(v)` as UTF-8 bytes in a `Uint8Array`, and their length.
-pub fn prepare_string(host: &mut JsHost, v: &Value) -> (Value, usize) {
+/// `valuePrepareString`: `String(v)` as UTF-8 bytes in a `Uint8Array`, and their length; a
+/// fault when the heap cannot hold them under the run's memory cap.
+pub fn prepare_string(host: &mut JsHost, v: &Value) -> Result<(Value, usize), Stop> {
     let bytes = ops::to_string(host, v).into_bytes();
     let len = bytes.len();
-    let array = host.heap.alloc(Object::new(Kind::Bytes(bytes)));
-    (Value::Object(array), len)
+    let array = host
+        .heap
+        .alloc_within_cap(Object::new(Kind::Bytes(bytes)))
+        .ok_or_else(|| over_cap(host, len))?;
+    Ok((Value::Object(array), len))
+}
+
+/// The fault when the host's heap cannot hold `bytes` more under the run's memory cap.
+pub fn over_cap(host: &JsHost, bytes: usize) -> Stop {
+    Stop::Fault(format!(
+        "js: out of memory: {bytes} more bytes would pass the memory cap ({} bytes held of {}); \
+         hint: raise it with --max-memory",
+        host.heap.payload(),
+        host.heap.cap()
+    ))
 }
 
 /// The bytes of a `Uint8Array`, or `None` for anything else.

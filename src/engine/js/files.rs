@@ -579,7 +579,10 @@ fn readdir(g: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw>
             })
             .collect::<Result<Vec<_>, Code>>()
     });
-    let result = names.map(|names| Value::Object(host.heap.alloc(Object::new(Kind::Array(names)))));
+    let result = names.and_then(|names| {
+        let array = host.heap.alloc_within_cap(Object::new(Kind::Array(names)));
+        array.map(Value::Object).ok_or("ENOMEM")
+    });
     answer(g, args, result)
 }
 

@@ -338,7 +338,7 @@ fn value_length(g: &mut dyn Guest, a: &[Val]) -> Done {
 fn value_prepare_string(g: &mut dyn Guest, a: &[Val]) -> Done {
     let sp = sp(a);
     let v = g.value_at(sp + 8)?;
-    let (bytes, len) = abi::prepare_string(g.host(), &v);
+    let (bytes, len) = abi::prepare_string(g.host(), &v)?;
     g.set_value(sp + 16, &bytes)?;
     g.set_i64(sp + 24, len as i64)?;
     Ok(None)

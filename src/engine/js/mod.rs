@@ -12,10 +12,13 @@
 
 mod abi;
 mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 mod gojs;
 mod number;
 mod ops;
 mod refs;
+mod stringify;
 mod system;
 #[cfg(test)]
 mod tests;
@@ -168,6 +171,21 @@ pub fn settle(guest: &mut dyn Guest) -> Result<(), Stop> {
     match guest.host().abi {
         JsAbi::TinyGo => tinygo::event_loop(guest),
         JsAbi::Go => Ok(()),
+    }
+}
+
+/// How a run under the JS host ended, a command's ([`finish`]) or a reactor's
+/// ([`finish_reactor`]): what an engine's [`crate::engine::calls::Exports::finish_js`] does.
+pub fn finish_played(
+    played: Option<Result<(), Stop>>,
+    reactor: bool,
+    host: &JsHost,
+    report: &mut RunReport,
+    engine: impl FnOnce(Box<dyn Any + Send + Sync>) -> Outcome,
+) {
+    match (reactor, played) {
+        (false, Some(result)) => finish(result, host, report, engine),
+        (_, settled) => finish_reactor(settled, host, report, engine),
     }
 }
 
@@ -374,6 +392,10 @@ impl dyn Guest + '_ {
             .ok()
             .filter(|l| *l <= 1 << 32)
             .ok_or_else(|| Stop::Fault(format!("js: a slice of {len} bytes at {addr}")))?;
+        // Its last byte first: a length the guest made up costs no allocation.
+        if len > 0 {
+            self.read(addr.saturating_add(len as u64 - 1), &mut [0])?;
+        }
         let mut out = vec![0; len];
         self.read(addr, &mut out)?;
         Ok(out)

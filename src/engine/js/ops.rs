@@ -3,7 +3,7 @@
 
 use super::number::to_js_string;
 use super::value::{Callable, Class, Kind, Object, Throw, Value};
-use super::{Guest, JsHost, world};
+use super::{Guest, JsHost, stringify, world};
 
 /// A property key: a name, or a number (`Reflect.get(v, i)`).
 #[derive(Debug, Clone, Copy)]
@@ -197,11 +197,11 @@ pub fn construct(guest: &mut dyn Guest, func: &Value, args: &[Value]) -> Result<
 /// guest's `resume` export runs it, and its result comes back in `event.result`.
 fn call_go(guest: &mut dyn Guest, id: u32, this: &Value, args: &[Value]) -> Result<Value, Throw> {
     let host = guest.host();
-    let args = host.heap.alloc(Object::new(Kind::Array(args.to_vec())));
+    let args = alloc_array(host, Kind::Array(args.to_vec()))?;
     let mut event = Object::new(Kind::Plain);
     event.set_own("id", Value::Number(f64::from(id)));
     event.set_own("this", this.clone());
-    event.set_own("args", Value::Object(args));
+    event.set_own("args", args);
     let event = host.heap.alloc(event);
     host.roots.push(Value::Object(event));
     host.heap
@@ -249,7 +249,7 @@ pub fn to_string(host: &JsHost, v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => to_js_string(*n),
         Value::String(s) => s.to_string(),
-        Value::Object(id) => world::object_to_string(host, host.heap.get(*id)),
+        Value::Object(id) => stringify::object_to_string(host, *id),
     }
 }
 
@@ -316,6 +316,15 @@ pub fn type_error(host: &mut JsHost, message: &str) -> Throw {
 
 pub fn range_error(host: &mut JsHost, message: &str) -> Throw {
     Throw::Js(world::new_error(host, Class::RangeError, message))
+}
+
+/// An array or a byte array in the heap, or, past the run's memory cap, the `RangeError` V8
+/// throws when an allocation fails.
+pub fn alloc_array(host: &mut JsHost, kind: Kind) -> Result<Value, Throw> {
+    match host.heap.alloc_within_cap(Object::new(kind)) {
+        Some(id) => Ok(Value::Object(id)),
+        None => Err(range_error(host, "Array buffer allocation failed")),
+    }
 }
 
 #[cfg(test)]

@@ -150,10 +150,7 @@ fn process_getgroups(guest: &mut dyn Guest, this: &Value, args: &[Value]) -> Res
         .into_iter()
         .map(|g| Value::Number(f64::from(g)))
         .collect();
-    let host = guest.host();
-    Ok(Value::Object(
-        host.heap.alloc(Object::new(Kind::Array(items))),
-    ))
+    ops::alloc_array(guest.host(), Kind::Array(items))
 }
 
 /// `process.umask(mask)`: ENOSYS with no folders given; else it sets the worker's own umask

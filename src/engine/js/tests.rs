@@ -252,3 +252,43 @@ fn javascript_allocations_stay_under_the_memory_cap() {
     let r = ops::construct(&mut g, &uint8, &[Value::Number(1024.0)]);
     assert!(r.is_ok());
 }
+
+#[test]
+fn arrays_and_errors_that_hold_themselves_print_without_end() {
+    let (mut g, _) = FakeGuest::new();
+    let array = g.global("Array");
+    let a = ops::construct(&mut g, &array, &[Value::Number(1.0)]).unwrap();
+    g.call(&a, "push", std::slice::from_ref(&a)).unwrap();
+    g.call(&a, "push", &[Value::str("x")]).unwrap();
+    // V8 prints an array met again inside itself as nothing.
+    assert_eq!(g.string(&a), ",,x");
+    let joined = g.call(&a, "join", &[Value::str("-")]).unwrap();
+    assert_eq!(g.string(&joined), "--x");
+    let error = g.global("Error");
+    let e = ops::construct(&mut g, &error, &[Value::str("m")]).unwrap();
+    ops::set(&mut g.host, &e, Key::Name("message"), e.clone()).unwrap();
+    assert_eq!(g.string(&e), "Error");
+    // A chain deeper than any stack: the host stops following it, and does not overflow.
+    let mut deep = ops::construct(&mut g, &array, &[]).unwrap();
+    for _ in 0..20_000 {
+        deep = ops::construct(&mut g, &array, &[Value::str("x"), deep]).unwrap();
+    }
+    assert_eq!(g.string(&deep).len(), "x,".len() * 512);
+}
+
+#[test]
+fn copies_the_guest_asks_for_stay_under_the_memory_cap() {
+    let (mut g, _) = FakeGuest::new();
+    let uint8 = g.global("Uint8Array");
+    let big = ops::construct(&mut g, &uint8, &[Value::Number(700_000.0)]).unwrap();
+    // A second copy of 700 000 bytes would pass the 1 MiB cap: V8's RangeError.
+    let r = ops::construct(&mut g, &uint8, std::slice::from_ref(&big));
+    assert_eq!(
+        exception_message(&mut g, r),
+        "RangeError: Array buffer allocation failed"
+    );
+    let object = g.global("Object");
+    let r = g.call(&object, "keys", &[big]);
+    assert!(matches!(r, Err(Throw::Js(_))), "700 000 keys pass the cap");
+    assert!(g.host.heap.payload() <= 1 << 20);
+}

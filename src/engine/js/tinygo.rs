@@ -160,7 +160,8 @@ fn sleep_ticks_ns(g: &mut dyn Guest, a: &[Val]) -> Done {
 /// `func getRandomData(r []byte)`: `crypto.getRandomValues` over the slice (TinyGo 0.37+ with
 /// Go 1.24+'s crypto).
 fn get_random_data(g: &mut dyn Guest, a: &[Val]) -> Done {
-    let mut bytes = vec![0; addr(a[1]) as usize];
+    // Read first: a length past the guest's memory fails before anything is made.
+    let mut bytes = g.bytes_at(addr(a[0]), addr(a[1]))?;
     super::system::fill_random(&mut bytes);
     g.write(addr(a[0]), &bytes)?;
     Ok(None)
@@ -256,7 +257,7 @@ fn value_length(g: &mut dyn Guest, a: &[Val]) -> Done {
 
 fn value_prepare_string(g: &mut dyn Guest, a: &[Val]) -> Done {
     let v = value(g, a[1])?;
-    let (bytes, len) = abi::prepare_string(g.host(), &v);
+    let (bytes, len) = abi::prepare_string(g.host(), &v)?;
     g.set_value(addr(a[0]), &bytes)?;
     g.set_i32(addr(a[0]) + 8, len as i32)?;
     Ok(None)

@@ -153,8 +153,10 @@ pub struct Heap {
     slots: Vec<Option<Object>>,
     free: Vec<ObjId>,
     live: usize,
-    /// A collection runs once `live` passes this.
+    /// A collection runs once `live` passes this,
     next_collection: usize,
+    /// or once `payload` passes this (half of what is left under the cap after the last one).
+    next_payload_collection: usize,
     /// Bytes of array and byte-array payloads, kept under `max_bytes`.
     payload: usize,
     max_bytes: usize,
@@ -167,12 +169,28 @@ impl Heap {
     pub fn new(max_bytes: usize) -> Heap {
         Heap {
             next_collection: MIN_COLLECTION,
+            next_payload_collection: max_bytes / 2,
             max_bytes,
             ..Heap::default()
         }
     }
 
+    /// Allocates an object without a payload (a plain object, a function, a date), or one of
+    /// the host's own at start-up (`process.argv`), whose payload counts but is not refused.
+    /// What the guest asks for goes through [`Heap::alloc_within_cap`].
     pub fn alloc(&mut self, object: Object) -> ObjId {
+        self.insert(object)
+    }
+
+    /// Allocates an array or a byte array if its payload stays within the cap; `None` (and
+    /// nothing allocated) past it, which the caller turns into JavaScript's `RangeError` or an
+    /// error code.
+    pub fn alloc_within_cap(&mut self, object: Object) -> Option<ObjId> {
+        self.can_hold(object.payload_bytes())
+            .then(|| self.insert(object))
+    }
+
+    fn insert(&mut self, object: Object) -> ObjId {
         self.payload += object.payload_bytes();
         self.live += 1;
         match self.free.pop() {
@@ -220,8 +238,21 @@ impl Heap {
             .expect("a reachable object is never collected")
     }
 
+    /// Bytes of array and byte-array payloads now held (never above the cap).
+    pub fn payload(&self) -> usize {
+        self.payload
+    }
+
+    /// Whether enough objects, or enough payload, came since the last collection: then the
+    /// host collects at its next safe point, so that garbage never takes room under the cap
+    /// that a live allocation needs.
     pub fn wants_collection(&self) -> bool {
-        self.live >= self.next_collection
+        self.live >= self.next_collection || self.payload > self.next_payload_collection
+    }
+
+    /// The cap on payload bytes.
+    pub fn cap(&self) -> usize {
+        self.max_bytes
     }
 
     /// Frees every object not reachable from `roots`.
@@ -255,6 +286,7 @@ impl Heap {
             }
         }
         self.next_collection = (self.live * 2).max(MIN_COLLECTION);
+        self.next_payload_collection = self.payload + (self.max_bytes - self.payload) / 2;
     }
 
     #[cfg(test)]
@@ -272,8 +304,12 @@ mod tests {
         let mut heap = Heap::new(1 << 20);
         let root = heap.alloc(Object::new(Kind::Plain));
         let child = heap.alloc(Object::new(Kind::Array(vec![])));
-        let grandchild = heap.alloc(Object::new(Kind::Bytes(vec![0; 100])));
-        let lost = heap.alloc(Object::new(Kind::Bytes(vec![0; 1000])));
+        let grandchild = heap
+            .alloc_within_cap(Object::new(Kind::Bytes(vec![0; 100])))
+            .unwrap();
+        let lost = heap
+            .alloc_within_cap(Object::new(Kind::Bytes(vec![0; 1000])))
+            .unwrap();
         heap.get_mut(root).set_own("child", Value::Object(child));
         if let Kind::Array(items) = &mut heap.get_mut(child).kind {
             items.push(Value::Object(grandchild));
@@ -292,5 +328,28 @@ mod tests {
         assert!([lost, a, b].contains(&reused));
         assert!(matches!(heap.get(grandchild).kind, Kind::Bytes(_)));
         let _ = heap.get(child);
+    }
+
+    #[test]
+    fn payloads_stay_under_the_cap_and_their_garbage_is_collected_early() {
+        let mut heap = Heap::new(1000);
+        let bytes = |n| Object::new(Kind::Bytes(vec![0; n]));
+        assert!(heap.alloc_within_cap(bytes(1001)).is_none());
+        assert_eq!(heap.payload(), 0);
+        let kept = heap.alloc_within_cap(bytes(400)).unwrap();
+        assert!(
+            !heap.wants_collection(),
+            "400 of 1000 bytes is under half the cap"
+        );
+        heap.alloc_within_cap(bytes(200)).unwrap();
+        assert!(heap.wants_collection(), "600 bytes is over half the cap");
+        assert!(heap.alloc_within_cap(bytes(401)).is_none());
+        heap.collect([Value::Object(kept)].iter());
+        assert_eq!(heap.payload(), 400);
+        // The next collection is due halfway through what is left: at 700 bytes.
+        heap.alloc_within_cap(bytes(300)).unwrap();
+        assert!(!heap.wants_collection());
+        heap.alloc_within_cap(bytes(1)).unwrap();
+        assert!(heap.wants_collection());
     }
 }

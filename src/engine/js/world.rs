@@ -3,9 +3,9 @@
 //! `process`, `crypto`, `performance`, `console`, timers). No DOM, no network, no `eval`.
 
 use super::ops::{self, type_error};
-use super::system;
 use super::value::{Callable, Class, Heap, Kind, Native, NativeFn, ObjId, Object, Throw, Value};
 use super::{Guest, JsHost, RunConfig};
+use super::{stringify, system};
 
 /// Makes `globalThis` and the `Go` instance.
 pub fn build(heap: &mut Heap, config: &RunConfig) -> (ObjId, ObjId) {
@@ -172,7 +172,7 @@ pub fn builtin_property(object: &Object, name: &str) -> Option<Value> {
     }
 }
 
-fn callable_name(c: &Callable) -> &'static str {
+pub(super) fn callable_name(c: &Callable) -> &'static str {
     match c {
         Callable::Native(n) => n.name,
         Callable::Class(class) => class.name(),
@@ -192,34 +192,6 @@ pub fn type_of(host: &JsHost, v: &Value) -> &'static str {
             Kind::Function(_) => "function",
             _ => "object",
         },
-    }
-}
-
-/// `String(object)`.
-pub fn object_to_string(host: &JsHost, object: &Object) -> String {
-    let join = |items: &mut dyn Iterator<Item = String>| items.collect::<Vec<_>>().join(",");
-    match &object.kind {
-        Kind::Plain => "[object Object]".into(),
-        Kind::Array(items) => join(&mut items.iter().map(|v| match v {
-            Value::Undefined | Value::Null => String::new(),
-            _ => ops::to_string(host, v),
-        })),
-        Kind::Bytes(bytes) => join(&mut bytes.iter().map(u8::to_string)),
-        Kind::Date(ms) => iso_date(*ms).unwrap_or_else(|| "Invalid Date".into()),
-        Kind::Error(class) => {
-            let field = |name: &str| match object.own(name) {
-                Some(v) => ops::to_string(host, v),
-                None => String::new(),
-            };
-            let name = object
-                .own("name")
-                .map_or_else(|| class.name().to_string(), |v| ops::to_string(host, v));
-            match field("message") {
-                m if m.is_empty() => name,
-                m => format!("{name}: {m}"),
-            }
-        }
-        Kind::Function(c) => format!("function {}() {{ [native code] }}", callable_name(c)),
     }
 }
 
@@ -282,7 +254,10 @@ pub fn construct(guest: &mut dyn Guest, class: Class, args: &[Value]) -> Result<
             return Ok(new_error(host, class, &message));
         }
     };
-    Ok(Value::Object(host.heap.alloc(Object::new(kind))))
+    match kind {
+        Kind::Array(_) | Kind::Bytes(_) => ops::alloc_array(host, kind),
+        kind => Ok(Value::Object(host.heap.alloc(Object::new(kind)))),
+    }
 }
 
 /// A length the guest asked for, if the host can hold that many `unit`-byte elements.
@@ -326,7 +301,7 @@ fn bytes_from(host: &mut JsHost, arg: &Value) -> Result<Vec<u8>, Throw> {
 }
 
 /// `Date.prototype.toISOString` (UTC; `None` for an invalid date).
-fn iso_date(ms: f64) -> Option<String> {
+pub(super) fn iso_date(ms: f64) -> Option<String> {
     if !ms.is_finite() || ms.abs() > 8.64e15 {
         return None;
     }
@@ -366,9 +341,7 @@ fn object_keys(guest: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value
         .map(|i| Value::str(&i.to_string()))
         .chain(object.props.iter().map(|(k, _)| Value::String(k.clone())))
         .collect();
-    Ok(Value::Object(
-        host.heap.alloc(Object::new(Kind::Array(keys))),
-    ))
+    ops::alloc_array(host, Kind::Array(keys))
 }
 
 fn array_is_array(guest: &mut dyn Guest, _: &Value, args: &[Value]) -> Result<Value, Throw> {
@@ -434,21 +407,10 @@ fn array_join(guest: &mut dyn Guest, this: &Value, args: &[Value]) -> Result<Val
         Value::Undefined => ",".to_string(),
         v => ops::to_string(host, &v),
     };
-    let Value::Object(id) = *this else {
-        return Ok(Value::str(""));
-    };
-    let items = match &host.heap.get(id).kind {
-        Kind::Array(items) => items.clone(),
-        _ => Vec::new(),
-    };
-    let parts: Vec<String> = items
-        .iter()
-        .map(|v| match v {
-            Value::Undefined | Value::Null => String::new(),
-            _ => ops::to_string(host, v),
-        })
-        .collect();
-    Ok(Value::str(&parts.join(&separator)))
+    Ok(Value::str(&match *this {
+        Value::Object(id) => stringify::join(host, id, &separator),
+        _ => String::new(),
+    }))
 }
 
 fn function_call(guest: &mut dyn Guest, this: &Value, args: &[Value]) -> Result<Value, Throw> {

@@ -27,7 +27,6 @@ use super::report::{CacheUse, Frame, Outcome, Trap};
 use super::{
     EngineError, LoadedModule, MAX_WASM_STACK, Mode, OutputSink, RunConfig, RunReport, Stream,
 };
-use crate::inspect::triage::Entry;
 
 /// Bumped whenever gowasm changes how it configures wasmer or lays out an artifact, so old
 /// artifacts are not reused, and versions sharing a cache use different files.
@@ -205,23 +204,16 @@ pub fn run(
     });
     report.timings.instantiate = started.elapsed();
 
-    let started = Instant::now();
-    let returned = start(&mut store, &instance, js_env.as_ref(), module, &mut report)?;
-    report.timings.run = started.elapsed();
-    if module.needs.entry != Entry::Command || !calls.is_empty() {
-        let mut exports = WasmerExports {
+    calls::run_module(
+        &mut WasmerExports {
             store: &mut store,
             instance: &instance,
-        };
-        call_exports(
-            &mut exports,
-            js_env.as_ref(),
-            module,
-            calls,
-            returned,
-            &mut report,
-        );
-    }
+            js_env: js_env.as_ref(),
+        },
+        module.needs.entry,
+        calls,
+        &mut report,
+    );
     let memory = instance.exports.get_memory(module.memory_export()).ok();
     report.finish(
         &module.bytes,
@@ -318,63 +310,12 @@ fn link(
     Ok((imports, fixes, js_env))
 }
 
-/// Runs a command: `_start`, or the JS host's protocol. Whether it returned (rather than
-/// exited or trapped), so that its exports may still be called.
-fn start(
-    store: &mut Store,
-    instance: &Instance,
-    js_env: Option<&wasmer::FunctionEnv<js::JsLink>>,
-    module: &LoadedModule,
-    report: &mut RunReport,
-) -> Result<bool, EngineError> {
-    if module.needs.entry != Entry::Command {
-        return Ok(true);
-    }
-    if let Some(env) = js_env {
-        let result = js::run(store, env);
-        let returned = result.is_ok();
-        let host = &env.as_ref(&*store).host;
-        super::js::finish(result, host, report, js_outcome);
-        return Ok(returned);
-    }
-    let start = instance
-        .exports
-        .get_function("_start")
-        .map_err(|e| EngineError::Setup(format!("_start: {e}")))?;
-    match start.call(store, &[]) {
-        Ok(_) => Ok(true),
-        Err(e) => {
-            report.outcome = outcome_of(&e);
-            Ok(false)
-        }
-    }
-}
-
-/// The calls ([`calls::after_start`]); for a reactor under the JS host, then what is left of
-/// its event loop.
-fn call_exports(
-    exports: &mut WasmerExports<'_>,
-    js_env: Option<&wasmer::FunctionEnv<js::JsLink>>,
-    module: &LoadedModule,
-    calls: &[PlannedCall],
-    returned: bool,
-    report: &mut RunReport,
-) {
-    let entry = module.needs.entry;
-    let settle = calls::after_start(exports, entry, calls, returned, report);
-    let Some(env) = js_env.filter(|_| entry != Entry::Command) else {
-        return;
-    };
-    let store = &mut *exports.store;
-    let settled = settle.then(|| js::settle(store, env));
-    let host = &env.as_ref(&*store).host;
-    super::js::finish_reactor(settled, host, report, js_outcome);
-}
-
-/// A wasmer instance, for [`calls::run`].
+/// A wasmer instance, for [`calls::run_module`].
 struct WasmerExports<'a> {
     store: &'a mut Store,
     instance: &'a Instance,
+    /// The JS host's, when the module runs on it.
+    js_env: Option<&'a wasmer::FunctionEnv<js::JsLink>>,
 }
 
 impl calls::Exports for WasmerExports<'_> {
@@ -391,6 +332,30 @@ impl calls::Exports for WasmerExports<'_> {
             Ok(values) => Ok(values.iter().map(js::to_val).collect()),
             Err(e) => Err(outcome_of(&e)),
         }
+    }
+
+    fn on_js_host(&self) -> bool {
+        self.js_env.is_some()
+    }
+
+    fn play_js(&mut self, settle: bool) -> Result<(), super::js::Stop> {
+        let env = self.js_env.expect("on the JS host");
+        if settle {
+            js::settle(self.store, env)
+        } else {
+            js::run(self.store, env)
+        }
+    }
+
+    fn finish_js(
+        &mut self,
+        played: Option<Result<(), super::js::Stop>>,
+        reactor: bool,
+        report: &mut RunReport,
+    ) {
+        let env = self.js_env.expect("on the JS host");
+        let host = &env.as_ref(&*self.store).host;
+        super::js::finish_played(played, reactor, host, report, js_outcome);
     }
 }
 

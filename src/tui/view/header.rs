@@ -30,7 +30,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ),
         Activity::Failed => ("✖ failed".to_string(), Color::Red),
     };
-    let modes: Vec<&str> = app.modes.iter().map(|m| m.name()).collect();
+    let modes: Vec<&str> = app.settings.modes.iter().map(|m| m.name()).collect();
     let mut spans = vec![
         Span::styled(
             " gowasm",
@@ -72,7 +72,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ),
         ]);
     }
-    if app.compare_toolchains {
+    if app.settings.compare_toolchains {
         let other = match app.toolchain.as_deref() {
             Some(t) if t.starts_with("tinygo") => "vs go",
             Some(_) => "vs tinygo",

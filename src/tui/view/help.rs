@@ -6,7 +6,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::tui::keys::{BINDINGS, KeyMap};
+use crate::tui::keymap::KeyMap;
+use crate::tui::keys::BINDINGS;
 
 pub fn render(frame: &mut Frame, area: Rect, keys: &KeyMap) {
     let mut lines = vec![];

@@ -9,7 +9,8 @@ use ratatui::widgets::{Paragraph, Tabs, Wrap};
 
 use super::{bar, pane_block};
 use crate::engine::{human_bytes, human_ms};
-use crate::pipeline::{ModuleSummary, ToolchainRow};
+use crate::pipeline::ModuleSummary;
+use crate::toolchains::ToolchainRow;
 use strum::VariantArray;
 
 use crate::tui::app::{App, ModuleTab, Pane};
@@ -232,7 +233,7 @@ fn changes(app: &App, m: &ModuleSummary, dim: Style) -> Vec<Line<'static>> {
 
 /// Each toolchain's build and runs, three lines apiece, then whether their outputs agree.
 fn toolchains(app: &App, dim: Style) -> Vec<Line<'static>> {
-    if !app.compare_toolchains {
+    if !app.settings.compare_toolchains {
         return vec![Line::styled(
             "press t to also build with the other of Go and TinyGo on every save",
             dim,
@@ -282,8 +283,8 @@ fn toolchain_row(row: &ToolchainRow, dim: Style) -> Vec<Line<'static>> {
     if !row.target.is_empty() {
         head.push(Span::styled(format!(" ({})", row.target), dim));
     }
-    if let Some(first) = row.runs.first() {
-        head.push(Span::raw(format!("  {}", first.describe())));
+    if !row.runs.is_empty() {
+        head.push(Span::raw(format!("  {}", row.outcome())));
     }
     lines.push(Line::from(head));
     if row.size.bytes > 0 {
@@ -304,8 +305,7 @@ fn toolchain_row(row: &ToolchainRow, dim: Style) -> Vec<Line<'static>> {
             .iter()
             .map(|r| format!("{} {}", r.mode.name(), human_ms(r.timings.run)))
             .collect();
-        let memory = row.runs.iter().map(|r| r.memory_bytes).max().unwrap_or(0);
-        runs.push(format!("memory {}", human_bytes(memory)));
+        runs.push(format!("memory {}", human_bytes(row.memory().unwrap_or(0))));
         lines.push(Line::raw(format!("  {}", runs.join(" · "))));
     }
     if let Some(e) = &row.error {

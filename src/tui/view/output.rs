@@ -25,7 +25,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     // The window: `inner_h` rows ending `scroll` lines above the newest.
     let end = app.output.buffer.len().saturating_sub(app.output.scroll);
-    let multi_mode = app.modes.len() > 1;
+    let multi_mode = app.settings.modes.len() > 1;
     let prefix = if multi_mode { 9 } else { 0 };
     let mut rows = 0;
     let mut start = end;

@@ -53,7 +53,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), text_area);
 
     // History of the first mode's run phase over the last jobs.
-    let first = app.modes.first().copied();
+    let first = app.settings.modes.first().copied();
     let data: Vec<u64> = app
         .job
         .history
