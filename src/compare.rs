@@ -18,6 +18,12 @@ pub struct Comparison {
     /// AOT's compile from scratch, which the break-even is computed from.
     #[serde(with = "crate::duration_ms::option")]
     pub aot_cold_compile: Option<Duration>,
+    /// Runs after which opt (LLVM, compiled once) costs less in total than a cached aot run
+    /// every time; `None` when it never does.
+    pub opt_break_even_runs: Option<u64>,
+    /// opt's compile from scratch.
+    #[serde(with = "crate::duration_ms::option")]
+    pub opt_cold_compile: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
@@ -54,26 +60,45 @@ pub fn compare(reports: &[RunReport]) -> Comparison {
         }
         None => vec![],
     };
-    let aot_cold_compile = reports
+    let (aot_break_even_runs, aot_cold_compile) = pays_off(reports, Mode::Aot, interp);
+    let aot_warm = warm(reports, Mode::Aot);
+    let (opt_break_even_runs, opt_cold_compile) = pays_off(reports, Mode::Opt, aot_warm);
+    Comparison {
+        speedups,
+        aot_break_even_runs,
+        aot_cold_compile,
+        opt_break_even_runs,
+        opt_cold_compile,
+    }
+}
+
+/// A cached mode's run that loaded its artifact: what each of its runs after the first costs.
+fn warm(reports: &[RunReport], mode: Mode) -> Option<&RunReport> {
+    reports
         .iter()
-        .filter(|r| r.mode == Mode::Aot)
+        .find(|r| r.mode == mode && r.timings.cache == CacheUse::Hit)
+}
+
+/// After how many runs a cached mode's cold compile pays off against running `base` every
+/// time, and that compile.
+fn pays_off(
+    reports: &[RunReport],
+    mode: Mode,
+    base: Option<&RunReport>,
+) -> (Option<u64>, Option<Duration>) {
+    let cold = reports
+        .iter()
+        .filter(|r| r.mode == mode)
         .find_map(|r| r.timings.cold_compile);
-    let warm = reports
-        .iter()
-        .find(|r| r.mode == Mode::Aot && r.timings.cache == CacheUse::Hit);
-    let aot_break_even_runs = match (interp, warm, aot_cold_compile) {
-        (Some(i), Some(w), Some(cold)) => break_even(
-            per_run(i),
+    let runs = match (base, warm(reports, mode), cold) {
+        (Some(b), Some(w), Some(cold)) => break_even(
+            per_run(b),
             cold + w.timings.instantiate + w.timings.run,
             per_run(w),
         ),
         _ => None,
     };
-    Comparison {
-        speedups,
-        aot_break_even_runs,
-        aot_cold_compile,
-    }
+    (runs, cold)
 }
 
 fn ratio(base: Duration, other: Duration) -> Option<f64> {

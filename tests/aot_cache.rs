@@ -63,8 +63,10 @@ fn processes_filling_the_cache_at_once_all_succeed() {
         assert!(status == "miss" || status == "hit", "{status}");
     }
     assert_eq!(aot_status(&cache, &wasm), "hit");
+    // A hit 50 ms or more after the store also leaves the artifact's seal beside it.
     let files = aot_files(&cache);
-    assert_eq!(files.len(), 2, "one artifact and the key: {files:?}");
+    let unsealed: Vec<&String> = files.iter().filter(|f| !f.ends_with(".seal")).collect();
+    assert_eq!(unsealed.len(), 2, "one artifact and the key: {files:?}");
 }
 
 /// Kills gowasm and its worker (the whole process group) at points spread over the cold compile

@@ -87,6 +87,7 @@ fn bench_times_every_contender_interleaved_and_checks_outputs() {
             "baseline",
             "aot (warm)",
             "aot (cold)",
+            "opt (warm)",
             "native",
             "wasm3",
             "iwasm",
@@ -117,26 +118,26 @@ fn bench_times_every_contender_interleaved_and_checks_outputs() {
         assert!(w["min"].as_f64().unwrap() <= w["median"].as_f64().unwrap());
         assert!(w["median"].as_f64().unwrap() <= w["max"].as_f64().unwrap());
     }
-    // Every mode and the honest stand-ins print what native Go prints; iwasm's does not.
+    // Every mode and the honest stand-ins print what native Go prints; iwasm's (8th) does not.
     for (i, x) in results.iter().enumerate() {
-        assert_eq!(x["same_output"], i != 6, "{x}");
+        assert_eq!(x["same_output"], i != 7, "{x}");
     }
     assert!(results[0]["stdout_bytes"].as_u64().unwrap() > 0);
-    assert_eq!(results[0]["stdout_bytes"], results[4]["stdout_bytes"]);
+    assert_eq!(results[0]["stdout_bytes"], results[5]["stdout_bytes"]);
     // gowasm's modes say what a run costs besides the guest's own run phase; others cannot.
-    for x in &results[..4] {
+    for x in &results[..5] {
         let wall = x["wall"]["median"].as_f64().unwrap();
         let not_run = x["overhead"]["median"].as_f64().unwrap();
         assert!(not_run > 0.0 && not_run < wall, "{x}");
     }
-    assert!(results[4]["overhead"].is_null());
+    assert!(results[5]["overhead"].is_null());
     // The compiled modes beat the interpreter's run phase, and native Go beats everything.
     assert!(
         results[2]["speedup_over_interp"].as_f64().unwrap() > 1.0,
         "{}",
         results[2]
     );
-    assert_eq!(results[4]["ratio_to_native"].as_f64().unwrap(), 1.0);
+    assert_eq!(results[5]["ratio_to_native"].as_f64().unwrap(), 1.0);
     assert!(results[0]["ratio_to_native"].as_f64().unwrap() > 1.0);
     let cold = &results[3]["phases"];
     let warm = &results[2]["phases"];
@@ -330,7 +331,7 @@ esac"#,
         .collect();
     assert_eq!(
         names,
-        ["interp", "baseline", "aot", "wasmtime (precompiled)"]
+        ["interp", "baseline", "aot", "opt", "wasmtime (precompiled)"]
     );
     assert_eq!(r["not_supported"], serde_json::json!(["wasm3"]));
     for x in results {
@@ -339,7 +340,7 @@ esac"#,
         assert!(x["per_call"].as_f64().unwrap() > 0.0, "{x}");
     }
     assert!(results[0]["initialize"].as_f64().unwrap() > 0.0);
-    assert_eq!(results[3]["ratio_to_peer"], 1.0);
+    assert_eq!(results[4]["ratio_to_peer"], 1.0);
     // 1 warm-up + 3 measured runs, each with the call and without, from the artifact.
     let calls = std::fs::read_to_string(&log).unwrap();
     let runs: Vec<&str> = calls.lines().filter(|l| l.starts_with("run ")).collect();

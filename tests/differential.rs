@@ -64,31 +64,51 @@ fn probe(bytes: &[u8], mode: Mode) -> Result<Probe, String> {
 
 type Outcome = Result<Probe, String>;
 
-fn probe_all(bytes: &[u8]) -> (Outcome, Outcome, Outcome) {
-    (
-        probe(bytes, Mode::Interp),
-        probe(bytes, Mode::Baseline),
-        probe(bytes, Mode::Aot),
-    )
+/// Every mode of this build on one module, interp first.
+fn probe_all(bytes: &[u8]) -> Vec<(Mode, Outcome)> {
+    Mode::all()
+        .into_iter()
+        .map(|mode| (mode, probe(bytes, mode)))
+        .collect()
 }
 
-/// Whether the three modes saw the same. Engines word a failed instantiation differently (wasmi
-/// reports a segment that does not fit as an instantiation error, wasmer as a trap): that it
-/// failed is what must agree.
-fn agree(interp: &Outcome, baseline: &Outcome, aot: &Outcome) -> bool {
-    let same = |a: &Outcome, b: &Outcome| match (a, b) {
+/// Whether every mode saw what interp saw. Engines word a failed instantiation differently
+/// (wasmi reports a segment that does not fit as an instantiation error, wasmer as a trap): that
+/// it failed is what must agree.
+fn agree(outcomes: &[(Mode, Outcome)]) -> bool {
+    let same = |a: &Outcome, b: &Outcome, mode: Mode| match (a, b) {
         (Ok(a), Ok(b)) if a.instantiated.is_err() || b.instantiated.is_err() => {
             a.instantiated.is_err() && b.instantiated.is_err()
         }
+        (Ok(a), Ok(b)) if mode == Mode::Opt => until_the_first_trap(a) == until_the_first_trap(b),
         (Ok(a), Ok(b)) => a == b,
         (Err(a), Err(b)) => !a.contains("panicked") && !b.contains("panicked"),
         _ => false,
     };
-    same(interp, baseline) && same(interp, aot)
+    let interp = &outcomes[0].1;
+    outcomes[1..]
+        .iter()
+        .all(|(mode, other)| same(interp, other, *mode))
+}
+
+/// What opt is held to: every call's result up to and including the first trap, and the
+/// exported state when nothing trapped. wasmer's LLVM compiler drops a store to a global that a
+/// later store overwrites even when a trapping memory access comes between them (seed 119:
+/// `global.set` then an out-of-bounds `i64.load` then `global.set`), so the state a trap leaves
+/// differs (docs/upstream.md). A trap ends a Go program, and gowasm calls nothing after one.
+fn until_the_first_trap(p: &Probe) -> (&[(String, Call)], Option<&Probe>) {
+    let end = p
+        .calls
+        .iter()
+        .position(|(_, c)| matches!(c, Call::Trapped(_)));
+    match end {
+        Some(i) => (&p.calls[..=i], None),
+        None => (&p.calls, Some(p)),
+    }
 }
 
 #[test]
-fn interp_baseline_and_aot_agree_on_generated_modules() {
+fn every_mode_agrees_with_interp_on_generated_modules() {
     let count: u64 = std::env::var("GOWASM_DIFF_MODULES")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -117,8 +137,8 @@ fn interp_baseline_and_aot_agree_on_generated_modules() {
             std::fs::create_dir_all(&out).unwrap();
             std::fs::write(out.join("last.wasm"), &bytes).unwrap();
         }
-        let (interp, baseline, aot) = probe_all(&bytes);
-        if let Ok(p) = &interp {
+        let outcomes = probe_all(&bytes);
+        if let Ok(p) = &outcomes[0].1 {
             compared += 1;
             instantiated += usize::from(p.instantiated.is_ok());
             calls += p.calls.len();
@@ -129,14 +149,15 @@ fn interp_baseline_and_aot_agree_on_generated_modules() {
                 }
             }
         }
-        if !agree(&interp, &baseline, &aot) {
+        if !agree(&outcomes) {
             std::fs::create_dir_all(&out).unwrap();
             let file = out.join(format!("seed-{seed}.wasm"));
             std::fs::write(&file, &bytes).unwrap();
-            disagreements.push(format!(
-                "{}:\n  interp   {interp:?}\n  baseline {baseline:?}\n  aot      {aot:?}",
-                file.display()
-            ));
+            let seen: Vec<String> = outcomes
+                .iter()
+                .map(|(mode, o)| format!("\n  {:<8} {o:?}", mode.name()))
+                .collect();
+            disagreements.push(format!("{}:{}", file.display(), seen.concat()));
         }
     }
     if verbose {
@@ -197,14 +218,12 @@ fn the_modules_wasmi_got_wrong_agree_in_every_mode() {
     let cases = seeds.map(|(label, bytes)| (label, bytes, false));
     let cases = cases.chain(fixtures.map(|(label, bytes)| (label, bytes, true)));
     for (label, bytes, must_call) in cases {
-        let (interp, baseline, aot) = probe_all(&bytes);
+        let outcomes = probe_all(&bytes);
+        let interp = &outcomes[0].1;
         if must_call {
             let calls = interp.as_ref().map(|p| p.calls.len()).unwrap_or(0);
             assert!(calls > 0, "{label}: no export called: {interp:?}");
         }
-        assert!(
-            agree(&interp, &baseline, &aot),
-            "{label}:\n  interp   {interp:?}\n  baseline {baseline:?}\n  aot      {aot:?}"
-        );
+        assert!(agree(&outcomes), "{label}: {outcomes:?}");
     }
 }

@@ -161,7 +161,7 @@ fn run_compares_go_and_tinygo_and_names_where_they_differ() {
     assert_eq!(names, ["go", "tinygo"], "{doc}");
     for t in toolchains {
         let runs = t["runs"].as_array().unwrap();
-        assert_eq!(runs.len(), 3, "a run per mode: {t}");
+        assert_eq!(runs.len(), 4, "a run per mode: {t}");
         for r in runs {
             assert_eq!(r["toolchain"], t["toolchain"], "{r}");
             assert_eq!(r["exit_code"], 0, "{r}");

@@ -200,7 +200,7 @@ fn q_quits_while_the_guest_floods_the_output() {
     // Changing the mode reconfigures the pipeline while the flooding job runs: the workbench
     // must not wait on a channel nobody reads.
     t.keys("m");
-    t.wait_for("interp+aot", Duration::from_secs(10));
+    t.wait_for("· opt ·", Duration::from_secs(10));
     eprintln!("quit took {:?}", quit(&t));
 }
 

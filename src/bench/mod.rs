@@ -37,6 +37,7 @@ impl Contender {
     pub fn name(&self) -> String {
         match self {
             Contender::Mode(Mode::Aot) => "aot (warm)".into(),
+            Contender::Mode(Mode::Opt) => "opt (warm)".into(),
             Contender::Mode(m) => m.name().into(),
             Contender::AotCold => "aot (cold)".into(),
             Contender::Native(_) => "native".into(),

@@ -13,11 +13,12 @@ pub struct SuiteCase {
     pub report: BenchReport,
 }
 
-/// Which gowasm contender is set against which other runtime's: warm aot against wasmtime
-/// running its own precompiled artifact, cold aot against wasmtime compiling, interp against
-/// wasmi's CLI (the same interpreter, as its authors configure it).
-pub const PAIRS: [(&str, &str); 3] = [
+/// Which gowasm contender is set against which other runtime's: warm opt and warm aot against
+/// wasmtime running its own precompiled artifact, cold aot against wasmtime compiling, interp
+/// against wasmi's CLI (the same interpreter, as its authors configure it).
+pub const PAIRS: [(&str, &str); 4] = [
     ("aot (warm)", "wasmtime (precompiled)"),
+    ("opt (warm)", "wasmtime (precompiled)"),
     ("aot (cold)", "wasmtime"),
     ("interp", "wasmi_cli"),
 ];

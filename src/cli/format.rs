@@ -95,6 +95,8 @@ pub fn timings_table(reports: &[&RunReport], c: &Comparison) -> String {
         let name = match (r.mode, &r.timings.cache) {
             (crate::engine::Mode::Aot, CacheUse::Hit) => "aot (cached)",
             (crate::engine::Mode::Aot, _) => "aot (cold)",
+            (crate::engine::Mode::Opt, CacheUse::Hit) => "opt (cached)",
+            (crate::engine::Mode::Opt, _) => "opt (cold)",
             (m, _) => m.name(),
         };
         let _ = write!(s, "{name:>col$}");
@@ -181,6 +183,21 @@ fn verdict(c: &Comparison) -> String {
                 );
             }
         }
+    }
+    if let Some(cold) = c.opt_cold_compile {
+        let _ = match c.opt_break_even_runs {
+            Some(n) => writeln!(
+                s,
+                "opt's compile ({}) pays off against aot after {n} run{}",
+                ms(cold),
+                if n == 1 { "" } else { "s" }
+            ),
+            None => writeln!(
+                s,
+                "opt's compile ({}) does not pay off here against a cached aot run",
+                ms(cold)
+            ),
+        };
     }
     s
 }

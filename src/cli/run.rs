@@ -22,6 +22,8 @@ pub enum ModeChoice {
     Interp,
     Baseline,
     Aot,
+    /// wasmer's LLVM: slow to compile (cached), the fastest code
+    Opt,
     /// Each mode in turn, compared side by side
     All,
 }
@@ -32,7 +34,8 @@ impl ModeChoice {
             ModeChoice::Interp => vec![Mode::Interp],
             ModeChoice::Baseline => vec![Mode::Baseline],
             ModeChoice::Aot => vec![Mode::Aot],
-            ModeChoice::All => Mode::ALL.to_vec(),
+            ModeChoice::Opt => vec![Mode::Opt],
+            ModeChoice::All => Mode::all(),
         }
     }
 }
@@ -140,9 +143,9 @@ impl RunArgs {
             if !self.json && modes.len() == 1 {
                 self.print_single(module, &run.report);
             }
-            // Comparing needs a cached aot run too: after compiling, run once more from the cache.
-            if modes.len() > 1 && mode == Mode::Aot && run.report.timings.cache == CacheUse::Miss {
-                queue.push_back(Mode::Aot);
+            // Comparing needs a cached run too: after compiling, run once more from the cache.
+            if modes.len() > 1 && mode.cached() && run.report.timings.cache == CacheUse::Miss {
+                queue.push_back(mode);
             }
             runs.push(run);
         }

@@ -15,24 +15,41 @@ pub enum Mode {
     Baseline,
     /// wasmer's Cranelift compiler, artifact cached on disk.
     Aot,
+    /// wasmer's LLVM compiler, optimizing: slow to compile, the fastest code; cached as aot is.
+    Opt,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 3] = [Mode::Interp, Mode::Baseline, Mode::Aot];
+    pub const ALL: [Mode; 4] = [Mode::Interp, Mode::Baseline, Mode::Aot, Mode::Opt];
 
     pub fn name(self) -> &'static str {
         match self {
             Mode::Interp => "interp",
             Mode::Baseline => "baseline",
             Mode::Aot => "aot",
+            Mode::Opt => "opt",
         }
+    }
+
+    /// Every mode this build has: opt needs the `llvm` feature.
+    pub fn all() -> Vec<Mode> {
+        Mode::ALL
+            .into_iter()
+            .filter(|m| *m != Mode::Opt || cfg!(feature = "llvm"))
+            .collect()
+    }
+
+    /// Whether the mode's compiled artifact is cached on disk (aot, opt), so that its compile
+    /// is paid once per module and may run in the background.
+    pub fn cached(self) -> bool {
+        matches!(self, Mode::Aot | Mode::Opt)
     }
 
     /// `interp,aot` (each once, in the order given), `all` or `none`: what `--mode` of `watch`
     /// and `bench`, and `modes` in a settings file, take.
     pub fn parse_list(s: &str) -> Result<Vec<Mode>, String> {
         match s {
-            "all" => return Ok(Mode::ALL.to_vec()),
+            "all" => return Ok(Mode::all()),
             "none" => return Ok(vec![]),
             _ => {}
         }
@@ -43,7 +60,7 @@ impl Mode {
                 .find(|m| m.name() == part.trim())
                 .ok_or_else(|| {
                     format!(
-                        "{part:?}: expected interp, baseline, aot (comma-separated), all or none"
+                        "{part:?}: expected interp, baseline, aot, opt (comma-separated), all or none"
                     )
                 })?;
             if !modes.contains(&mode) {

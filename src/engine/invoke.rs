@@ -83,7 +83,9 @@ pub fn probe_exports(bytes: &[u8], mode: Mode, max_memory: u64) -> Result<Probe,
         .collect();
     match mode {
         Mode::Interp => interp::probe_exports(bytes, &exports, max_memory),
-        Mode::Baseline | Mode::Aot => native::probe_exports(bytes, mode, &exports, max_memory),
+        Mode::Baseline | Mode::Aot | Mode::Opt => {
+            native::probe_exports(bytes, mode, &exports, max_memory)
+        }
     }
 }
 

@@ -195,7 +195,7 @@ pub fn read_module(path: &std::path::Path) -> Result<bytes::Bytes, String> {
 }
 
 /// Compiles a module for `mode` without running it, so a later run finds the artifact cached
-/// (only `aot` caches; the other modes have nothing to do ahead of time).
+/// (`aot` and `opt` cache; the other modes have nothing to do ahead of time).
 pub fn precompile(
     module: &LoadedModule,
     mode: Mode,
@@ -203,7 +203,7 @@ pub fn precompile(
 ) -> Result<RunReport, EngineError> {
     let started = Instant::now();
     let mut report = match mode {
-        Mode::Aot => native::precompile(module, mode, config)?,
+        Mode::Aot | Mode::Opt => native::precompile(module, mode, config)?,
         _ => RunReport::new(mode),
     };
     report.host = module.needs.label().to_string();
@@ -229,7 +229,9 @@ pub fn run(
     let tail = Arc::new(OutputTail::new(sink));
     let mut report = match mode {
         Mode::Interp => interp::run(module, config, &calls, tail.clone())?,
-        Mode::Baseline | Mode::Aot => native::run(module, mode, config, &calls, tail.clone())?,
+        Mode::Baseline | Mode::Aot | Mode::Opt => {
+            native::run(module, mode, config, &calls, tail.clone())?
+        }
     };
     calls::explain(&mut report, &tail.text());
     report.host = module.needs.label().to_string();

@@ -183,33 +183,49 @@ impl Job {
             });
     }
 
-    /// Runs each mode in turn. With interp and aot both wanted, aot's artifact compiles in the
-    /// background while interp runs, so the first output appears without waiting for Cranelift.
-    /// An unchanged module's artifact is already cached, so nothing is precompiled for it.
+    /// Runs each mode in turn. With several wanted, the cached modes' artifacts (aot's, then
+    /// opt's) compile in the background, one after the other, while the others run: the first
+    /// output appears without waiting for Cranelift, and aot's without waiting for LLVM. An
+    /// unchanged module's artifacts are already cached, so nothing is precompiled for it.
     fn run_modes(&self, module: &Path, unchanged: bool) -> Runs {
         let modes = &self.options.settings.modes;
-        let wanted = !unchanged && modes.contains(&Mode::Interp) && modes.contains(&Mode::Aot);
-        let mut precompile = wanted.then(|| {
-            self.send(Event::Precompiling {
-                job: self.job,
-                mode: Mode::Aot,
-            });
-            let job = self.worker_job(module, Mode::Aot, true);
-            let exe = self.options.exe.clone();
-            let cancel = self.cancel.clone();
+        let background: Vec<Mode> = match unchanged || modes.len() < 2 {
+            true => vec![],
+            false => modes.iter().copied().filter(|m| m.cached()).collect(),
+        };
+        let (compiled, done) = std::sync::mpsc::channel();
+        let mut precompile = (!background.is_empty()).then(|| {
+            let jobs: Vec<WorkerJob> = background
+                .iter()
+                .map(|&mode| self.worker_job(module, mode, true))
+                .collect();
+            let (exe, cancel, emit, job) = (
+                self.options.exe.clone(),
+                self.cancel.clone(),
+                self.emit.clone(),
+                self.job,
+            );
             std::thread::spawn(move || {
-                let _ = worker::run(&exe, &job, None, Some(&cancel), |_, _| {});
+                for worker_job in jobs {
+                    let mode = worker_job.mode;
+                    emit(Event::Precompiling { job, mode });
+                    let _ = worker::run(&exe, &worker_job, None, Some(&cancel), |_, _| {});
+                    let _ = compiled.send(mode);
+                }
             })
         });
+        let mut ready: Vec<Mode> = vec![];
         let mut runs = Runs::default();
         for &mode in modes {
             if self.cancelled() {
                 break;
             }
-            if mode == Mode::Aot
-                && let Some(p) = precompile.take()
-            {
-                let _ = p.join();
+            // A mode compiling in the background runs once its artifact is there.
+            while background.contains(&mode) && !ready.contains(&mode) {
+                match done.recv() {
+                    Ok(m) => ready.push(m),
+                    Err(_) => break,
+                }
             }
             let first = runs.reports.is_empty();
             let Some(report) = self.run_one(module, mode, first.then_some(&mut runs.stdout)) else {
@@ -218,7 +234,7 @@ impl Job {
             runs.reports.push(report);
         }
         // Never leave a compiler running behind a finished job.
-        if let Some(p) = precompile {
+        if let Some(p) = precompile.take() {
             let _ = p.join();
         }
         runs

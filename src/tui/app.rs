@@ -13,12 +13,13 @@ use crate::engine::Mode;
 use crate::pipeline::{Event, NewestJob, RunSettings};
 use crate::watch::WatchEvent;
 
-/// The run-mode choices `m` cycles through; `a` picks all three.
-pub const MODE_CHOICES: [&[Mode]; 4] = [
+/// The run-mode choices `m` cycles through; `a` picks all of them.
+pub const MODE_CHOICES: [&[Mode]; 5] = [
     &[Mode::Interp, Mode::Aot],
     &[Mode::Interp],
     &[Mode::Baseline],
     &[Mode::Aot],
+    &[Mode::Opt],
 ];
 
 /// How many past jobs the timing history keeps.
@@ -250,7 +251,7 @@ fn run_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
             vec![Cmd::Restart]
         }
         Action::RunAll => {
-            app.settings.modes = Mode::ALL.to_vec();
+            app.settings.modes = Mode::all();
             vec![Cmd::Restart]
         }
         Action::Bench => match &app.module.summary {
@@ -526,10 +527,10 @@ fn on_build_event(app: &mut App, event: Event) -> Option<Event> {
 /// The runs and what they leave: output, reports, the comparison, the history.
 fn on_run_event(app: &mut App, event: Event) {
     match event {
-        Event::Precompiling { .. } => app.job.compiling_aot = true,
+        Event::Precompiling { mode, .. } => app.job.compiling = Some(mode),
         Event::RunStarted { mode, .. } => {
-            if mode == Mode::Aot {
-                app.job.compiling_aot = false;
+            if app.job.compiling == Some(mode) {
+                app.job.compiling = None;
             }
             app.job.activity = Activity::Running {
                 mode,
@@ -567,7 +568,7 @@ fn on_run_event(app: &mut App, event: Event) {
             differences,
         } => app.module.toolchains = Some((job, rows, differences)),
         Event::JobFinished { job, .. } => {
-            app.job.compiling_aot = false;
+            app.job.compiling = None;
             if app.job.activity != Activity::Failed {
                 app.job.activity = Activity::Watching;
             }

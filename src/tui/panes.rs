@@ -241,8 +241,8 @@ pub struct JobView {
     /// Run-phase times of the last jobs, oldest first.
     pub history: VecDeque<(u64, Vec<(Mode, Duration)>)>,
     pub last_build: Option<Duration>,
-    /// aot's artifact is compiling in the background.
-    pub compiling_aot: bool,
+    /// The mode whose artifact is compiling in the background (aot's, then opt's).
+    pub compiling: Option<Mode>,
 }
 
 impl Default for JobView {
@@ -255,7 +255,7 @@ impl Default for JobView {
             reports_job: 0,
             history: VecDeque::new(),
             last_build: None,
-            compiling_aot: false,
+            compiling: None,
         }
     }
 }

@@ -152,6 +152,7 @@ fn successful_job(app: &mut App, modes: &[Mode]) {
             Mode::Interp => (23, 502),
             Mode::Baseline => (218, 76),
             Mode::Aot => (16, 42),
+            Mode::Opt => (19, 30),
         };
         update(
             app,
@@ -312,9 +313,11 @@ fn rebuild_cancel_pause_and_modes_become_commands() {
     assert_eq!(a.settings.modes, vec![Mode::Baseline]);
     update(&mut a, key('m'));
     update(&mut a, key('m'));
+    assert_eq!(a.settings.modes, vec![Mode::Opt]);
+    update(&mut a, key('m'));
     assert_eq!(a.settings.modes, vec![Mode::Interp, Mode::Aot]);
     assert_eq!(update(&mut a, key('a')), vec![Cmd::Restart]);
-    assert_eq!(a.settings.modes, Mode::ALL.to_vec());
+    assert_eq!(a.settings.modes, Mode::all());
 }
 
 #[test]
@@ -1096,7 +1099,7 @@ fn background_compile_and_cancelled_jobs_show_in_the_state() {
             mode: Mode::Aot,
         }),
     );
-    assert!(a.job.compiling_aot);
+    assert_eq!(a.job.compiling, Some(Mode::Aot));
     assert!(screen(&a, 120, 20).contains("compiling aot"));
     update(
         &mut a,
@@ -1105,7 +1108,7 @@ fn background_compile_and_cancelled_jobs_show_in_the_state() {
             mode: Mode::Aot,
         }),
     );
-    assert!(!a.job.compiling_aot);
+    assert_eq!(a.job.compiling, None);
     update(
         &mut a,
         ev(Event::JobFinished {

@@ -19,7 +19,7 @@ pub fn probe_exports(
         max_memory,
         ..RunConfig::default()
     };
-    let engine = make_engine(mode, &config, Arc::new(AtomicBool::new(false)));
+    let engine = make_engine(mode, &config, Arc::new(AtomicBool::new(false)))?;
     let module = Module::new(&engine, bytes).map_err(|e| EngineError::Invalid(e.to_string()))?;
     let mut store = Store::new(engine);
     let mut probe = Probe::instantiated();

@@ -1,5 +1,5 @@
-//! Compiled modes on wasmer: `baseline` (Singlepass) and `aot` (Cranelift, artifact cached on disk),
-//! with wasmer-wasix for WASI preview 1.
+//! Compiled modes on wasmer: `baseline` (Singlepass), `aot` (Cranelift) and `opt` (LLVM), the
+//! last two with their artifacts cached on disk, with wasmer-wasix for WASI preview 1.
 
 mod fixes;
 mod fs;
@@ -33,13 +33,18 @@ use super::{
 const GOWASM_ENGINE_REVISION: u32 = 3;
 
 /// An engine for `mode` with gowasm's tunables; `hit` records a refused memory.grow.
-fn make_engine(mode: Mode, config: &RunConfig, hit: Arc<AtomicBool>) -> Engine {
+fn make_engine(
+    mode: Mode,
+    config: &RunConfig,
+    hit: Arc<AtomicBool>,
+) -> Result<Engine, EngineError> {
     let mut engine: Engine = match mode {
         Mode::Aot => {
             let mut c = Cranelift::new();
             c.opt_level(CraneliftOptLevel::Speed);
             EngineBuilder::new(c).into()
         }
+        Mode::Opt => optimizing_engine()?,
         _ => EngineBuilder::new(Singlepass::new()).into(),
     };
     engine.set_tunables(tunables::CappedTunables::new(
@@ -47,7 +52,24 @@ fn make_engine(mode: Mode, config: &RunConfig, hit: Arc<AtomicBool>) -> Engine {
         MAX_WASM_STACK,
         hit,
     ));
-    engine
+    Ok(engine)
+}
+
+/// opt's engine: wasmer's LLVM at its highest optimization level.
+#[cfg(feature = "llvm")]
+fn optimizing_engine() -> Result<Engine, EngineError> {
+    let mut c = wasmer::sys::LLVM::new();
+    c.opt_level(wasmer::sys::LLVMOptLevel::Aggressive);
+    Ok(EngineBuilder::new(c).into())
+}
+
+#[cfg(not(feature = "llvm"))]
+fn optimizing_engine() -> Result<Engine, EngineError> {
+    Err(EngineError::Setup(
+        "this gowasm was built without opt's LLVM compiler; hint: build it with \
+         `--features llvm` (LLVM 22: scripts/setup installs it)"
+            .into(),
+    ))
 }
 
 /// Identifies everything that makes an artifact loadable: wasmer version, compiler and its
@@ -78,7 +100,7 @@ fn compile(
             .map_err(|e| EngineError::Invalid(e.to_string()))
     };
     let cache = match (mode, &config.cache_dir) {
-        (Mode::Aot, Some(root)) => Some(ArtifactCache::new(root)),
+        (mode, Some(root)) if mode.cached() => Some(ArtifactCache::new(root)),
         _ => None,
     };
     let Some(cache) = cache else {
@@ -147,7 +169,7 @@ pub fn precompile(
     config: &RunConfig,
 ) -> Result<RunReport, EngineError> {
     let mut report = RunReport::new(mode);
-    let engine = make_engine(mode, config, Arc::new(AtomicBool::new(false)));
+    let engine = make_engine(mode, config, Arc::new(AtomicBool::new(false)))?;
     compile(&engine, module, mode, config, &mut report)?;
     Ok(report)
 }
@@ -161,7 +183,7 @@ pub fn run(
 ) -> Result<RunReport, EngineError> {
     let mut report = RunReport::new(mode);
     let memory_hit = Arc::new(AtomicBool::new(false));
-    let engine = make_engine(mode, config, memory_hit.clone());
+    let engine = make_engine(mode, config, memory_hit.clone())?;
     let wasm = compile(&engine, module, mode, config, &mut report)?;
 
     // The timeout starts here: a start function may loop during instantiation.

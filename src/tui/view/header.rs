@@ -63,11 +63,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(format!("{}{}", human_bytes(m.size), m.size_change())),
         ]);
     }
-    if app.job.compiling_aot {
+    if let Some(mode) = app.job.compiling {
         spans.extend([
             sep(),
             Span::styled(
-                format!("{spin} compiling aot"),
+                format!("{spin} compiling {}", mode.name()),
                 Style::new().fg(Color::Yellow),
             ),
         ]);

@@ -83,7 +83,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 fn phase_table(app: &App, reports: &[&RunReport], compact: bool) -> Vec<Line<'static>> {
     let dim = Style::new().fg(Color::DarkGray);
     let mut lines = vec![];
-    let col = 12;
+    // Four modes fit a narrow pane in columns of 10.
+    let col = if reports.len() > 3 { 10 } else { 12 };
     let mut head = vec![Span::styled(format!("{:<12}", "phase"), dim)];
     for r in reports {
         head.push(Span::styled(
@@ -96,7 +97,7 @@ fn phase_table(app: &App, reports: &[&RunReport], compact: bool) -> Vec<Line<'st
     let rows: [(&str, Cell); 6] = [
         ("load", |r| human_ms(r.timings.load)),
         ("compile", |r| human_ms(r.timings.compile)),
-        ("aot cache", |r| {
+        ("cache", |r| {
             match r.timings.cache {
                 CacheUse::None => "—",
                 CacheUse::Hit => "hit",
@@ -117,7 +118,7 @@ fn phase_table(app: &App, reports: &[&RunReport], compact: bool) -> Vec<Line<'st
         Line::from(spans)
     };
     for (name, cell) in rows {
-        if compact && matches!(name, "load" | "aot cache" | "instantiate") {
+        if compact && matches!(name, "load" | "cache" | "instantiate") {
             continue;
         }
         if name == "run" {
@@ -137,19 +138,35 @@ fn phase_table(app: &App, reports: &[&RunReport], compact: bool) -> Vec<Line<'st
             speedups.join(", ")
         )));
     }
-    match (c.aot_break_even_runs, c.aot_cold_compile) {
-        (Some(n), Some(cold)) => lines.push(Line::raw(format!(
-            "aot's compile ({}) pays off after {n} run{}",
+    let several = reports.len() > 1;
+    let aot = (c.aot_break_even_runs, c.aot_cold_compile);
+    let opt = (c.opt_break_even_runs, c.opt_cold_compile);
+    lines.extend(pays_off("aot", "", aot, several, dim));
+    lines.extend(pays_off("opt", " against aot", opt, several, dim));
+    lines
+}
+
+/// When a cached mode's compile pays off; or, with several modes run and no pay-off, only what
+/// the compile took, dimmed.
+fn pays_off(
+    mode: &str,
+    against: &str,
+    (runs, cold): (Option<u64>, Option<std::time::Duration>),
+    several: bool,
+    dim: Style,
+) -> Option<Line<'static>> {
+    match (runs, cold) {
+        (Some(n), Some(cold)) => Some(Line::raw(format!(
+            "{mode}'s compile ({}) pays off{against} after {n} run{}",
             human_ms(cold),
             if n == 1 { "" } else { "s" }
         ))),
-        (None, Some(cold)) if reports.len() > 1 => lines.push(Line::styled(
-            format!("aot cold compile {}", human_ms(cold)),
+        (None, Some(cold)) if several => Some(Line::styled(
+            format!("{mode} cold compile {}", human_ms(cold)),
             dim,
         )),
-        _ => {}
+        _ => None,
     }
-    lines
 }
 
 /// Makes a row of the phase table: a name, and a cell for each mode's report.
