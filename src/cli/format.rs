@@ -165,39 +165,42 @@ fn verdict(c: &Comparison) -> String {
             .collect();
         let _ = writeln!(s, "speedup over interp (run phase): {}", parts.join(", "));
     }
-    if let Some(cold) = c.aot_cold_compile {
-        match c.aot_break_even_runs {
-            Some(n) => {
-                let _ = writeln!(
-                    s,
-                    "aot's compile ({}) pays off after {n} run{}",
-                    ms(cold),
-                    if n == 1 { "" } else { "s" }
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    s,
-                    "aot's compile ({}) never pays off here: a cached aot run is not faster than interp",
-                    ms(cold)
-                );
-            }
-        }
-    }
-    if let Some(cold) = c.opt_cold_compile {
-        let _ = match c.opt_break_even_runs {
-            Some(n) => writeln!(
-                s,
-                "opt's compile ({}) pays off against aot after {n} run{}",
-                ms(cold),
-                if n == 1 { "" } else { "s" }
-            ),
-            None => writeln!(
-                s,
-                "opt's compile ({}) does not pay off here against a cached aot run",
-                ms(cold)
-            ),
-        };
-    }
+    let aot = (c.aot_break_even_runs, c.aot_cold_compile);
+    let opt = (c.opt_break_even_runs, c.opt_cold_compile);
+    pays_off(
+        &mut s,
+        "aot",
+        aot,
+        "",
+        "never pays off here: a cached aot run is not faster than interp",
+    );
+    pays_off(
+        &mut s,
+        "opt",
+        opt,
+        " against aot",
+        "does not pay off here against a cached aot run",
+    );
     s
+}
+
+/// The line on a cached mode's cold compile: after how many runs it pays off (`against` the
+/// mode it is set beside), or `never` when it does not.
+fn pays_off(
+    s: &mut String,
+    mode: &str,
+    (runs, cold): (Option<u64>, Option<std::time::Duration>),
+    against: &str,
+    never: &str,
+) {
+    let Some(cold) = cold else { return };
+    let _ = match runs {
+        Some(n) => writeln!(
+            s,
+            "{mode}'s compile ({}) pays off{against} after {n} run{}",
+            ms(cold),
+            if n == 1 { "" } else { "s" }
+        ),
+        None => writeln!(s, "{mode}'s compile ({}) {never}", ms(cold)),
+    };
 }

@@ -59,10 +59,12 @@ impl<'a> Text<'a> {
         }
     }
 
-    /// `String(v)` on its own, for an error's name and message.
+    /// `String(v)` on its own, for an error's name and message: bounded by the room left, which
+    /// it gives back, since the error's text counts once when it is pushed whole.
     fn part(&mut self, v: &Value) -> String {
-        let out = std::mem::take(&mut self.out);
+        let (out, room) = (std::mem::take(&mut self.out), self.room);
         self.value(v, false);
+        self.room = room;
         std::mem::replace(&mut self.out, out)
     }
 

@@ -179,18 +179,6 @@ impl Heap {
     /// the host's own at start-up (`process.argv`), whose payload counts but is not refused.
     /// What the guest asks for goes through [`Heap::alloc_within_cap`].
     pub fn alloc(&mut self, object: Object) -> ObjId {
-        self.insert(object)
-    }
-
-    /// Allocates an array or a byte array if its payload stays within the cap; `None` (and
-    /// nothing allocated) past it, which the caller turns into JavaScript's `RangeError` or an
-    /// error code.
-    pub fn alloc_within_cap(&mut self, object: Object) -> Option<ObjId> {
-        self.can_hold(object.payload_bytes())
-            .then(|| self.insert(object))
-    }
-
-    fn insert(&mut self, object: Object) -> ObjId {
         self.payload += object.payload_bytes();
         self.live += 1;
         match self.free.pop() {
@@ -203,6 +191,14 @@ impl Heap {
                 (self.slots.len() - 1) as ObjId
             }
         }
+    }
+
+    /// Allocates an array or a byte array if its payload stays within the cap; `None` (and
+    /// nothing allocated) past it, which the caller turns into JavaScript's `RangeError` or an
+    /// error code.
+    pub fn alloc_within_cap(&mut self, object: Object) -> Option<ObjId> {
+        self.can_hold(object.payload_bytes())
+            .then(|| self.alloc(object))
     }
 
     /// Whether `bytes` more of array payload stay within the cap.
