@@ -66,7 +66,51 @@ fn processes_filling_the_cache_at_once_all_succeed() {
     // A hit 50 ms or more after the store also leaves the artifact's seal beside it.
     let files = aot_files(&cache);
     let unsealed: Vec<&String> = files.iter().filter(|f| !f.ends_with(".seal")).collect();
-    assert_eq!(unsealed.len(), 2, "one artifact and the key: {files:?}");
+    assert_eq!(
+        unsealed.len(),
+        3,
+        "one artifact, its code image (made by the first hit) and the key: {files:?}"
+    );
+}
+
+/// Whether the run's JSON says its code was mapped from a code image.
+fn code_mapped(out: &std::process::Output) -> bool {
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["runs"][0]["timings"]["code_mapped"] == true
+}
+
+/// The first cached load of an artifact stores its linked code as an image; later loads map it.
+/// An image changed on disk is refused (its MAC no longer matches), never mapped, and made anew.
+#[test]
+fn cached_loads_map_the_code_image_and_refuse_a_changed_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = hello_wasm(dir.path());
+    let cache = dir.path().join("cache");
+    assert_eq!(aot_status(&cache, &wasm), "miss");
+    let before = aot_files(&cache);
+    let first = aot_run(&cache, &wasm).output().unwrap();
+    assert_eq!(cache_status(&first), "hit");
+    assert!(!code_mapped(&first), "no image yet");
+    let images: Vec<String> = aot_files(&cache)
+        .into_iter()
+        .filter(|n| n.ends_with(".gwaot") && !before.contains(n))
+        .collect();
+    assert_eq!(images.len(), 1, "{images:?}");
+    let second = aot_run(&cache, &wasm).output().unwrap();
+    assert_eq!(cache_status(&second), "hit");
+    assert!(code_mapped(&second), "{}", stderr(&second));
+
+    // One byte of code changed, in place.
+    let image = cache.join("aot").join(&images[0]);
+    let mut bytes = std::fs::read(&image).unwrap();
+    let at = 4096 + (bytes.len() - 4096) / 3;
+    bytes[at] ^= 0xff;
+    std::fs::write(&image, &bytes).unwrap();
+    let third = aot_run(&cache, &wasm).output().unwrap();
+    assert_eq!(cache_status(&third), "hit", "the artifact itself is fine");
+    assert!(!code_mapped(&third), "a changed image is never mapped");
+    let fourth = aot_run(&cache, &wasm).output().unwrap();
+    assert!(code_mapped(&fourth), "a new image: {}", stderr(&fourth));
 }
 
 /// Kills gowasm and its worker (the whole process group) at points spread over the cold compile

@@ -40,22 +40,48 @@ pub struct PairRatio {
     pub slower_cases: usize,
 }
 
+/// The case that times start-up alone: a program that exits at once (gobench's `exit`).
+pub const STARTUP_CASE: &str = "exit";
+
+/// A contender's median wall time in a case, in seconds.
+fn wall(case: &SuiteCase, name: &str) -> Option<f64> {
+    case.report
+        .results
+        .iter()
+        .find(|r| r.name == name)
+        .and_then(|r| r.wall)
+        .map(|w| w.median.as_secs_f64())
+}
+
 /// The ratios for every pair of [`PAIRS`] whose two contenders ran in every case.
 pub fn pair_ratios(cases: &[SuiteCase]) -> Vec<PairRatio> {
-    let wall = |case: &SuiteCase, name: &str| {
-        case.report
-            .results
-            .iter()
-            .find(|r| r.name == name)
-            .and_then(|r| r.wall)
-            .map(|w| w.median.as_secs_f64())
+    let refs: Vec<&SuiteCase> = cases.iter().collect();
+    ratios_of(&refs, wall)
+}
+
+/// The same ratios for run phases: each case's median less the [`STARTUP_CASE`]'s, contender by
+/// contender, over the other cases (none without that case). What start-up costs is then out of
+/// the comparison: it is compared on its own in the start-up case.
+pub fn run_phase_ratios(cases: &[SuiteCase]) -> Vec<PairRatio> {
+    let Some(startup) = cases.iter().find(|c| c.args == [STARTUP_CASE]) else {
+        return vec![];
     };
+    let rest: Vec<&SuiteCase> = cases.iter().filter(|c| c.args != [STARTUP_CASE]).collect();
+    ratios_of(&rest, |case, name| {
+        Some(wall(case, name)? - wall(startup, name)?).filter(|t| *t > 0.0)
+    })
+}
+
+fn ratios_of(
+    cases: &[&SuiteCase],
+    time: impl Fn(&SuiteCase, &str) -> Option<f64>,
+) -> Vec<PairRatio> {
     PAIRS
         .iter()
         .filter_map(|(gowasm, peer)| {
             let per_case: Vec<f64> = cases
                 .iter()
-                .map(|c| Some(wall(c, gowasm)? / wall(c, peer).filter(|p| *p > 0.0)?))
+                .map(|c| Some(time(c, gowasm)? / time(c, peer).filter(|p| *p > 0.0)?))
                 .collect::<Option<_>>()?;
             if per_case.is_empty() {
                 return None;
@@ -144,6 +170,27 @@ mod tests {
         assert_eq!(r.per_case, vec![2.0, 0.5]);
         assert!((r.geomean - 1.0).abs() < 1e-12);
         assert_eq!((r.min, r.max, r.slower_cases), (0.5, 2.0, 1));
+    }
+
+    #[test]
+    fn run_phases_leave_out_the_start_up_case() {
+        let mut exit = case(vec![
+            result("opt (warm)", 20),
+            result("wasmtime (precompiled)", 10),
+        ]);
+        exit.args = vec![STARTUP_CASE.into()];
+        let work = case(vec![
+            result("opt (warm)", 220),
+            result("wasmtime (precompiled)", 410),
+        ]);
+        let ratios = run_phase_ratios(&[work.clone(), exit.clone()]);
+        assert_eq!(ratios.len(), 1);
+        assert_eq!(ratios[0].per_case.len(), 1);
+        assert!(
+            (ratios[0].per_case[0] - 0.5).abs() < 1e-9,
+            "(220-20)/(410-10)"
+        );
+        assert!(run_phase_ratios(&[work]).is_empty(), "no start-up case");
     }
 
     #[test]

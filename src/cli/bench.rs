@@ -229,8 +229,10 @@ fn run_suite(plan: &BenchPlan, cases: &[String], not_found: &[String], json: boo
         done.push(bench::suite::SuiteCase { args, report });
     }
     let ratios = bench::suite::pair_ratios(&done);
+    let run_phase = bench::suite::run_phase_ratios(&done);
     if json {
-        let doc = serde_json::json!({ "cases": done, "ratios": ratios });
+        let doc =
+            serde_json::json!({ "cases": done, "ratios": ratios, "run_phase_ratios": run_phase });
         println!(
             "{}",
             serde_json::to_string_pretty(&doc).expect("serializable")
@@ -242,12 +244,16 @@ fn run_suite(plan: &BenchPlan, cases: &[String], not_found: &[String], json: boo
         print!("{}", table(&case.report));
         println!();
     }
-    print!("{}", suite_summary(&done, &ratios));
+    print!("{}", suite_summary(&done, &ratios, &run_phase));
     Ok(ExitCode::SUCCESS)
 }
 
 /// Median wall times, one row per contender and a column per case, then each pair's ratios.
-fn suite_summary(cases: &[bench::suite::SuiteCase], ratios: &[bench::suite::PairRatio]) -> String {
+fn suite_summary(
+    cases: &[bench::suite::SuiteCase],
+    ratios: &[bench::suite::PairRatio],
+    run_phase: &[bench::suite::PairRatio],
+) -> String {
     let mut s = String::new();
     let names: Vec<String> = cases.first().map_or(vec![], |c| {
         c.report.results.iter().map(|r| r.name.clone()).collect()
@@ -293,10 +299,29 @@ fn suite_summary(cases: &[bench::suite::SuiteCase], ratios: &[bench::suite::Pair
     if !differs.is_empty() {
         let _ = writeln!(s, "OUTPUT DIFFERS in: {}", differs.join(", "));
     }
+    write_ratios(&mut s, "", &heads, ratios);
+    let work: Vec<String> = heads
+        .iter()
+        .filter(|h| *h != bench::suite::STARTUP_CASE)
+        .cloned()
+        .collect();
+    let label = format!("run phase (less `{}`) ", bench::suite::STARTUP_CASE);
+    write_ratios(&mut s, &label, &work, run_phase);
+    if ratios.is_empty() {
+        let _ = writeln!(
+            s,
+            "no ratios: they set aot against wasmtime and interp against wasmi_cli (--against)"
+        );
+    }
+    s
+}
+
+/// One line per pair: its geometric mean, range, and each case's ratio.
+fn write_ratios(s: &mut String, label: &str, heads: &[String], ratios: &[bench::suite::PairRatio]) {
     for r in ratios {
         let _ = write!(
             s,
-            "{} / {}: geomean {:.2}× ({:.2}–{:.2}×; {} of {} over {:.2}×):",
+            "{label}{} / {}: geomean {:.2}× ({:.2}–{:.2}×; {} of {} over {:.2}×):",
             r.gowasm,
             r.peer,
             r.geomean,
@@ -311,13 +336,6 @@ fn suite_summary(cases: &[bench::suite::SuiteCase], ratios: &[bench::suite::Pair
         }
         let _ = writeln!(s);
     }
-    if ratios.is_empty() {
-        let _ = writeln!(
-            s,
-            "no ratios: they set aot against wasmtime and interp against wasmi_cli (--against)"
-        );
-    }
-    s
 }
 
 fn build_native(dir: &Path, out_dir: &Path) -> Result<PathBuf, String> {

@@ -19,6 +19,7 @@ fn compile_label(r: &RunReport) -> &'static str {
 fn cache_note(r: &RunReport) -> String {
     match &r.timings.cache {
         CacheUse::None => String::new(),
+        CacheUse::Hit if r.timings.code_mapped => " (cache hit, code mapped)".into(),
         CacheUse::Hit => " (cache hit)".into(),
         CacheUse::Miss => " (cache miss)".into(),
         CacheUse::Rejected(_) => " (cache rejected)".into(),

@@ -53,6 +53,10 @@ pub enum Lookup {
         compiled_in: Duration,
         /// The file still had the identity it was sealed with, so its MAC was not recomputed.
         sealed: bool,
+        /// The file the payload was read from, open, as it was checked.
+        file: std::fs::File,
+        /// The file's MAC, in hex: it names this very file's contents.
+        tag: String,
     },
     Miss,
     /// There was a file, but not one gowasm can trust; it has been removed.
@@ -74,7 +78,7 @@ impl ArtifactCache {
 
     pub fn load(&self, module_hash: &str, engine_id: &str) -> Lookup {
         let path = self.path_for(module_hash, engine_id);
-        let (bytes, identity) = match map_file(&path) {
+        let (bytes, identity, file) = match map_file(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
             Err(e) => return Lookup::Rejected(format!("cannot read {}: {e}", path.display())),
@@ -97,9 +101,11 @@ impl ArtifactCache {
         });
         match checked {
             Ok((compiled_in, sealed)) => Lookup::Hit {
+                tag: tag_hex(&bytes),
                 payload: bytes.slice(HEADER_LEN..),
                 compiled_in,
                 sealed,
+                file,
             },
             Err(reason) => {
                 remove_with_seal(&path);
@@ -121,6 +127,18 @@ impl ArtifactCache {
         payload: &[u8],
         compiled_in: Duration,
     ) -> std::io::Result<PathBuf> {
+        self.store_tagged(module_hash, engine_id, payload, compiled_in)
+            .map(|(path, _)| path)
+    }
+
+    /// [`Self::store`], also giving the file's tag (as [`Lookup::Hit`] gives it).
+    pub fn store_tagged(
+        &self,
+        module_hash: &str,
+        engine_id: &str,
+        payload: &[u8],
+        compiled_in: Duration,
+    ) -> std::io::Result<(PathBuf, String)> {
         private_dir(&self.dir)?;
         owned_privately(&self.dir).map_err(std::io::Error::other)?;
         self.remove_stale_partials();
@@ -129,7 +147,8 @@ impl ArtifactCache {
         let mut tmp = tempfile::Builder::new()
             .prefix(PARTIAL_PREFIX)
             .tempfile_in(&self.dir)?;
-        tmp.write_all(&header(engine_id, payload, compiled_in, &key))?;
+        let header = header(engine_id, payload, compiled_in, &key);
+        tmp.write_all(&header)?;
         if std::env::var_os(FAULT_VAR).is_some_and(|v| v == "abort-mid-store") {
             tmp.write_all(&payload[..payload.len() / 2])?;
             tmp.flush()?;
@@ -138,7 +157,7 @@ impl ArtifactCache {
         tmp.write_all(payload)?;
         tmp.as_file().sync_data()?;
         tmp.persist(&path).map_err(|e| e.error)?;
-        Ok(path)
+        Ok((path, tag_hex(&header)))
     }
 
     /// The key, if it is ours, readable by us alone and whole.
@@ -249,14 +268,25 @@ fn owned_privately_file(file: &std::fs::File) -> std::io::Result<()> {
 
 /// The file's bytes, memory-mapped (a worker process would otherwise spend most of a cache load
 /// allocating and copying a 10 MB artifact), and its identity when it was opened.
-fn map_file(path: &Path) -> std::io::Result<(bytes::Bytes, Identity)> {
+fn map_file(path: &Path) -> std::io::Result<(bytes::Bytes, Identity, std::fs::File)> {
     let file = std::fs::File::open(path)?;
     let identity = Identity::of(&file.metadata()?);
     // SAFETY: artifacts are never changed in place — writers rename a new file over the old
     // name — so the mapped bytes stay as they were checked for as long as they are used.
     let map = unsafe { memmap2::Mmap::map(&file)? };
-    Ok((bytes::Bytes::from_owner(map), identity))
+    Ok((bytes::Bytes::from_owner(map), identity, file))
 }
+
+/// The tag in a file's header, in hex.
+fn tag_hex(header: &[u8]) -> String {
+    header[8 + 32..8 + 64]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Where a payload starts in its file: code images are mapped from there.
+pub const PAYLOAD_OFFSET: usize = HEADER_LEN;
 
 /// What the kernel says a file is: it changes with every write, truncation or replacement.
 #[derive(Debug, Clone, Copy)]

@@ -13,6 +13,7 @@ mod js;
 #[doc(hidden)]
 pub use js::fuzzing::check as fuzz_js_host;
 mod native;
+pub use native::opt;
 mod report;
 pub mod worker;
 

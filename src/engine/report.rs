@@ -17,6 +17,9 @@ pub struct Timings {
     #[serde(with = "crate::duration_ms")]
     pub compile: Duration,
     pub cache: CacheUse,
+    /// A cached artifact's code was mapped from its code image instead of copied.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub code_mapped: bool,
     /// What compiling from scratch costs (aot: measured now, or recorded when the artifact was made).
     #[serde(with = "crate::duration_ms::option")]
     pub cold_compile: Option<Duration>,

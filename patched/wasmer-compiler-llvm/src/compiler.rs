@@ -507,8 +507,10 @@ impl Compiler for LLVMCompiler {
                             }
                             eh_frame_section_bytes
                                 .extend_from_slice(custom_section.bytes.as_slice());
-                            // Terminate the eh_frame info with a zero-length CIE.
-                            eh_frame_section_bytes.extend_from_slice(&[0, 0, 0, 0]);
+                            // gowasm patch: no terminator after each function's records, only
+                            // after the last (below), so libgcc registers one object for the
+                            // whole module instead of one per function, which it then searched
+                            // one by one for every frame of every backtrace.
                             eh_frame_section_relocations.extend(custom_section.relocations);
                             // TODO: we do this to keep the count right, remove it.
                             module_custom_sections.push(CustomSection {
@@ -557,6 +559,8 @@ impl Compiler for LLVMCompiler {
             let mut unwind_info = UnwindInfo::default();
 
             if !eh_frame_section_bytes.is_empty() {
+                // Terminate the eh_frame info with a zero-length CIE (gowasm patch: once).
+                eh_frame_section_bytes.extend_from_slice(&[0, 0, 0, 0]);
                 let eh_frame_idx = SectionIndex::from_u32(module_custom_sections.len() as u32);
                 module_custom_sections.push(CustomSection {
                     protection: CustomSectionProtection::Read,

@@ -3,9 +3,9 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use wasmer::{Extern, Instance, Module, Store, Type, imports};
+use wasmer::{Extern, Instance, Store, Type, imports};
 
-use super::{make_engine, trap_kind};
+use super::{compile_module, make_engine, trap_kind};
 use crate::engine::invoke::{Call, Kind, Probe, Value as Val, argument, digest};
 use crate::engine::{EngineError, Mode, RunConfig};
 
@@ -20,7 +20,7 @@ pub fn probe_exports(
         ..RunConfig::default()
     };
     let engine = make_engine(mode, &config, Arc::new(AtomicBool::new(false)))?;
-    let module = Module::new(&engine, bytes).map_err(|e| EngineError::Invalid(e.to_string()))?;
+    let module = compile_module(&engine, bytes, mode, max_memory)?;
     let mut store = Store::new(engine);
     let mut probe = Probe::instantiated();
     let instance = match Instance::new(&mut store, &module, &imports! {}) {

@@ -1,10 +1,12 @@
 //! Compiled modes on wasmer: `baseline` (Singlepass), `aot` (Cranelift) and `opt` (LLVM), the
 //! last two with their artifacts cached on disk, with wasmer-wasix for WASI preview 1.
 
+mod code_image;
 mod fixes;
 mod fs;
 mod invoke;
 mod js;
+pub mod opt;
 mod stdio;
 mod tunables;
 
@@ -30,7 +32,7 @@ use super::{
 
 /// Bumped whenever gowasm changes how it configures wasmer or lays out an artifact, so old
 /// artifacts are not reused, and versions sharing a cache use different files.
-const GOWASM_ENGINE_REVISION: u32 = 3;
+const GOWASM_ENGINE_REVISION: u32 = 4;
 
 /// An engine for `mode` with gowasm's tunables; `hit` records a refused memory.grow.
 fn make_engine(
@@ -44,7 +46,8 @@ fn make_engine(
             c.opt_level(CraneliftOptLevel::Speed);
             EngineBuilder::new(c).into()
         }
-        Mode::Opt => optimizing_engine()?,
+        // opt compiles in gowasm-opt ([`opt`]); this engine only loads its artifacts.
+        Mode::Opt => EngineBuilder::new(Cranelift::new()).into(),
         _ => EngineBuilder::new(Singlepass::new()).into(),
     };
     engine.set_tunables(tunables::CappedTunables::new(
@@ -55,31 +58,18 @@ fn make_engine(
     Ok(engine)
 }
 
-/// opt's engine: wasmer's LLVM at its highest optimization level.
-#[cfg(feature = "llvm")]
-fn optimizing_engine() -> Result<Engine, EngineError> {
-    let mut c = wasmer::sys::LLVM::new();
-    c.opt_level(wasmer::sys::LLVMOptLevel::Aggressive);
-    Ok(EngineBuilder::new(c).into())
-}
-
-#[cfg(not(feature = "llvm"))]
-fn optimizing_engine() -> Result<Engine, EngineError> {
-    Err(EngineError::Setup(
-        "this gowasm was built without opt's LLVM compiler; hint: build it with \
-         `--features llvm` (LLVM 22: scripts/setup installs it)"
-            .into(),
-    ))
-}
-
 /// Identifies everything that makes an artifact loadable: wasmer version, compiler and its
 /// settings, target and CPU features, and gowasm's own configuration.
-pub fn engine_identity(engine: &Engine) -> String {
+pub fn engine_identity(engine: &Engine, mode: Mode) -> String {
     let target = engine.target();
+    let compiler = match mode {
+        Mode::Opt => opt::COMPILER_ID.to_string(),
+        _ => engine.deterministic_id(),
+    };
     format!(
         "wasmer-{}|{}|{}|{:?}|gowasm-engine-{}",
         wasmer::sys::vm::VERSION,
-        engine.deterministic_id(),
+        compiler,
         target.triple(),
         target.cpu_features(),
         GOWASM_ENGINE_REVISION
@@ -95,10 +85,7 @@ fn compile(
     report: &mut RunReport,
 ) -> Result<Module, EngineError> {
     let started = Instant::now();
-    let compile_now = || {
-        Module::new(engine, &*module.compile_bytes())
-            .map_err(|e| EngineError::Invalid(e.to_string()))
-    };
+    let compile_now = || compile_module(engine, &module.compile_bytes(), mode, config.max_memory);
     let cache = match (mode, &config.cache_dir) {
         (mode, Some(root)) if mode.cached() => Some(ArtifactCache::new(root)),
         _ => None,
@@ -109,20 +96,25 @@ fn compile(
         return Ok(m);
     };
     let module_hash = crate::hash::hex_digest(&module.bytes);
-    let engine_id = engine_identity(engine);
+    let engine_id = engine_identity(engine, mode);
     report.timings.cache = match cache.load(&module_hash, &engine_id) {
         Lookup::Hit {
             payload,
             compiled_in,
+            tag,
             ..
         } => {
             report.timings.cold_compile = Some(compiled_in);
+            code_image::prepare(&cache, &module_hash, &engine_id, &tag);
             // SAFETY: the artifact passed gowasm's keyed checksum (a MAC only this cache's owner
             // can make, or its seal: the same file, unchanged since it passed) and engine-identity
             // check, so it is exactly what wasmer serialized for
             // this engine configuration. That is why wasmer's own layout validation, which walks
             // the whole archive (milliseconds for a Go module), can be skipped.
-            match unsafe { Module::deserialize_unchecked(engine, payload) } {
+            let loaded = unsafe { Module::deserialize_unchecked(engine, payload) };
+            report.timings.code_mapped =
+                code_image::finish(&cache, &module_hash, &engine_id, &tag, &mut report.warnings);
+            match loaded {
                 Ok(m) => {
                     report.timings.compile = started.elapsed();
                     report.timings.cache = CacheUse::Hit;
@@ -160,6 +152,19 @@ fn compile(
     report.timings.cold_compile = Some(compiling.elapsed());
     report.timings.compile = started.elapsed();
     Ok(m)
+}
+
+/// Compiles `bytes` for `mode`: in this process, or in gowasm-opt for opt.
+fn compile_module(
+    engine: &Engine,
+    bytes: &[u8],
+    mode: Mode,
+    max_memory: u64,
+) -> Result<Module, EngineError> {
+    match mode {
+        Mode::Opt => opt::compile(engine, bytes, max_memory),
+        _ => Module::new(engine, bytes).map_err(|e| EngineError::Invalid(e.to_string())),
+    }
 }
 
 /// Compiles `module` and stores the artifact (aot), without running it.
@@ -389,6 +394,9 @@ fn js_outcome(e: Box<dyn std::any::Any + Send + Sync>) -> Outcome {
     }
 }
 
+/// The module offset of a frame that has none (wasmer's `SourceLoc::default()`).
+const NO_OFFSET: usize = u32::MAX as usize;
+
 fn outcome_of(e: &RuntimeError) -> Outcome {
     if let Some(WasiError::Exit(code)) = e.downcast_ref::<WasiError>() {
         return Outcome::Exited { code: code.raw() };
@@ -406,12 +414,22 @@ fn outcome_of(e: &RuntimeError) -> Outcome {
         .map(|f| Frame {
             func_index: f.func_index(),
             name: f.function_name().map(str::to_string),
-            offset: Some(f.module_offset()),
+            // wasmer's LLVM records no code offsets: each of its frames says `!0`.
+            offset: Some(f.module_offset()).filter(|o| *o != NO_OFFSET),
             places: vec![],
         })
         .collect();
-    let note = (frames.is_empty() && kind == "stack overflow")
-        .then(|| "wasmer records no frames for a stack overflow".to_string());
+    let note = if frames.is_empty() && kind == "stack overflow" {
+        Some("wasmer records no frames for a stack overflow".to_string())
+    } else if frames.iter().any(|f| f.offset.is_none()) {
+        Some(
+            "opt (wasmer's LLVM) records no code offsets, so each line is where its function \
+             starts; --mode aot gives the line of every call"
+                .to_string(),
+        )
+    } else {
+        None
+    };
     Outcome::Trapped(Trap {
         kind,
         message: e.message(),

@@ -420,8 +420,8 @@ impl FuncTrampoline {
                             reloc.offset += offset;
                         }
                         eh_frame_section_bytes.extend_from_slice(custom_section.bytes.as_slice());
-                        // Terminate the eh_frame info with a zero-length CIE.
-                        eh_frame_section_bytes.extend_from_slice(&[0, 0, 0, 0]);
+                        // gowasm patch: the section's one terminator comes after its last
+                        // record (compiler.rs).
                         eh_frame_section_relocations.extend(custom_section.relocations);
                         // TODO: we do this to keep the count right, remove it.
                         final_module_custom_sections.push(CustomSection {

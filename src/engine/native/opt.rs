@@ -1,0 +1,146 @@
+//! opt's compiles: wasmer's LLVM runs in its own process, `gowasm-opt`, which reads a module on
+//! stdin and writes wasmer's serialized artifact on stdout. Linking libLLVM into gowasm itself
+//! would cost every run of gowasm about 10 ms of loading and relocating it, and opt's artifacts
+//! load without it: a wasmer artifact holds machine code, whichever compiler made it.
+
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use wasmer::sys::{CompilerConfig, EngineBuilder, NativeEngineExt};
+use wasmer::{Engine, Module};
+
+use super::tunables::CappedTunables;
+use crate::engine::{EngineError, MAX_WASM_STACK};
+
+/// The name of the compiler's program, looked for beside gowasm's own.
+pub const PROGRAM: &str = "gowasm-opt";
+
+/// What opt's compiler is, for the cache's engine identity: change it with gowasm-opt's settings.
+pub const COMPILER_ID: &str = "llvm-O3-generic-one-eh-list";
+
+/// gowasm-opt's exit code when the module itself is refused.
+pub const EXIT_INVALID: u8 = 3;
+
+/// Compiles `bytes` with `compiler` and gowasm's tunables (as [`super::make_engine`] sets them)
+/// into wasmer's serialized artifact: gowasm-opt's whole work.
+pub fn serialize_artifact(
+    compiler: Box<dyn CompilerConfig>,
+    bytes: &[u8],
+    max_memory: u64,
+) -> Result<Vec<u8>, EngineError> {
+    let mut engine: Engine = EngineBuilder::new(compiler).into();
+    engine.set_tunables(CappedTunables::new(
+        max_memory,
+        MAX_WASM_STACK,
+        Arc::new(AtomicBool::new(false)),
+    ));
+    let module = Module::new(&engine, bytes).map_err(|e| EngineError::Invalid(e.to_string()))?;
+    let artifact = module
+        .serialize()
+        .map_err(|e| EngineError::Setup(format!("could not serialize the artifact: {e}")))?;
+    Ok(artifact.to_vec())
+}
+
+/// Compiles `bytes` in gowasm-opt and loads the artifact into `engine`.
+pub(super) fn compile(
+    engine: &Engine,
+    bytes: &[u8],
+    max_memory: u64,
+) -> Result<Module, EngineError> {
+    let program = program()?;
+    let mut command = Command::new(&program);
+    // SAFETY: prctl is async-signal-safe. The compiler dies with the thread that waits for it,
+    // so a workbench that quits does not leave LLVM compiling.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    let mut child = command
+        .arg("--max-memory")
+        .arg(max_memory.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| EngineError::Setup(format!("cannot start {}: {e}", program.display())))?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut stderr = child.stderr.take().expect("piped");
+    // The module goes in while the artifact comes out: neither pipe may fill and block the other.
+    let (artifact, message) = std::thread::scope(|s| {
+        s.spawn(move || {
+            // A compiler that exits early says why on stderr; a broken pipe adds nothing.
+            let _ = stdin.write_all(bytes);
+        });
+        let message = s.spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        let mut artifact = Vec::new();
+        let read = stdout.read_to_end(&mut artifact);
+        (read.map(|_| artifact), message.join().unwrap_or_default())
+    });
+    let status = child
+        .wait()
+        .map_err(|e| EngineError::Setup(format!("{PROGRAM}: {e}")))?;
+    let message = message.trim();
+    match status.code() {
+        Some(0) => {}
+        Some(code) if code == i32::from(EXIT_INVALID) => {
+            return Err(EngineError::Invalid(message.to_string()));
+        }
+        _ => {
+            return Err(EngineError::Setup(format!(
+                "{PROGRAM} failed ({status}): {}",
+                if message.is_empty() {
+                    "no message"
+                } else {
+                    message
+                }
+            )));
+        }
+    }
+    let artifact = artifact.map_err(|e| EngineError::Setup(format!("{PROGRAM}'s output: {e}")))?;
+    // SAFETY: the bytes are wasmer's own serialization, made by gowasm-opt from this gowasm's
+    // build; `deserialize` (unlike `deserialize_unchecked`) still validates their layout.
+    unsafe { Module::deserialize(engine, artifact) }
+        .map_err(|e| EngineError::Setup(format!("cannot load {PROGRAM}'s artifact: {e}")))
+}
+
+/// gowasm-opt: `GOWASM_OPT` when set, else beside gowasm's own program (or, for a test binary
+/// in `target/*/deps`, one folder up), else on PATH.
+fn program() -> Result<PathBuf, EngineError> {
+    if let Some(path) = std::env::var_os("GOWASM_OPT") {
+        return Ok(PathBuf::from(path));
+    }
+    let exe = std::env::current_exe().ok();
+    let beside = exe
+        .as_deref()
+        .and_then(|e| e.parent())
+        .into_iter()
+        .flat_map(|dir| {
+            [
+                dir.join(PROGRAM),
+                dir.parent().map(|up| up.join(PROGRAM)).unwrap_or_default(),
+            ]
+        });
+    let on_path = std::env::var_os("PATH").into_iter().flat_map(|p| {
+        std::env::split_paths(&p)
+            .map(|dir| dir.join(PROGRAM))
+            .collect::<Vec<_>>()
+    });
+    beside.chain(on_path).find(|p| p.is_file()).ok_or_else(|| {
+        EngineError::Setup(format!(
+            "opt needs {PROGRAM}, which is not beside gowasm nor on PATH; hint: build it \
+                 with gowasm (`cargo build`, the default `llvm` feature; LLVM 22 from \
+                 scripts/setup)"
+        ))
+    })
+}
