@@ -114,6 +114,41 @@ impl ArtifactCache {
         }
     }
 
+    /// The module's hash, the first half of every key: from its memo when the module file
+    /// (`stamp`, taken when it was opened) still has the identity the memo was made for, so a
+    /// cached start need not hash 5 MB again; else computed, and memoised once the file has
+    /// settled (see [`SEAL_AFTER`]: no later write can leave the file that identity).
+    pub fn module_hash(&self, bytes: &[u8], stamp: Option<&Identity>) -> String {
+        let memo = stamp.and_then(|stamp| {
+            let key = self.read_key().ok()?;
+            Some((self.dir.join(MEMO_DIR).join(memo_name(stamp)), key, stamp))
+        });
+        if let Some((path, key, stamp)) = &memo
+            && let Ok(text) = std::fs::read(path)
+            && let Some(hash) = memo_hash(&text, key, stamp)
+        {
+            return hash;
+        }
+        let hash = crate::hash::hex_digest(bytes);
+        if let Some((path, key, stamp)) = memo
+            && stamp.settled()
+        {
+            let mut text = hash.as_bytes().to_vec();
+            text.extend_from_slice(memo_mac(&key, stamp, &hash).as_bytes());
+            // Only time is lost if it is not written.
+            let _ = path
+                .parent()
+                .map(std::fs::create_dir_all)
+                .and_then(Result::ok)
+                .and_then(|()| tempfile::NamedTempFile::new_in(path.parent()?).ok())
+                .and_then(|mut tmp| {
+                    tmp.write_all(&text).ok()?;
+                    tmp.persist(&path).ok()
+                });
+        }
+        hash
+    }
+
     /// Deletes the artifact for this module and engine, if there is one.
     pub fn remove(&self, module_hash: &str, engine_id: &str) {
         remove_with_seal(&self.path_for(module_hash, engine_id));
@@ -290,7 +325,7 @@ pub const PAYLOAD_OFFSET: usize = HEADER_LEN;
 
 /// What the kernel says a file is: it changes with every write, truncation or replacement.
 #[derive(Debug, Clone, Copy)]
-struct Identity {
+pub struct Identity {
     dev: u64,
     ino: u64,
     size: u64,
@@ -299,7 +334,7 @@ struct Identity {
 }
 
 impl Identity {
-    fn of(meta: &std::fs::Metadata) -> Self {
+    pub fn of(meta: &std::fs::Metadata) -> Self {
         use std::os::unix::fs::MetadataExt;
         Identity {
             dev: meta.dev(),
@@ -327,15 +362,44 @@ impl Identity {
 /// The seal for a file with these bytes (its tag stands for them) and this identity.
 fn seal_for(key: &[u8; 32], bytes: &[u8], identity: &Identity) -> blake3::Hash {
     let mut mac = blake3::Hasher::new_keyed(key);
-    mac.update(b"gowasm artifact seal")
-        .update(&bytes[40..72])
-        .update(&identity.dev.to_le_bytes())
+    mac.update(b"gowasm artifact seal").update(&bytes[40..72]);
+    identity_into(&mut mac, identity);
+    mac.finalize()
+}
+
+/// Module-hash memos, in `aot/memo/`.
+const MEMO_DIR: &str = "memo";
+
+/// A memo's file name: a digest of the module file's identity.
+fn memo_name(stamp: &Identity) -> String {
+    let mut h = blake3::Hasher::new();
+    identity_into(&mut h, stamp);
+    h.finalize().to_hex()[..40].to_string()
+}
+
+fn identity_into(h: &mut blake3::Hasher, identity: &Identity) {
+    h.update(&identity.dev.to_le_bytes())
         .update(&identity.ino.to_le_bytes())
         .update(&identity.size.to_le_bytes());
     for (secs, nanos) in [identity.mtime, identity.ctime] {
-        mac.update(&secs.to_le_bytes()).update(&nanos.to_le_bytes());
+        h.update(&secs.to_le_bytes()).update(&nanos.to_le_bytes());
     }
+}
+
+/// The MAC that ties a memo's module hash to the file identity it was made for.
+fn memo_mac(key: &[u8; 32], stamp: &Identity, hash: &str) -> blake3::Hash {
+    let mut mac = blake3::Hasher::new_keyed(key);
+    mac.update(b"gowasm module memo").update(hash.as_bytes());
+    identity_into(&mut mac, stamp);
     mac.finalize()
+}
+
+/// The module hash a memo holds, if its MAC is right for this identity.
+fn memo_hash(text: &[u8], key: &[u8; 32], stamp: &Identity) -> Option<String> {
+    let (hash, mac) = (text.get(..64)?, text.get(64..)?);
+    let hash = std::str::from_utf8(hash).ok()?;
+    let expected = memo_mac(key, stamp, hash);
+    (mac.len() == 32 && expected == *<&[u8; 32]>::try_from(mac).ok()?).then(|| hash.to_string())
 }
 
 /// Where an artifact's seal is kept: beside it.
@@ -632,5 +696,46 @@ mod tests {
             .unwrap();
         std::fs::rename(&forged, &path).unwrap();
         assert!(matches!(c.load("m", "e"), Lookup::Rejected(r) if r.contains("checksum")));
+    }
+
+    /// A memo answers for the file identity it was made for, and only with its MAC intact; a
+    /// module written since is hashed again.
+    #[test]
+    fn a_module_hash_memo_answers_only_for_the_file_it_was_made_for() {
+        let (dir, c) = cache();
+        c.store("m", "e", b"x", Duration::ZERO).unwrap(); // makes the key
+        let module = dir.path().join("m.wasm");
+        std::fs::write(&module, b"first").unwrap();
+        let stamp = |p: &Path| Identity::of(&std::fs::metadata(p).unwrap());
+        let fresh = stamp(&module);
+        let first = crate::hash::hex_digest(b"first");
+        assert_eq!(c.module_hash(b"first", Some(&fresh)), first);
+        assert!(
+            !c.dir.join(MEMO_DIR).exists(),
+            "no memo for a file still settling"
+        );
+
+        settle();
+        let settled = stamp(&module);
+        assert_eq!(c.module_hash(b"first", Some(&settled)), first);
+        let memo = c.dir.join(MEMO_DIR).join(memo_name(&settled));
+        assert!(memo.exists());
+        // The memo, not the bytes, answers for this identity.
+        assert_eq!(c.module_hash(b"other bytes", Some(&settled)), first);
+
+        // Rewritten in place: a new identity, hashed again.
+        std::fs::write(&module, b"second").unwrap();
+        assert_eq!(
+            c.module_hash(b"second", Some(&stamp(&module))),
+            crate::hash::hex_digest(b"second")
+        );
+        // A memo with a wrong MAC is not believed.
+        let mut text = std::fs::read(&memo).unwrap();
+        text[70] ^= 1;
+        std::fs::write(&memo, &text).unwrap();
+        assert_eq!(
+            c.module_hash(b"other bytes", Some(&settled)),
+            crate::hash::hex_digest(b"other bytes")
+        );
     }
 }

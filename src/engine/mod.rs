@@ -110,6 +110,9 @@ pub struct LoadedModule {
     pub needs: triage::HostNeeds,
     /// Reading (if the caller timed it) plus parsing and triage.
     pub load_time: Duration,
+    /// The file's identity when it was read, if it was read from one: the artifact cache keeps
+    /// the module's hash under it ([`cache::ArtifactCache::module_hash`]).
+    pub stamp: Option<cache::Identity>,
 }
 
 impl LoadedModule {
@@ -144,6 +147,7 @@ pub fn load(
         report,
         needs,
         load_time: read_time + started.elapsed(),
+        stamp: None,
     })
 }
 
@@ -156,11 +160,20 @@ pub fn load(
 /// for them, so the read faults twice, not 800 times. It is a copy, not a mapping of the file, so
 /// a toolchain rewriting the file in place cannot change it under the engine.
 pub fn read_module(path: &std::path::Path) -> Result<bytes::Bytes, String> {
+    read_module_stamped(path).map(|(bytes, _)| bytes)
+}
+
+/// [`read_module`], and the file's identity as it was opened.
+pub fn read_module_stamped(
+    path: &std::path::Path,
+) -> Result<(bytes::Bytes, cache::Identity), String> {
     use std::io::Read;
     const HUGE_PAGE: usize = 2 << 20;
     let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
     let mut file = std::fs::File::open(path).map_err(cannot)?;
-    let len = file.metadata().map_err(cannot)?.len();
+    let meta = file.metadata().map_err(cannot)?;
+    let stamp = cache::Identity::of(&meta);
+    let len = meta.len();
     // Below a MiB the heap is as quick.
     let mapped = match usize::try_from(len) {
         Ok(len) if len >= 1 << 20 => memmap2::MmapOptions::new()
@@ -188,10 +201,10 @@ pub fn read_module(path: &std::path::Path) -> Result<bytes::Bytes, String> {
         None => std::fs::read(path).map_err(cannot)?.into(),
     };
     if raw.starts_with(b"\0asm") {
-        return Ok(raw);
+        return Ok((raw, stamp));
     }
     inspect::binary_from_file_contents(raw.to_vec())
-        .map(bytes::Bytes::from)
+        .map(|b| (bytes::Bytes::from(b), stamp))
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 

@@ -348,8 +348,9 @@ pub fn worker_main(job_path: &Path) -> i32 {
 /// Reads, checks and runs (or only compiles) the job's module, output to `sink`.
 fn load_and_run(job: &Job, sink: Arc<dyn OutputSink>) -> Result<RunReport, String> {
     let started = Instant::now();
-    let bytes = super::read_module(&job.module)?;
-    let module = super::load(bytes, started.elapsed()).map_err(|e| e.to_string())?;
+    let (bytes, stamp) = super::read_module_stamped(&job.module)?;
+    let mut module = super::load(bytes, started.elapsed()).map_err(|e| e.to_string())?;
+    module.stamp = Some(stamp);
     if job.compile_only {
         super::precompile(&module, job.mode, &job.config)
     } else {

@@ -95,7 +95,7 @@ fn compile(
         report.timings.compile = started.elapsed();
         return Ok(m);
     };
-    let module_hash = crate::hash::hex_digest(&module.bytes);
+    let module_hash = cache.module_hash(&module.bytes, module.stamp.as_ref());
     let engine_id = engine_identity(engine, mode);
     report.timings.cache = match cache.load(&module_hash, &engine_id) {
         Lookup::Hit {
