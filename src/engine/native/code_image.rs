@@ -29,6 +29,7 @@ pub(super) fn prepare(
     engine_id: &str,
     artifact_tag: &str,
 ) {
+    clear();
     match cache.load(module_hash, &image_id(engine_id, artifact_tag)) {
         Lookup::Hit { file, .. } => code_image::map_next(file, PAGE as u64),
         Lookup::Miss | Lookup::Rejected(_) => code_image::capture_next(),
@@ -56,4 +57,10 @@ pub(super) fn finish(
         warnings.push(format!("could not cache the code image: {e}"));
     }
     mapped
+}
+
+/// Drops any request left on this thread (by a load that panicked half-way), so that it cannot
+/// reach an unrelated compile or load.
+pub(super) fn clear() {
+    let _ = code_image::take();
 }

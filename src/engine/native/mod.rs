@@ -161,6 +161,7 @@ fn compile_module(
     mode: Mode,
     max_memory: u64,
 ) -> Result<Module, EngineError> {
+    code_image::clear();
     match mode {
         Mode::Opt => opt::compile(engine, bytes, max_memory),
         _ => Module::new(engine, bytes).map_err(|e| EngineError::Invalid(e.to_string())),
