@@ -101,7 +101,7 @@ impl ArtifactCache {
         });
         match checked {
             Ok((compiled_in, sealed)) => Lookup::Hit {
-                tag: tag_hex(&bytes),
+                tag: tag_of(&bytes).to_hex().to_string(),
                 payload: bytes.slice(HEADER_LEN..),
                 compiled_in,
                 sealed,
@@ -133,18 +133,8 @@ impl ArtifactCache {
         if let Some((path, key, stamp)) = memo
             && stamp.settled()
         {
-            let mut text = hash.as_bytes().to_vec();
-            text.extend_from_slice(memo_mac(&key, stamp, &hash).as_bytes());
             // Only time is lost if it is not written.
-            let _ = path
-                .parent()
-                .map(std::fs::create_dir_all)
-                .and_then(Result::ok)
-                .and_then(|()| tempfile::NamedTempFile::new_in(path.parent()?).ok())
-                .and_then(|mut tmp| {
-                    tmp.write_all(&text).ok()?;
-                    tmp.persist(&path).ok()
-                });
+            let _ = write_memo(&path, &key, stamp, &hash);
         }
         hash
     }
@@ -162,18 +152,6 @@ impl ArtifactCache {
         payload: &[u8],
         compiled_in: Duration,
     ) -> std::io::Result<PathBuf> {
-        self.store_tagged(module_hash, engine_id, payload, compiled_in)
-            .map(|(path, _)| path)
-    }
-
-    /// [`Self::store`], also giving the file's tag (as [`Lookup::Hit`] gives it).
-    pub fn store_tagged(
-        &self,
-        module_hash: &str,
-        engine_id: &str,
-        payload: &[u8],
-        compiled_in: Duration,
-    ) -> std::io::Result<(PathBuf, String)> {
         private_dir(&self.dir)?;
         owned_privately(&self.dir).map_err(std::io::Error::other)?;
         self.remove_stale_partials();
@@ -182,8 +160,7 @@ impl ArtifactCache {
         let mut tmp = tempfile::Builder::new()
             .prefix(PARTIAL_PREFIX)
             .tempfile_in(&self.dir)?;
-        let header = header(engine_id, payload, compiled_in, &key);
-        tmp.write_all(&header)?;
+        tmp.write_all(&header(engine_id, payload, compiled_in, &key))?;
         if std::env::var_os(FAULT_VAR).is_some_and(|v| v == "abort-mid-store") {
             tmp.write_all(&payload[..payload.len() / 2])?;
             tmp.flush()?;
@@ -192,7 +169,7 @@ impl ArtifactCache {
         tmp.write_all(payload)?;
         tmp.as_file().sync_data()?;
         tmp.persist(&path).map_err(|e| e.error)?;
-        Ok((path, tag_hex(&header)))
+        Ok(path)
     }
 
     /// The key, if it is ours, readable by us alone and whole.
@@ -312,12 +289,9 @@ fn map_file(path: &Path) -> std::io::Result<(bytes::Bytes, Identity, std::fs::Fi
     Ok((bytes::Bytes::from_owner(map), identity, file))
 }
 
-/// The tag in a file's header, in hex.
-fn tag_hex(header: &[u8]) -> String {
-    header[8 + 32..8 + 64]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// The tag in a file's header (after the magic and the engine-id hash).
+fn tag_of(header: &[u8]) -> blake3::Hash {
+    blake3::Hash::from_bytes(header[40..72].try_into().expect("32 bytes"))
 }
 
 /// Where a payload starts in its file: code images are mapped from there.
@@ -362,7 +336,8 @@ impl Identity {
 /// The seal for a file with these bytes (its tag stands for them) and this identity.
 fn seal_for(key: &[u8; 32], bytes: &[u8], identity: &Identity) -> blake3::Hash {
     let mut mac = blake3::Hasher::new_keyed(key);
-    mac.update(b"gowasm artifact seal").update(&bytes[40..72]);
+    mac.update(b"gowasm artifact seal")
+        .update(tag_of(bytes).as_bytes());
     identity_into(&mut mac, identity);
     mac.finalize()
 }
@@ -392,6 +367,17 @@ fn memo_mac(key: &[u8; 32], stamp: &Identity, hash: &str) -> blake3::Hash {
     mac.update(b"gowasm module memo").update(hash.as_bytes());
     identity_into(&mut mac, stamp);
     mac.finalize()
+}
+
+/// Writes a memo atomically: the module hash, then its MAC.
+fn write_memo(path: &Path, key: &[u8; 32], stamp: &Identity, hash: &str) -> std::io::Result<()> {
+    let dir = path.parent().expect("a memo is in the memo folder");
+    private_dir(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(hash.as_bytes())?;
+    tmp.write_all(memo_mac(key, stamp, hash).as_bytes())?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The module hash a memo holds, if its MAC is right for this identity.
@@ -486,9 +472,7 @@ fn check_tag(bytes: &[u8], key: &[u8; 32]) -> Result<Duration, String> {
     let compiled_in = check_length(bytes)?;
     let (len, micros) = (&bytes[72..80], &bytes[80..88]);
     // blake3::Hash compares in constant time.
-    if blake3::Hash::from_bytes(bytes[40..72].try_into().expect("32 bytes"))
-        != tag(key, &bytes[8..40], len, micros, &bytes[HEADER_LEN..])
-    {
+    if tag_of(bytes) != tag(key, &bytes[8..40], len, micros, &bytes[HEADER_LEN..]) {
         return Err("checksum mismatch (damaged, or not written by this cache)".into());
     }
     Ok(compiled_in)

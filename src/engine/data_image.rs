@@ -9,8 +9,8 @@
 //!
 //! Only a module whose effect cannot change is rewritten: one memory, defined by the module
 //! (imported memory may hold data of its own), every segment active with a constant offset,
-//! none overlapping another (so their order does not matter), and no data-count section (no `memory.init` or `data.drop` can name
-//! a segment by its index). The data section follows the code section, so code offsets (trap
+//! none overlapping another (so their order does not matter), and no data-count section (no
+//! `memory.init` or `data.drop` can name a segment by its index). The data section follows the code section, so code offsets (trap
 //! frames) do not move. A segment out of bounds still fails instantiation: the joined block ends
 //! where the last of its segments did.
 

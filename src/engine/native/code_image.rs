@@ -37,8 +37,8 @@ pub(super) fn prepare(
 }
 
 /// After the load: stores the copy, if one was made, for the artifact whose tag is
-/// `artifact_tag`, and says whether the code was mapped from an image. A failure to store only costs the next start its speed, so it is a
-/// warning.
+/// `artifact_tag`, and says whether the code was mapped from an image. A failure to store only
+/// costs the next start its speed, so it is a warning.
 pub(super) fn finish(
     cache: &ArtifactCache,
     module_hash: &str,

@@ -121,7 +121,7 @@ fn program() -> Result<PathBuf, EngineError> {
         return Ok(PathBuf::from(path));
     }
     let exe = std::env::current_exe().ok();
-    let beside = exe
+    let mut beside = exe
         .as_deref()
         .and_then(|e| e.parent())
         .into_iter()
@@ -131,16 +131,14 @@ fn program() -> Result<PathBuf, EngineError> {
                 dir.parent().map(|up| up.join(PROGRAM)).unwrap_or_default(),
             ]
         });
-    let on_path = std::env::var_os("PATH").into_iter().flat_map(|p| {
-        std::env::split_paths(&p)
-            .map(|dir| dir.join(PROGRAM))
-            .collect::<Vec<_>>()
-    });
-    beside.chain(on_path).find(|p| p.is_file()).ok_or_else(|| {
-        EngineError::Setup(format!(
-            "opt needs {PROGRAM}, which is not beside gowasm nor on PATH; hint: build it \
+    beside
+        .find(|p| p.is_file())
+        .or_else(|| which::which(PROGRAM).ok())
+        .ok_or_else(|| {
+            EngineError::Setup(format!(
+                "opt needs {PROGRAM}, which is not beside gowasm nor on PATH; hint: build it \
                  with gowasm (`cargo build`, the default `llvm` feature; LLVM 22 from \
                  scripts/setup)"
-        ))
-    })
+            ))
+        })
 }
