@@ -39,14 +39,14 @@ fn build(go: &Path, target: &str, out: &Path) -> PathBuf {
 
 /// Every release's two modules, built once for all the tests here.
 fn releases() -> &'static [Release] {
-    static BUILT: OnceLock<(tempfile::TempDir, Vec<Release>)> = OnceLock::new();
-    let (_, list) = BUILT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let list = go_releases()
+    static BUILT: OnceLock<Vec<Release>> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = process_dir("go-releases");
+        go_releases()
             .into_iter()
             .map(|version| {
                 let go = go_release(&version);
-                let out = dir.path().join(&version);
+                let out = dir.join(&version);
                 std::fs::create_dir_all(&out).unwrap();
                 Release {
                     wasip1: build(&go, "wasip1", &out),
@@ -54,10 +54,8 @@ fn releases() -> &'static [Release] {
                     version,
                 }
             })
-            .collect();
-        (dir, list)
-    });
-    list
+            .collect()
+    })
 }
 
 fn gowasm_run(args: &[&str], wasm: &Path, guest: &[&str]) -> std::process::Output {

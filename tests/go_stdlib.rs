@@ -1,6 +1,6 @@
 //! Go's own tests as a conformance suite: `GOOS=wasip1 GOARCH=wasm go test -exec "gowasm run …"`
-//! over standard-library packages, in interp and in aot. CI runs the packages below, which pass
-//! in both modes; `scripts/go-stdlib` runs the broad list, and docs/reliability.md
+//! over standard-library packages, in interp and in aot, and a sample of them in opt. CI runs the
+//! packages below, which pass in every mode; `scripts/go-stdlib` runs the broad list, and docs/reliability.md
 //! lists what fails there and why.
 
 mod common;
@@ -39,6 +39,11 @@ const PACKAGES: &[&str] = &[
     "unicode/utf8",
 ];
 
+/// opt's LLVM takes 10-20 s over each package's test binary, so CI runs a sample in it: the
+/// heaviest on maps, strings, floats and reflection (`RUNNERS="aot opt" scripts/go-stdlib` runs the
+/// broad list).
+const OPT_PACKAGES: &[&str] = &["encoding/json", "fmt", "math", "sort", "strconv"];
+
 fn go_test(mode: &str) {
     // Go's tests make temporary folders under $TMPDIR, and some are left behind where wasix
     // cannot remove them (docs/reliability.md): go_std_tests gives them one that goes.
@@ -53,4 +58,9 @@ fn standard_library_tests_pass_in_interp() {
 #[test]
 fn standard_library_tests_pass_in_aot() {
     go_test("aot");
+}
+
+#[test]
+fn standard_library_tests_pass_in_opt() {
+    go_std_tests("wasip1", "opt", OPT_PACKAGES, &[], &[]);
 }

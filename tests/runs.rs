@@ -381,3 +381,24 @@ fn arguments_after_the_module_are_the_guest_s_without_a_double_dash() {
     let out = run(c);
     assert!(stdout(&out).contains("arg 1: y"), "{}", stderr(&out));
 }
+
+/// opt keeps every memory access of a module that neither Go nor TinyGo made: a read out of
+/// bounds traps even when nothing uses its value, as in every other mode. For Go's modules, LLVM
+/// treats memory as ordinary memory and drops such a read (docs/usage.md#modes).
+#[test]
+fn opt_keeps_an_unused_read_out_of_bounds_unless_go_made_the_module() {
+    let (_d, plain) = fixture("unused_read");
+    for mode in ["interp", "baseline", "aot", "opt"] {
+        let mut c = gowasm();
+        c.args(["run", "--mode", mode]).arg(&plain);
+        let out = run(c);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 134, "{mode}: {err}");
+        assert!(err.contains("out of bounds"), "{mode}: {err}");
+    }
+    let (_d, go) = fixture("go_unused_read");
+    let mut c = gowasm();
+    c.args(["run", "--mode", "opt"]).arg(&go);
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}

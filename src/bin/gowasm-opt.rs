@@ -9,19 +9,21 @@ use gowasm::engine::{EngineError, opt};
 use wasmer_compiler_llvm::{LLVM, LLVMOptLevel};
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let max_memory = match (
-        args.next().as_deref(),
-        args.next().map(|n| n.parse::<u64>()),
-    ) {
-        (Some("--max-memory"), Some(Ok(bytes))) => bytes,
-        _ => {
-            eprintln!(
-                "usage: {} --max-memory BYTES < module.wasm > artifact",
-                opt::PROGRAM
-            );
-            return ExitCode::from(2);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let parsed = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["--max-memory", bytes] => bytes.parse().ok().map(|b| (b, opt::Memory::Strict)),
+        ["--max-memory", bytes, flag] if flag == opt::GO_MEMORY_FLAG => {
+            bytes.parse().ok().map(|b| (b, opt::Memory::Go))
         }
+        _ => None,
+    };
+    let Some((max_memory, memory)) = parsed else {
+        eprintln!(
+            "usage: {} --max-memory BYTES [{}] < module.wasm > artifact",
+            opt::PROGRAM,
+            opt::GO_MEMORY_FLAG
+        );
+        return ExitCode::from(2);
     };
     let mut bytes = Vec::new();
     if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
@@ -30,10 +32,13 @@ fn main() -> ExitCode {
     }
     let mut compiler = LLVM::new();
     compiler.opt_level(LLVMOptLevel::Aggressive);
-    // Not `non_volatile_memops`: 3-10% off gobench's run phases, but LLVM then drops or moves
-    // loads that would trap out of bounds, and the differential test finds calls that return
-    // values instead of trapping. Nor `readonly_funcref_table`: no change measured on gobench
-    // (docs/figures.md).
+    // Only for Go's and TinyGo's modules (opt::Memory::Go): 3-10% off gobench's run phases, but
+    // LLVM then drops loads whose value is unused, and the differential test's modules, which
+    // rely on out-of-bounds traps, return values instead of trapping. Not
+    // `readonly_funcref_table`: no change measured on gobench (docs/figures.md).
+    compiler.non_volatile_memops(memory == opt::Memory::Go);
+    // Each function's code offsets, for traps' lines (patched/README.md).
+    compiler.wasm_offset_lines(true);
     match opt::serialize_artifact(Box::new(compiler), &bytes, max_memory) {
         Ok(artifact) => match std::io::stdout().lock().write_all(&artifact) {
             Ok(()) => ExitCode::SUCCESS,

@@ -127,6 +127,9 @@ impl RunArgs {
     fn run_modes(&self, module: &Path, config: &RunConfig) -> Result<Vec<ModeRun>, Failure> {
         let exe = own_exe()?;
         let modes = self.mode.modes();
+        if modes.len() == 1 {
+            crate::engine::process_ends_after_run();
+        }
         let mut runs: Vec<ModeRun> = vec![];
         let mut queue: std::collections::VecDeque<Mode> = modes.iter().copied().collect();
         while let Some(mode) = queue.pop_front() {

@@ -40,7 +40,7 @@ const STALE_PARTIAL: Duration = Duration::from_secs(600);
 /// The artifact folder, `<cache root>/aot/`.
 #[derive(Debug, Clone)]
 pub struct ArtifactCache {
-    dir: PathBuf,
+    pub(super) dir: PathBuf,
 }
 
 /// What a lookup found.
@@ -114,31 +114,6 @@ impl ArtifactCache {
         }
     }
 
-    /// The module's hash, the first half of every key: from its memo when the module file
-    /// (`stamp`, taken when it was opened) still has the identity the memo was made for, so a
-    /// cached start need not hash 5 MB again; else computed, and memoised once the file has
-    /// settled (see [`SEAL_AFTER`]: no later write can leave the file that identity).
-    pub fn module_hash(&self, bytes: &[u8], stamp: Option<&Identity>) -> String {
-        let memo = stamp.and_then(|stamp| {
-            let key = self.read_key().ok()?;
-            Some((self.dir.join(MEMO_DIR).join(memo_name(stamp)), key, stamp))
-        });
-        if let Some((path, key, stamp)) = &memo
-            && let Ok(text) = std::fs::read(path)
-            && let Some(hash) = memo_hash(&text, key, stamp)
-        {
-            return hash;
-        }
-        let hash = crate::hash::hex_digest(bytes);
-        if let Some((path, key, stamp)) = memo
-            && stamp.settled()
-        {
-            // Only time is lost if it is not written.
-            let _ = write_memo(&path, &key, stamp, &hash);
-        }
-        hash
-    }
-
     /// Deletes the artifact for this module and engine, if there is one.
     pub fn remove(&self, module_hash: &str, engine_id: &str) {
         remove_with_seal(&self.path_for(module_hash, engine_id));
@@ -173,7 +148,7 @@ impl ArtifactCache {
     }
 
     /// The key, if it is ours, readable by us alone and whole.
-    fn read_key(&self) -> std::io::Result<[u8; 32]> {
+    pub(super) fn read_key(&self) -> std::io::Result<[u8; 32]> {
         let path = self.dir.join(KEY_FILE);
         let file = std::fs::File::open(&path)?;
         owned_privately_file(&file)?;
@@ -233,7 +208,7 @@ impl ArtifactCache {
 }
 
 /// Creates the folder readable by its owner only (a cache someone else can read leaks the key).
-fn private_dir(dir: &Path) -> std::io::Result<()> {
+pub(super) fn private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -298,7 +273,7 @@ fn tag_of(header: &[u8]) -> blake3::Hash {
 pub const PAYLOAD_OFFSET: usize = HEADER_LEN;
 
 /// What the kernel says a file is: it changes with every write, truncation or replacement.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Identity {
     dev: u64,
     ino: u64,
@@ -320,7 +295,7 @@ impl Identity {
     }
 
     /// Whether the file last changed long enough ago to be sealed (see [`SEAL_AFTER`]).
-    fn settled(&self) -> bool {
+    pub(super) fn settled(&self) -> bool {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
@@ -342,50 +317,14 @@ fn seal_for(key: &[u8; 32], bytes: &[u8], identity: &Identity) -> blake3::Hash {
     mac.finalize()
 }
 
-/// Module-hash memos, in `aot/memo/`.
-const MEMO_DIR: &str = "memo";
-
-/// A memo's file name: a digest of the module file's identity.
-fn memo_name(stamp: &Identity) -> String {
-    let mut h = blake3::Hasher::new();
-    identity_into(&mut h, stamp);
-    h.finalize().to_hex()[..40].to_string()
-}
-
-fn identity_into(h: &mut blake3::Hasher, identity: &Identity) {
+/// Feeds a file identity to a hash or MAC.
+pub(super) fn identity_into(h: &mut blake3::Hasher, identity: &Identity) {
     h.update(&identity.dev.to_le_bytes())
         .update(&identity.ino.to_le_bytes())
         .update(&identity.size.to_le_bytes());
     for (secs, nanos) in [identity.mtime, identity.ctime] {
         h.update(&secs.to_le_bytes()).update(&nanos.to_le_bytes());
     }
-}
-
-/// The MAC that ties a memo's module hash to the file identity it was made for.
-fn memo_mac(key: &[u8; 32], stamp: &Identity, hash: &str) -> blake3::Hash {
-    let mut mac = blake3::Hasher::new_keyed(key);
-    mac.update(b"gowasm module memo").update(hash.as_bytes());
-    identity_into(&mut mac, stamp);
-    mac.finalize()
-}
-
-/// Writes a memo atomically: the module hash, then its MAC.
-fn write_memo(path: &Path, key: &[u8; 32], stamp: &Identity, hash: &str) -> std::io::Result<()> {
-    let dir = path.parent().expect("a memo is in the memo folder");
-    private_dir(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(hash.as_bytes())?;
-    tmp.write_all(memo_mac(key, stamp, hash).as_bytes())?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// The module hash a memo holds, if its MAC is right for this identity.
-fn memo_hash(text: &[u8], key: &[u8; 32], stamp: &Identity) -> Option<String> {
-    let (hash, mac) = (text.get(..64)?, text.get(64..)?);
-    let hash = std::str::from_utf8(hash).ok()?;
-    let expected = memo_mac(key, stamp, hash);
-    (mac.len() == 32 && expected == *<&[u8; 32]>::try_from(mac).ok()?).then(|| hash.to_string())
 }
 
 /// Where an artifact's seal is kept: beside it.
@@ -680,46 +619,5 @@ mod tests {
             .unwrap();
         std::fs::rename(&forged, &path).unwrap();
         assert!(matches!(c.load("m", "e"), Lookup::Rejected(r) if r.contains("checksum")));
-    }
-
-    /// A memo answers for the file identity it was made for, and only with its MAC intact; a
-    /// module written since is hashed again.
-    #[test]
-    fn a_module_hash_memo_answers_only_for_the_file_it_was_made_for() {
-        let (dir, c) = cache();
-        c.store("m", "e", b"x", Duration::ZERO).unwrap(); // makes the key
-        let module = dir.path().join("m.wasm");
-        std::fs::write(&module, b"first").unwrap();
-        let stamp = |p: &Path| Identity::of(&std::fs::metadata(p).unwrap());
-        let fresh = stamp(&module);
-        let first = crate::hash::hex_digest(b"first");
-        assert_eq!(c.module_hash(b"first", Some(&fresh)), first);
-        assert!(
-            !c.dir.join(MEMO_DIR).exists(),
-            "no memo for a file still settling"
-        );
-
-        settle();
-        let settled = stamp(&module);
-        assert_eq!(c.module_hash(b"first", Some(&settled)), first);
-        let memo = c.dir.join(MEMO_DIR).join(memo_name(&settled));
-        assert!(memo.exists());
-        // The memo, not the bytes, answers for this identity.
-        assert_eq!(c.module_hash(b"other bytes", Some(&settled)), first);
-
-        // Rewritten in place: a new identity, hashed again.
-        std::fs::write(&module, b"second").unwrap();
-        assert_eq!(
-            c.module_hash(b"second", Some(&stamp(&module))),
-            crate::hash::hex_digest(b"second")
-        );
-        // A memo with a wrong MAC is not believed.
-        let mut text = std::fs::read(&memo).unwrap();
-        text[70] ^= 1;
-        std::fs::write(&memo, &text).unwrap();
-        assert_eq!(
-            c.module_hash(b"other bytes", Some(&settled)),
-            crate::hash::hex_digest(b"other bytes")
-        );
     }
 }

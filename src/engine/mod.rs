@@ -9,6 +9,7 @@ pub mod frames;
 mod interp;
 pub mod invoke;
 mod js;
+pub mod memo;
 /// The JS host driven from arbitrary bytes, for its fuzz target and corpus replay.
 #[doc(hidden)]
 pub use js::fuzzing::check as fuzz_js_host;
@@ -104,8 +105,8 @@ impl OutputSink for OutputTail {
 
 /// A module read into memory, with what the inspector found out about it before running.
 pub struct LoadedModule {
-    /// Owned, or in pages of their own (see [`read_module`]).
-    pub bytes: bytes::Bytes,
+    /// Read, or read when first needed (see [`load_file`]).
+    bytes: ModuleBytes,
     pub report: inspect::Report,
     pub needs: triage::HostNeeds,
     /// Reading (if the caller timed it) plus parsing and triage.
@@ -113,9 +114,37 @@ pub struct LoadedModule {
     /// The file's identity when it was read, if it was read from one: the artifact cache keeps
     /// the module's hash under it ([`cache::ArtifactCache::module_hash`]).
     pub stamp: Option<cache::Identity>,
+    /// The module's hash, when a memo gave it (see [`memo`]).
+    pub hash: Option<String>,
+}
+
+/// A module's bytes: owned, or in pages of their own (see [`read_module`]); or still in their
+/// file, which had this identity when a memo described it.
+enum ModuleBytes {
+    Read(bytes::Bytes),
+    Later {
+        path: std::path::PathBuf,
+        stamp: cache::Identity,
+        read: std::sync::OnceLock<bytes::Bytes>,
+    },
 }
 
 impl LoadedModule {
+    /// The module's bytes, read now if they were left in their file. A file changed since its
+    /// memo was read gives none: a trap's frames then keep their names without files and lines.
+    pub fn bytes(&self) -> &bytes::Bytes {
+        match &self.bytes {
+            ModuleBytes::Read(bytes) => bytes,
+            ModuleBytes::Later { path, stamp, read } => read.get_or_init(|| {
+                read_module_stamped(path)
+                    .ok()
+                    .filter(|(_, now)| now == stamp)
+                    .map(|(bytes, _)| bytes)
+                    .unwrap_or_default()
+            }),
+        }
+    }
+
     /// The memory the guest's program lives in: `memory`, or the JS host's export.
     pub fn memory_export(&self) -> &'static str {
         self.needs.js.map_or("memory", js::memory_export)
@@ -126,9 +155,9 @@ impl LoadedModule {
     pub fn compile_bytes(&self) -> std::borrow::Cow<'_, [u8]> {
         let memories = &self.report.memories;
         let imported = memories.len() != 1 || memories[0].imported;
-        match data_image::coalesce(&self.bytes, imported) {
+        match data_image::coalesce(self.bytes(), imported) {
             Some(joined) => std::borrow::Cow::Owned(joined),
-            None => std::borrow::Cow::Borrowed(&self.bytes),
+            None => std::borrow::Cow::Borrowed(self.bytes()),
         }
     }
 }
@@ -143,12 +172,62 @@ pub fn load(
     let report = inspect::inspect_headers(&bytes)?;
     let needs = triage::triage(&report)?;
     Ok(LoadedModule {
-        bytes,
+        bytes: ModuleBytes::Read(bytes),
         report,
         needs,
         load_time: read_time + started.elapsed(),
         stamp: None,
+        hash: None,
     })
+}
+
+/// Set when this process ends after its one run (a worker; gowasm running one mode): the run
+/// then leaves its instance, store and compiled module to the process's exit, after the guest's
+/// files are closed. The kernel takes back the 8 GiB memory reservation and the code's mappings
+/// at once; wasmer's teardown took a cached start about 0.5 ms of 7.
+static ENDS_AFTER_RUN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says that this process ends after its one run (see [`ENDS_AFTER_RUN`]).
+pub fn process_ends_after_run() {
+    ENDS_AFTER_RUN.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn ends_after_run() -> bool {
+    ENDS_AFTER_RUN.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Loads a module file for a run in `mode`. A cached mode whose cache holds a memo of this very
+/// file (see [`memo`]) takes its hash and headers from the memo and leaves the bytes in the file
+/// until something needs them; else the file is read, parsed and triaged.
+pub fn load_file(
+    path: &std::path::Path,
+    mode: Mode,
+    config: &RunConfig,
+) -> Result<LoadedModule, String> {
+    let started = Instant::now();
+    let cache = config
+        .cache_dir
+        .as_deref()
+        .filter(|_| mode.cached())
+        .map(cache::ArtifactCache::new);
+    if let Some((memo, stamp)) = cache.and_then(|c| memo::memo_of_file(&c, path)) {
+        return Ok(LoadedModule {
+            bytes: ModuleBytes::Later {
+                path: path.to_path_buf(),
+                stamp,
+                read: std::sync::OnceLock::new(),
+            },
+            report: memo.report,
+            needs: memo.needs,
+            load_time: started.elapsed(),
+            stamp: Some(stamp),
+            hash: Some(memo.hash),
+        });
+    }
+    let (bytes, stamp) = read_module_stamped(path)?;
+    let mut module = load(bytes, started.elapsed()).map_err(|e| e.to_string())?;
+    module.stamp = Some(stamp);
+    Ok(module)
 }
 
 /// A module file's bytes (text, `.wat`, translated); the one reader of module files, for the

@@ -5,7 +5,7 @@ use std::time::Duration;
 use gowasm_inspect::frame_places::{self, FramePlace};
 use serde::{Deserialize, Serialize};
 
-use super::Mode;
+use super::{LoadedModule, Mode};
 
 /// Wall-clock time of each phase of one run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -181,13 +181,15 @@ impl RunReport {
 
     /// The run's end, the same in every engine: the memory it left (`bytes`, if it exports
     /// one), whether it hit `--max-memory`, and the trap's frames placed in the source.
-    pub fn finish(&mut self, wasm: &[u8], bytes: Option<u64>, cap_hit: Option<u64>) {
+    /// Records how much memory the guest had and whether it hit its cap, and places a trap's
+    /// frames in the module's sources (reading the module's bytes only then).
+    pub fn finish(&mut self, module: &LoadedModule, bytes: Option<u64>, cap_hit: Option<u64>) {
         if let Some(b) = bytes {
             self.memory_bytes = b;
         }
         self.memory_limit_hit = cap_hit;
         if let Outcome::Trapped(trap) = &mut self.outcome {
-            trap.place_frames(wasm);
+            trap.place_frames(module.bytes());
         }
     }
 
@@ -214,7 +216,7 @@ impl Trap {
     /// Looks up each frame's source file and line in the module's DWARF or pclntab; the names
     /// become Go's where the pclntab has them.
     pub fn place_frames(&mut self, wasm: &[u8]) {
-        if self.frames.is_empty() {
+        if self.frames.is_empty() || wasm.is_empty() {
             return;
         }
         let keys: Vec<(u32, Option<u64>)> = self

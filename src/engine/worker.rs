@@ -298,6 +298,7 @@ impl OutputSink for WorkerSink {
 /// Entry point of the child process: runs the job in the JSON file `job_path`, reports on stdout.
 pub fn worker_main(job_path: &Path) -> i32 {
     die_with_parent();
+    super::process_ends_after_run();
     // The pipe itself, not `Stdout`, whose line buffering would split and copy every frame.
     let pipe = match std::io::stdout().as_fd().try_clone_to_owned() {
         Ok(fd) => std::fs::File::from(fd),
@@ -347,10 +348,7 @@ pub fn worker_main(job_path: &Path) -> i32 {
 
 /// Reads, checks and runs (or only compiles) the job's module, output to `sink`.
 fn load_and_run(job: &Job, sink: Arc<dyn OutputSink>) -> Result<RunReport, String> {
-    let started = Instant::now();
-    let (bytes, stamp) = super::read_module_stamped(&job.module)?;
-    let mut module = super::load(bytes, started.elapsed()).map_err(|e| e.to_string())?;
-    module.stamp = Some(stamp);
+    let module = super::load_file(&job.module, job.mode, &job.config)?;
     if job.compile_only {
         super::precompile(&module, job.mode, &job.config)
     } else {

@@ -9,8 +9,31 @@ use std::sync::OnceLock;
 
 /// A cache folder shared by the tests of one test binary, so AOT compiles are paid once.
 pub fn shared_cache() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| process_dir("cache"))
+}
+
+/// A folder for this test process, `target/tmp/shared/{name}-{pid}`, for what lives as long as
+/// the process (a `static`, which is never dropped, would leak a `TempDir`). The folders of
+/// processes that have ended are removed first, so that a run leaves at most its own behind.
+pub fn process_dir(name: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("shared");
+    std::fs::create_dir_all(&root).unwrap();
+    for entry in std::fs::read_dir(&root).unwrap().flatten() {
+        let file_name = entry.file_name();
+        let ended = file_name
+            .to_str()
+            .and_then(|n| n.rsplit_once('-'))
+            .and_then(|(_, pid)| pid.parse::<u32>().ok())
+            .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+        if ended {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    let dir = root.join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 /// The gowasm binary under test, with its cache in `shared_cache()` and no user settings file

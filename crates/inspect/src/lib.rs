@@ -22,13 +22,13 @@ mod tests;
 pub use parse::{inspect, inspect_headers};
 pub use toolchain::{Target, Toolchain, WASI_MODULE, detect_toolchain, is_js_host_module};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How many of the largest function bodies a report lists by default.
 pub const DEFAULT_TOP_FUNCTIONS: usize = 20;
 
 /// Everything the inspector found in one wasm file.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Report {
     pub file_size: u64,
     /// `module` or `component`.
@@ -50,7 +50,7 @@ pub struct Report {
     pub target: Target,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Encoding {
     Module,
@@ -58,7 +58,7 @@ pub enum Encoding {
 }
 
 /// One section of the file, standard or custom.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Section {
     /// `type`, `import`, `code`, … or `custom:NAME` for custom sections.
     pub name: String,
@@ -72,7 +72,7 @@ pub struct Section {
     pub items: Option<u32>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Import {
     pub module: String,
     pub name: String,
@@ -82,15 +82,15 @@ pub struct Import {
     pub signature: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Export {
     pub name: String,
     pub kind: String,
     pub index: u32,
     /// A function's parameter and result types (`i32`, `f64`, …); empty for other kinds.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<String>,
 }
 
@@ -105,14 +105,14 @@ impl Export {
 }
 
 /// Limits of a memory (in 64 KiB pages) or a table (in elements).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Limits {
     pub initial: u64,
     pub maximum: Option<u64>,
     pub imported: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FunctionSize {
     /// Index in the function index space (imports first).
     pub index: u32,
@@ -122,7 +122,7 @@ pub struct FunctionSize {
 }
 
 /// One entry of the `producers` custom section, e.g. `language: Go go1.23.5`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Producer {
     pub field: String,
     pub name: String,

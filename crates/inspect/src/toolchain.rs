@@ -1,11 +1,11 @@
 //! Which compiler made a module and for which host, from its imports and custom sections.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Encoding, Import, Producer};
 
 /// The compiler that produced the module.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Toolchain {
     /// `go`, `tinygo` or `unknown`.
     pub name: String,
@@ -14,7 +14,7 @@ pub struct Toolchain {
 }
 
 /// The host the module was built for.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum Target {
     /// WASI preview 1 only: `GOOS=wasip1`, `tinygo -target wasip1` or `-target wasi`.

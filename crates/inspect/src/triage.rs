@@ -20,7 +20,7 @@ pub enum JsAbi {
 }
 
 /// What the engine must provide for a module that passed triage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HostNeeds {
     /// The module imports WASI functions, so the host sets up a WASI environment.
     pub wasi: bool,

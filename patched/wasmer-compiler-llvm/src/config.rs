@@ -119,6 +119,8 @@ pub struct LLVM {
     pub(crate) opt_level: LLVMOptLevel,
     pub(crate) is_pic: bool,
     pub(crate) experimental_artifact: bool,
+    /// gowasm patch: see [`LLVM::wasm_offset_lines`].
+    pub(crate) wasm_offset_lines: bool,
     pub(crate) callbacks: Option<LLVMCallbacks>,
     /// The middleware chain.
     pub(crate) middlewares: Vec<Arc<dyn ModuleMiddleware>>,
@@ -148,6 +150,7 @@ impl LLVM {
             opt_level: LLVMOptLevel::Aggressive,
             is_pic: false,
             experimental_artifact: false,
+            wasm_offset_lines: false,
             callbacks: None,
             middlewares: vec![],
             verbose_asm: false,
@@ -160,6 +163,16 @@ impl LLVM {
         self.experimental_artifact = enable;
         // We will link a shared library and so PIC must be enabled.
         self.is_pic = enable;
+        self
+    }
+
+    /// gowasm patch: give each compiled function the code offsets of its wasm operators, as
+    /// Cranelift's and Singlepass's have, so that a trap's frames name the operator and not only
+    /// the function. LLVM writes a line table in which each operator's line is its offset in the
+    /// module plus one (as for the experimental artifact), and the table becomes the function's
+    /// address map. Costs compile time, not run time.
+    pub fn wasm_offset_lines(&mut self, enable: bool) -> &mut Self {
+        self.wasm_offset_lines = enable;
         self
     }
 

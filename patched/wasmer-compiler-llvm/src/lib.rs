@@ -13,6 +13,7 @@ mod config;
 mod error;
 mod object_file;
 mod translator;
+mod wasm_offsets;
 
 pub use crate::compiler::LLVMCompiler;
 pub use crate::config::{InkwellMemoryBuffer, InkwellModule, LLVM, LLVMCallbacks, LLVMOptLevel};

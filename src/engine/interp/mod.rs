@@ -182,7 +182,7 @@ fn run_here(
     );
     let memory = instance.get_memory(&store, module.memory_export());
     report.finish(
-        &module.bytes,
+        module,
         memory.map(|m| m.data_size(&store) as u64),
         store.data().limits.hit.then_some(config.max_memory),
     );

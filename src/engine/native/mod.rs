@@ -60,10 +60,10 @@ fn make_engine(
 
 /// Identifies everything that makes an artifact loadable: wasmer version, compiler and its
 /// settings, target and CPU features, and gowasm's own configuration.
-pub fn engine_identity(engine: &Engine, mode: Mode) -> String {
+pub fn engine_identity(engine: &Engine, mode: Mode, memory: opt::Memory) -> String {
     let target = engine.target();
     let compiler = match mode {
-        Mode::Opt => opt::COMPILER_ID.to_string(),
+        Mode::Opt => memory.compiler_id(),
         _ => engine.deterministic_id(),
     };
     format!(
@@ -85,7 +85,11 @@ fn compile(
     report: &mut RunReport,
 ) -> Result<Module, EngineError> {
     let started = Instant::now();
-    let compile_now = || compile_module(engine, &module.compile_bytes(), mode, config.max_memory);
+    let memory = opt::Memory::for_module(&module.report);
+    let compile_now = || {
+        let bytes = module.compile_bytes();
+        compile_module(engine, &bytes, mode, config.max_memory, memory)
+    };
     let cache = match (mode, &config.cache_dir) {
         (mode, Some(root)) if mode.cached() => Some(ArtifactCache::new(root)),
         _ => None,
@@ -95,8 +99,8 @@ fn compile(
         report.timings.compile = started.elapsed();
         return Ok(m);
     };
-    let module_hash = cache.module_hash(&module.bytes, module.stamp.as_ref());
-    let engine_id = engine_identity(engine, mode);
+    let module_hash = cache.module_hash(module);
+    let engine_id = engine_identity(engine, mode, memory);
     report.timings.cache = match cache.load(&module_hash, &engine_id) {
         Lookup::Hit {
             payload,
@@ -154,16 +158,18 @@ fn compile(
     Ok(m)
 }
 
-/// Compiles `bytes` for `mode`: in this process, or in gowasm-opt for opt.
+/// Compiles `bytes` for `mode`: in this process, or in gowasm-opt for opt, with LLVM treating
+/// memory as `memory` says.
 fn compile_module(
     engine: &Engine,
     bytes: &[u8],
     mode: Mode,
     max_memory: u64,
+    memory: opt::Memory,
 ) -> Result<Module, EngineError> {
     code_image::clear();
     match mode {
-        Mode::Opt => opt::compile(engine, bytes, max_memory),
+        Mode::Opt => opt::compile(engine, bytes, max_memory, memory),
         _ => Module::new(engine, bytes).map_err(|e| EngineError::Invalid(e.to_string())),
     }
 }
@@ -212,7 +218,7 @@ pub fn run(
             report.timings.instantiate = started.elapsed();
             report.outcome = outcome_of(&e);
             if let Outcome::Trapped(trap) = &mut report.outcome {
-                trap.place_frames(&module.bytes);
+                trap.place_frames(module.bytes());
             }
             return Ok(report);
         }
@@ -244,7 +250,7 @@ pub fn run(
     );
     let memory = instance.exports.get_memory(module.memory_export()).ok();
     report.finish(
-        &module.bytes,
+        module,
         memory.map(|m| m.view(&store).data_size()),
         memory_hit
             .load(Ordering::Relaxed)
@@ -256,6 +262,10 @@ pub fn run(
     };
     if uses_wasi {
         func_env.on_exit(&mut store, code);
+    }
+    if super::ends_after_run() {
+        std::mem::forget((store, instance, wasm, func_env, js_env, runtime));
+        return Ok(report);
     }
     drop(store);
     runtime.shutdown_background();
@@ -415,7 +425,7 @@ fn outcome_of(e: &RuntimeError) -> Outcome {
         .map(|f| Frame {
             func_index: f.func_index(),
             name: f.function_name().map(str::to_string),
-            // wasmer's LLVM records no code offsets: each of its frames says `!0`.
+            // A frame without a code offset says `!0`.
             offset: Some(f.module_offset()).filter(|o| *o != NO_OFFSET),
             places: vec![],
         })
@@ -424,8 +434,8 @@ fn outcome_of(e: &RuntimeError) -> Outcome {
         Some("wasmer records no frames for a stack overflow".to_string())
     } else if frames.iter().any(|f| f.offset.is_none()) {
         Some(
-            "opt (wasmer's LLVM) records no code offsets, so each line is where its function \
-             starts; --mode aot gives the line of every call"
+            "wasmer recorded no code offset for some frames: their lines are where their \
+             functions start"
                 .to_string(),
         )
     } else {

@@ -15,12 +15,48 @@ use wasmer::{Engine, Module};
 
 use super::tunables::CappedTunables;
 use crate::engine::{EngineError, MAX_WASM_STACK};
+use crate::inspect;
 
 /// The name of the compiler's program, looked for beside gowasm's own.
 pub const PROGRAM: &str = "gowasm-opt";
 
 /// What opt's compiler is, for the cache's engine identity: change it with gowasm-opt's settings.
-pub const COMPILER_ID: &str = "llvm-O3-generic-one-eh-list";
+const COMPILER_ID: &str = "llvm-O3-generic-one-eh-list-offsets";
+
+/// gowasm-opt's flag for [`Memory::Go`].
+pub const GO_MEMORY_FLAG: &str = "--go-memory";
+
+/// How LLVM may treat a module's linear memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Memory {
+    /// Every load and store stays where the module put it (LLVM's `volatile`), so an access out
+    /// of bounds traps even when nothing uses its value, as in the other modes.
+    Strict,
+    /// As ordinary memory (wasmer's non-volatile memory operations): LLVM may forward a stored
+    /// value to a load, and drop a load whose value is unused. For modules from Go's and TinyGo's
+    /// compilers, which check bounds and nil pointers in the code they emit and never rely on
+    /// WebAssembly's out-of-bounds trap: what differs is only that such a program reading outside
+    /// its memory, through `unsafe`, and not using what it read, may not trap.
+    Go,
+}
+
+impl Memory {
+    /// [`Memory::Go`] for what Go or TinyGo built, [`Memory::Strict`] for anything else.
+    pub fn for_module(report: &inspect::Report) -> Self {
+        match report.toolchain.name.as_str() {
+            "go" | "tinygo" => Memory::Go,
+            _ => Memory::Strict,
+        }
+    }
+
+    /// The compiler's part of the cache's engine identity.
+    pub fn compiler_id(self) -> String {
+        match self {
+            Memory::Strict => COMPILER_ID.to_string(),
+            Memory::Go => format!("{COMPILER_ID}-go-memory"),
+        }
+    }
+}
 
 /// gowasm-opt's exit code when the module itself is refused.
 pub const EXIT_INVALID: u8 = 3;
@@ -50,6 +86,7 @@ pub(super) fn compile(
     engine: &Engine,
     bytes: &[u8],
     max_memory: u64,
+    memory: Memory,
 ) -> Result<Module, EngineError> {
     let program = program()?;
     let mut command = Command::new(&program);
@@ -64,6 +101,7 @@ pub(super) fn compile(
     let mut child = command
         .arg("--max-memory")
         .arg(max_memory.to_string())
+        .args((memory == Memory::Go).then_some(GO_MEMORY_FLAG))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -38,6 +38,7 @@ use crate::{
     config::LLVM,
     error::{err, err_nt},
     object_file::load_object_file,
+    wasm_offsets,
 };
 use wasmer_compiler::{
     CANONICAL_NAN_F32, CANONICAL_NAN_F64, FunctionBinaryReader, FunctionBodyData,
@@ -194,7 +195,8 @@ impl FuncTranslator {
         )?;
 
         let func = module.add_function(&function_name, func_type, Some(Linkage::External));
-        let debug_info = if config.experimental_artifact {
+        // gowasm patch: also for `wasm_offset_lines`, whose table `wasm_offsets` reads.
+        let debug_info = if config.experimental_artifact || config.wasm_offset_lines {
             let source_location = self.source_map.first_in_function(function_body);
             let debug_metadata_version = self
                 .ctx
@@ -595,7 +597,7 @@ impl FuncTranslator {
         if config.experimental_artifact {
             Ok(CompiledFunction::Elf(memory_buffer.as_slice().to_vec()))
         } else {
-            Ok(CompiledFunction::Rkyv(Box::new(load_object_file(
+            let mut compiled = load_object_file(
                 memory_buffer.as_slice(),
                 &self.func_section,
                 RelocationTarget::LocalFunc(*local_func_index),
@@ -618,7 +620,17 @@ impl FuncTranslator {
                 },
                 self.binary_fmt,
                 &self.target_triple,
-            )?)))
+            )?;
+            if config.wasm_offset_lines {
+                let start = function_body.module_offset as usize;
+                compiled.compiled_function.frame_info.address_map = wasm_offsets::address_map(
+                    memory_buffer.as_slice(),
+                    compiled.compiled_function.body.body.len(),
+                    start,
+                    start + function_body.data.len(),
+                );
+            }
+            Ok(CompiledFunction::Rkyv(Box::new(compiled)))
         }
     }
 }
