@@ -144,10 +144,9 @@ fn spawn(exe: &Path, job: &Job) -> Result<(Child, tempfile::NamedTempFile), Work
         source,
     };
     let mut job_file = tempfile::NamedTempFile::new().map_err(spawn_error)?;
-    serde_json::to_writer(&mut job_file, job)
-        .map_err(std::io::Error::from)
-        .and_then(|_| job_file.flush())
-        .map_err(spawn_error)?;
+    // One write, not one per token.
+    let json = serde_json::to_vec(job).map_err(|e| spawn_error(e.into()))?;
+    job_file.write_all(&json).map_err(spawn_error)?;
     let mut command = Command::new(exe);
     if job.direct_output {
         give_as_fd3(&mut command, own_stdout().map_err(spawn_error)?);
