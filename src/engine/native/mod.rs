@@ -46,8 +46,9 @@ fn make_engine(
             c.opt_level(CraneliftOptLevel::Speed);
             EngineBuilder::new(c).into()
         }
-        // opt compiles in gowasm-opt ([`opt`]); this engine only loads its artifacts.
-        Mode::Opt => EngineBuilder::new(Cranelift::new()).into(),
+        // opt compiles in gowasm-opt ([`opt`]); this engine only loads its artifacts, and needs
+        // no compiler (making Cranelift's configuration reads cgroup files).
+        Mode::Opt => EngineBuilder::headless().into(),
         _ => EngineBuilder::new(Singlepass::new()).into(),
     };
     engine.set_tunables(tunables::CappedTunables::new(

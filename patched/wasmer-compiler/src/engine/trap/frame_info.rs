@@ -457,7 +457,10 @@ pub(crate) fn register_with_source(
     let trap_reader = elf_data.clone().map(TrapReader::new);
     let mut min = usize::MAX;
     let mut max = 0;
-    let mut functions = BTreeMap::new();
+    // gowasm patch: the functions are collected, sorted and built into the map at once
+    // (`BTreeMap::from_iter` builds a sorted input in one pass) instead of inserted one by one:
+    // 12 000 inserts were 5% of a cached start of a Go module.
+    let mut sorted = Vec::with_capacity(finished_functions.len());
     for (
         i,
         FunctionExtent {
@@ -475,8 +478,11 @@ pub(crate) fn register_with_source(
             start,
             local_index: i,
         };
-        assert!(functions.insert(end, func).is_none());
+        sorted.push((end, func));
     }
+    sorted.sort_unstable_by_key(|(end, _)| *end);
+    assert!(sorted.windows(2).all(|w| w[0].0 != w[1].0));
+    let functions: BTreeMap<usize, FunctionInfo> = sorted.into_iter().collect();
     if functions.is_empty() {
         return None;
     }
