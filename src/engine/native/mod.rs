@@ -17,6 +17,7 @@ use std::time::Instant;
 use wasmer::sys::{Cranelift, CraneliftOptLevel, EngineBuilder, NativeEngineExt, Singlepass};
 use wasmer::{Engine, Instance, Module, RuntimeError, Store};
 use wasmer_wasix::runtime::task_manager::tokio::TokioTaskManager;
+use wasmer_wasix::runtime::{module_cache, package_loader, resolver};
 use wasmer_wasix::virtual_fs::NullFile;
 use wasmer_wasix::{PluggableRuntime, WasiEnv, WasiError};
 
@@ -282,8 +283,19 @@ fn wasi_env(
     sink: &Arc<dyn OutputSink>,
     handle: &tokio::runtime::Handle,
 ) -> Result<wasmer_wasix::WasiFunctionEnv, EngineError> {
-    let mut wasi_runtime = PluggableRuntime::new(Arc::new(TokioTaskManager::new(handle.clone())));
-    wasi_runtime.set_engine(engine);
+    // What `PluggableRuntime::new` makes, less the default engine (a whole Cranelift engine,
+    // made and thrown away on every run) and the package registry the guest never reaches.
+    let wasi_runtime = PluggableRuntime {
+        rt: Arc::new(TokioTaskManager::new(handle.clone())),
+        networking: Arc::new(wasmer_wasix::UnsupportedVirtualNetworking::default()),
+        http_client: None,
+        package_loader: Arc::new(package_loader::UnsupportedPackageLoader),
+        source: Arc::new(resolver::MultiSource::default()),
+        engine,
+        module_cache: Arc::new(module_cache::in_memory()),
+        tty: None,
+        instantiation_hooks: vec![],
+    };
     let mut builder = WasiEnv::builder(&config.program)
         .args(&config.args)
         .envs(config.env.iter().map(|(k, v)| (k.clone(), v.clone())))
