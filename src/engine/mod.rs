@@ -119,12 +119,11 @@ pub struct LoadedModule {
 }
 
 /// A module's bytes: owned, or in pages of their own (see [`read_module`]); or still in their
-/// file, which had this identity when a memo described it.
+/// file, which had the module's `stamp` when a memo described it.
 enum ModuleBytes {
     Read(bytes::Bytes),
     Later {
         path: std::path::PathBuf,
-        stamp: cache::Identity,
         read: std::sync::OnceLock<bytes::Bytes>,
     },
 }
@@ -135,10 +134,10 @@ impl LoadedModule {
     pub fn bytes(&self) -> &bytes::Bytes {
         match &self.bytes {
             ModuleBytes::Read(bytes) => bytes,
-            ModuleBytes::Later { path, stamp, read } => read.get_or_init(|| {
+            ModuleBytes::Later { path, read } => read.get_or_init(|| {
                 read_module_stamped(path)
                     .ok()
-                    .filter(|(_, now)| now == stamp)
+                    .filter(|(_, now)| Some(now) == self.stamp.as_ref())
                     .map(|(bytes, _)| bytes)
                     .unwrap_or_default()
             }),
@@ -214,7 +213,6 @@ pub fn load_file(
         return Ok(LoadedModule {
             bytes: ModuleBytes::Later {
                 path: path.to_path_buf(),
-                stamp,
                 read: std::sync::OnceLock::new(),
             },
             report: memo.report,

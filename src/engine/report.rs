@@ -180,9 +180,8 @@ impl RunReport {
     }
 
     /// The run's end, the same in every engine: the memory it left (`bytes`, if it exports
-    /// one), whether it hit `--max-memory`, and the trap's frames placed in the source.
-    /// Records how much memory the guest had and whether it hit its cap, and places a trap's
-    /// frames in the module's sources (reading the module's bytes only then).
+    /// one), whether it hit `--max-memory`, and the trap's frames placed in the source (the
+    /// module's bytes are read only then).
     pub fn finish(&mut self, module: &LoadedModule, bytes: Option<u64>, cap_hit: Option<u64>) {
         if let Some(b) = bytes {
             self.memory_bytes = b;
