@@ -35,21 +35,28 @@ use super::{
 /// artifacts are not reused, and versions sharing a cache use different files.
 const GOWASM_ENGINE_REVISION: u32 = 4;
 
+/// aot's compiler: Cranelift, optimizing for speed.
+fn aot_compiler() -> Cranelift {
+    let mut c = Cranelift::new();
+    c.opt_level(CraneliftOptLevel::Speed);
+    c
+}
+
+/// [`aot_compiler`]'s deterministic id (a test checks it), known without making one: making
+/// Cranelift's configuration reads cgroup files to count CPUs, which a cached start never needs.
+const AOT_COMPILER_ID: &str = "cranelift-opts";
+
 /// An engine for `mode` with gowasm's tunables; `hit` records a refused memory.grow.
+///
+/// aot and opt engines are headless: they only load artifacts. Their compilers run on a cache
+/// miss only, aot's in [`compile_module`], opt's in gowasm-opt ([`opt`]).
 fn make_engine(
     mode: Mode,
     config: &RunConfig,
     hit: Arc<AtomicBool>,
 ) -> Result<Engine, EngineError> {
     let mut engine: Engine = match mode {
-        Mode::Aot => {
-            let mut c = Cranelift::new();
-            c.opt_level(CraneliftOptLevel::Speed);
-            EngineBuilder::new(c).into()
-        }
-        // opt compiles in gowasm-opt ([`opt`]); this engine only loads its artifacts, and needs
-        // no compiler (making Cranelift's configuration reads cgroup files).
-        Mode::Opt => EngineBuilder::headless().into(),
+        Mode::Aot | Mode::Opt => EngineBuilder::headless().into(),
         _ => EngineBuilder::new(Singlepass::new()).into(),
     };
     engine.set_tunables(tunables::CappedTunables::new(
@@ -66,6 +73,7 @@ pub fn engine_identity(engine: &Engine, mode: Mode, memory: opt::Memory) -> Stri
     let target = engine.target();
     let compiler = match mode {
         Mode::Opt => memory.compiler_id(),
+        Mode::Aot => AOT_COMPILER_ID.to_string(),
         _ => engine.deterministic_id(),
     };
     format!(
@@ -172,6 +180,13 @@ fn compile_module(
     code_image::clear();
     match mode {
         Mode::Opt => opt::compile(engine, bytes, max_memory, memory),
+        Mode::Aot => {
+            let artifact = opt::serialize_artifact(Box::new(aot_compiler()), bytes, max_memory)?;
+            // SAFETY: the artifact was serialized a moment ago by this same wasmer, from an
+            // engine configured as `engine` is.
+            unsafe { Module::deserialize_unchecked(engine, artifact) }
+                .map_err(|e| EngineError::Setup(format!("could not load the artifact: {e}")))
+        }
         _ => Module::new(engine, bytes).map_err(|e| EngineError::Invalid(e.to_string())),
     }
 }
@@ -479,4 +494,18 @@ pub(super) fn trap_kind(code: wasmer::sys::vm::TrapCode) -> &'static str {
         _ => K::Other,
     }
     .label()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aot_compiler_id_is_what_cranelift_says() {
+        let engine: Engine = EngineBuilder::new(aot_compiler()).into();
+        assert_eq!(engine.deterministic_id(), AOT_COMPILER_ID);
+        // And a headless engine has no compiler to ask.
+        let headless: Engine = EngineBuilder::headless().into();
+        assert_ne!(headless.deterministic_id(), AOT_COMPILER_ID);
+    }
 }

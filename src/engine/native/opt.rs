@@ -62,7 +62,7 @@ impl Memory {
 pub const EXIT_INVALID: u8 = 3;
 
 /// Compiles `bytes` with `compiler` and gowasm's tunables (as [`super::make_engine`] sets them)
-/// into wasmer's serialized artifact: gowasm-opt's whole work.
+/// into wasmer's serialized artifact: gowasm-opt's whole work, and aot's on a cache miss.
 pub fn serialize_artifact(
     compiler: Box<dyn CompilerConfig>,
     bytes: &[u8],
