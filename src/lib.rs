@@ -13,6 +13,7 @@ pub mod image;
 pub use gowasm_inspect as inspect;
 pub mod lines;
 pub mod pipeline;
+pub mod profile;
 pub mod toolchains;
 pub mod tui;
 pub mod watch;

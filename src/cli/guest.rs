@@ -94,6 +94,7 @@ impl GuestOptions {
             max_memory: self.max_memory,
             cache_dir: (!self.no_cache).then(crate::cache_root),
             calls: vec![],
+            profile: None,
         })
     }
 }

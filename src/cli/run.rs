@@ -63,6 +63,13 @@ pub struct RunArgs {
     /// Do not print timings to stderr
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write a CPU profile of the run to FILE, in pprof's format (`go tool pprof FILE`); with
+    /// several modes, one file each, the mode's name before the extension (Go modules)
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Samples per second of --profile
+    #[arg(long, value_name = "HZ", default_value_t = crate::profile::ProfileSettings::DEFAULT_HZ, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub profile_hz: u32,
     #[command(flatten)]
     pub build: BuildOptions,
 }
@@ -103,7 +110,16 @@ impl RunArgs {
         let resolved = source::resolve(&input, &self.build)?;
         let mut config = self.guest.config(&resolved.module, &self.args, self.json)?;
         config.calls = calls;
+        config.profile = self
+            .profile
+            .is_some()
+            .then_some(crate::profile::ProfileSettings {
+                hz: self.profile_hz,
+            });
         let runs = self.run_modes(&resolved.module, &config)?;
+        if let Some(path) = &self.profile {
+            self.write_profiles(path, &resolved.module, &runs)?;
+        }
         let code = runs.first().map_or(0, |r| r.exit_code);
         if self.json {
             let comparison = (runs.len() > 1).then(|| compare(&reports(&runs)));
@@ -153,6 +169,35 @@ impl RunArgs {
             runs.push(run);
         }
         Ok(runs)
+    }
+
+    /// Writes each run's profile, and says where on stderr.
+    fn write_profiles(&self, path: &Path, module: &Path, runs: &[ModeRun]) -> Result<(), Failure> {
+        let several = runs.len() > 1;
+        // A cached mode that compiled runs again from its cache: its last run's profile counts.
+        let last = |run: &&ModeRun| {
+            runs.iter()
+                .rposition(|r| r.report.mode == run.report.mode)
+                .is_some_and(|k| std::ptr::eq(&runs[k], *run))
+        };
+        for run in runs.iter().filter(last) {
+            let Some(profile) = &run.report.profile else {
+                continue;
+            };
+            let path = if several {
+                crate::profile::path_for_mode(path, run.report.mode.name())
+            } else {
+                path.to_path_buf()
+            };
+            crate::profile::write(&path, profile, module)?;
+            if !self.quiet {
+                eprintln!(
+                    "{}",
+                    crate::profile::summary(profile, run.report.mode.name(), &path)
+                );
+            }
+        }
+        Ok(())
     }
 
     /// What a single run adds to its output: the calls' results on stdout; the trap, the calls

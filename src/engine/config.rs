@@ -101,6 +101,9 @@ pub struct RunConfig {
     /// `_start` (if it returns) for a command.
     #[serde(default)]
     pub calls: Vec<super::calls::CallSpec>,
+    /// Sample the guest's CPU time (Go modules; see [`crate::profile`]).
+    #[serde(default)]
+    pub profile: Option<crate::profile::ProfileSettings>,
 }
 
 impl Default for RunConfig {
@@ -114,6 +117,7 @@ impl Default for RunConfig {
             max_memory: 2 << 30,
             cache_dir: None,
             calls: vec![],
+            profile: None,
         }
     }
 }

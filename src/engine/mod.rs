@@ -180,6 +180,33 @@ pub fn load(
     })
 }
 
+/// `module` rewritten to be profiled, and the sampler its checks call.
+fn profiled(
+    module: &LoadedModule,
+    settings: crate::profile::ProfileSettings,
+    mode: Mode,
+) -> Result<(LoadedModule, crate::profile::sampler::SharedSampler), EngineError> {
+    use crate::profile::instrument::{Style, instrument};
+    let cannot = |e: String| EngineError::Setup(format!("cannot profile this module: {e}"));
+    // wasmer's globals can be set by a thread of the host's; wasmi's cannot.
+    let style = match mode {
+        Mode::Interp => Style::Countdown,
+        _ => Style::Flag,
+    };
+    let sampler =
+        crate::profile::sampler::Sampler::new(module.bytes(), settings, style).map_err(cannot)?;
+    let bytes = instrument(module.bytes(), &sampler.go_functions(), style).map_err(cannot)?;
+    let module = LoadedModule {
+        bytes: ModuleBytes::Read(bytes.into()),
+        report: module.report.clone(),
+        needs: module.needs,
+        load_time: module.load_time,
+        stamp: None,
+        hash: None,
+    };
+    Ok((module, sampler.shared()))
+}
+
 /// Set when this process ends after its one run (a worker; gowasm running one mode): the run
 /// then leaves its instance, store and compiled module to the process's exit, after the guest's
 /// files are closed. The kernel takes back the 8 GiB memory reservation and the code's mappings
@@ -317,13 +344,22 @@ pub fn run(
     if module.needs.entry == triage::Entry::Library && calls.is_empty() {
         return Err(triage::Entry::only_exports(&module.report).into());
     }
+    let profiled = config
+        .profile
+        .map(|settings| profiled(module, settings, mode))
+        .transpose()?;
+    let (module, sampler) = match &profiled {
+        Some((m, s)) => (m, Some(s)),
+        None => (module, None),
+    };
     let tail = Arc::new(OutputTail::new(sink));
     let mut report = match mode {
-        Mode::Interp => interp::run(module, config, &calls, tail.clone())?,
+        Mode::Interp => interp::run(module, config, &calls, tail.clone(), sampler)?,
         Mode::Baseline | Mode::Aot | Mode::Opt => {
-            native::run(module, mode, config, &calls, tail.clone())?
+            native::run(module, mode, config, &calls, tail.clone(), sampler)?
         }
     };
+    report.profile = sampler.map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).finish());
     calls::explain(&mut report, &tail.text());
     report.host = module.needs.label().to_string();
     report.entry = module.needs.entry;

@@ -161,6 +161,9 @@ pub struct RunReport {
     /// The exports called (`--invoke`, `calls`), in order, with their results and times.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<super::calls::CallReport>,
+    /// The CPU profile, when one was asked for ([`super::RunConfig::profile`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::profile::Profile>,
 }
 
 impl RunReport {
@@ -176,6 +179,7 @@ impl RunReport {
             warnings: vec![],
             host_note: None,
             calls: vec![],
+            profile: None,
         }
     }
 

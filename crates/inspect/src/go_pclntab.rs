@@ -104,13 +104,23 @@ pub struct GoFunc {
     pub file: Option<String>,
     /// The line of the `func` declaration.
     pub line: Option<u32>,
-    /// Where its file and line tables are, for [`GoTable::place`].
+    /// `runtime._func.flag`: [`FLAG_TOPFRAME`], [`FLAG_SPWRITE`].
+    pub flag: u8,
+    /// Where its file, line and stack tables are, for [`GoTable::place`] and
+    /// [`GoTable::sp_delta`].
     tables: FuncTables,
 }
+
+/// internal/abi's `FuncFlagTopFrame`: the outermost frame of a goroutine; nothing calls it.
+pub const FLAG_TOPFRAME: u8 = 1 << 0;
+/// internal/abi's `FuncFlagSPWrite`: the function writes SP other than by its frame: above the
+/// innermost frame, its caller cannot be found from its frame size.
+pub const FLAG_SPWRITE: u8 = 1 << 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 struct FuncTables {
     entry: u64,
+    pcsp: u32,
     pcfile: u32,
     pcln: u32,
     cu_index: u32,
@@ -156,6 +166,18 @@ impl GoTable {
         }
         let file = t.cstr(h.filetab.saturating_add(off as usize)).ok()?;
         Some((file, u32::try_from(line).ok().filter(|&l| l > 0)?))
+    }
+
+    /// How far below the caller's frame SP is at block `pc_b` of `f` (Go's `pcsp` table): on
+    /// wasm the return address is at `SP + delta`, the caller's SP 8 bytes above it.
+    pub fn sp_delta(&self, memory: &[u8], f: &GoFunc, pc_b: u32) -> Option<u32> {
+        let t = Table {
+            bytes: memory.get(usize::try_from(self.offset).ok()?..)?,
+        };
+        let at = self.header.pctab.saturating_add(f.tables.pcsp as usize);
+        let entry = f.tables.entry;
+        let delta = pc_value(&t, at, entry, entry + u64::from(pc_b)).ok()??;
+        u32::try_from(delta).ok()
     }
 }
 
@@ -205,36 +227,9 @@ pub fn read(memory: &[u8], layout: &Layout) -> Result<Option<GoTable>, String> {
             .checked_sub(FUNC_VALUE_OFFSET)
             .and_then(|i| u32::try_from(i).ok())
             .ok_or_else(|| format!("function {k} has PC {pc:#x}"))?;
-        let field = |at: usize| t.u32(f.saturating_add(at));
-        let name_off = field(4)? as usize;
-        let pcfile = field(20)? as usize;
-        let npcdata = field(28)? as usize;
-        let cu_index = field(32)? as usize;
-        let start_line = field(36)?;
-        let nfuncdata = *t
-            .bytes
-            .get(f.saturating_add(43))
-            .ok_or("truncated function record")? as usize;
-        end = end.max(f.saturating_add(FUNC_STRUCT + 4 * (npcdata + nfuncdata)));
-        let file = first_value(&t, pctab.saturating_add(pcfile))?
-            .and_then(|fileno| usize::try_from(fileno).ok())
-            .map(|fileno| t.u32(cu.saturating_add(4 * (cu_index + fileno))))
-            .transpose()?
-            .filter(|&off| off != u32::MAX)
-            .map(|off| t.cstr(filetab.saturating_add(off as usize)))
-            .transpose()?;
-        funcs.push(GoFunc {
-            defined_index,
-            name: t.cstr(funcname.saturating_add(name_off))?,
-            file,
-            line: (start_line > 0 && start_line < i32::MAX as u32).then_some(start_line),
-            tables: FuncTables {
-                entry: pc,
-                pcfile: pcfile as u32,
-                pcln: field(24)?,
-                cu_index: cu_index as u32,
-            },
-        });
+        let (func, record_end) = read_func(&t, f, pc, defined_index, funcname, cu, filetab, pctab)?;
+        end = end.max(record_end);
+        funcs.push(func);
     }
     Ok(Some(GoTable {
         funcs,
@@ -242,6 +237,59 @@ pub fn read(memory: &[u8], layout: &Layout) -> Result<Option<GoTable>, String> {
         bytes: end.min(t.bytes.len()) as u64,
         header: Header { cu, filetab, pctab },
     }))
+}
+
+/// The function record at `f` (a `runtime._func`), for the function at `pc`; and where the
+/// record ends.
+#[allow(clippy::too_many_arguments)]
+fn read_func(
+    t: &Table<'_>,
+    f: usize,
+    pc: u64,
+    defined_index: u32,
+    funcname: usize,
+    cu: usize,
+    filetab: usize,
+    pctab: usize,
+) -> Result<(GoFunc, usize), String> {
+    let field = |at: usize| t.u32(f.saturating_add(at));
+    let name_off = field(4)? as usize;
+    let pcsp = field(16)?;
+    let pcfile = field(20)? as usize;
+    let npcdata = field(28)? as usize;
+    let cu_index = field(32)? as usize;
+    let start_line = field(36)?;
+    let byte = |at: usize| {
+        t.bytes
+            .get(f.saturating_add(at))
+            .copied()
+            .ok_or("truncated function record")
+    };
+    let flag = byte(41)?;
+    let nfuncdata = byte(43)? as usize;
+    let end = f.saturating_add(FUNC_STRUCT + 4 * (npcdata + nfuncdata));
+    let file = first_value(t, pctab.saturating_add(pcfile))?
+        .and_then(|fileno| usize::try_from(fileno).ok())
+        .map(|fileno| t.u32(cu.saturating_add(4 * (cu_index + fileno))))
+        .transpose()?
+        .filter(|&off| off != u32::MAX)
+        .map(|off| t.cstr(filetab.saturating_add(off as usize)))
+        .transpose()?;
+    let func = GoFunc {
+        defined_index,
+        name: t.cstr(funcname.saturating_add(name_off))?,
+        file,
+        line: (start_line > 0 && start_line < i32::MAX as u32).then_some(start_line),
+        flag,
+        tables: FuncTables {
+            entry: pc,
+            pcsp,
+            pcfile: pcfile as u32,
+            pcln: field(24)?,
+            cu_index: cu_index as u32,
+        },
+    };
+    Ok((func, end))
 }
 
 /// The pclntab's part of memory, as a label (from Go 1.26 on it holds the function metadata too).

@@ -9,6 +9,7 @@ pub mod dwarf;
 pub mod frame_places;
 pub mod go_pclntab;
 pub mod go_resume;
+pub mod go_stacks;
 pub mod js_abi;
 pub mod retained;
 pub mod triage;

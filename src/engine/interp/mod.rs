@@ -12,6 +12,8 @@ use std::time::Instant;
 
 use wasmi::TrapCode;
 use wasmi::{Config, Engine, Linker, Module, Store};
+
+use crate::profile::sampler::{SharedSampler, read_u64};
 use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
 use wasmi_wasi::{WasiCtx, WasiCtxBuilder, ambient_authority};
 
@@ -137,8 +139,9 @@ pub fn run(
     config: &RunConfig,
     calls: &[PlannedCall],
     sink: Arc<dyn OutputSink>,
+    sampler: Option<&SharedSampler>,
 ) -> Result<RunReport, EngineError> {
-    on_deep_stack(|| run_here(module, config, calls, sink))
+    on_deep_stack(|| run_here(module, config, calls, sink, sampler))
 }
 
 fn run_here(
@@ -146,6 +149,7 @@ fn run_here(
     config: &RunConfig,
     calls: &[PlannedCall],
     sink: Arc<dyn OutputSink>,
+    sampler: Option<&SharedSampler>,
 ) -> Result<RunReport, EngineError> {
     let mut report = RunReport::new(Mode::Interp);
     let started = Instant::now();
@@ -157,7 +161,10 @@ fn run_here(
     // The timeout starts here: a start function may loop during instantiation.
     sink.running();
     let started = Instant::now();
-    let (mut store, linker) = link(&engine, &wasm, module, config, &sink)?;
+    let (mut store, mut linker) = link(&engine, &wasm, module, config, &sink)?;
+    if let Some(sampler) = sampler {
+        define_sampler(&mut linker, sampler.clone(), module.memory_export())?;
+    }
     let instance = match linker.instantiate_and_start(&mut store, &wasm) {
         Ok(i) => i,
         Err(e) => {
@@ -215,6 +222,41 @@ fn link(
         store.data_mut().js.host = Some(JsHost::new(abi, config, sink.clone())?);
     }
     Ok((store, linker))
+}
+
+/// The profiler's import (see [`crate::profile::instrument`]): hands each check to `sampler`
+/// with a reader of the guest's memory.
+fn define_sampler(
+    linker: &mut Linker<HostState>,
+    sampler: SharedSampler,
+    memory: &'static str,
+) -> Result<(), EngineError> {
+    use crate::profile::instrument::{IMPORT_MODULE, IMPORT_NAME};
+    linker
+        .func_wrap(
+            IMPORT_MODULE,
+            IMPORT_NAME,
+            move |caller: wasmi::Caller<'_, HostState>,
+                  site: i32,
+                  index: i32,
+                  pc_b: i32,
+                  sp: i32,
+                  _g: i64| {
+                let memory = caller
+                    .get_export(memory)
+                    .and_then(wasmi::Extern::into_memory);
+                let data: &[u8] = memory.as_ref().map_or(&[], |m| m.data(&caller));
+                sampler.lock().unwrap_or_else(|p| p.into_inner()).check(
+                    site,
+                    index as u32,
+                    pc_b as u32,
+                    sp as u32,
+                    |at| read_u64(data, at),
+                )
+            },
+        )
+        .map_err(|e| EngineError::Setup(e.to_string()))?;
+    Ok(())
 }
 
 /// A wasmi instance, for [`calls::run_module`].

@@ -7,6 +7,7 @@ mod fs;
 mod invoke;
 mod js;
 pub mod opt;
+mod profiling;
 mod stdio;
 mod tunables;
 
@@ -27,6 +28,8 @@ use super::cache::{ArtifactCache, Lookup};
 use super::calls::{self, PlannedCall};
 use super::js::Val;
 use super::report::{CacheUse, Frame, Outcome, Trap};
+use crate::profile::sampler::SharedSampler;
+
 use super::{
     EngineError, LoadedModule, MAX_WASM_STACK, Mode, OutputSink, RunConfig, RunReport, Stream,
 };
@@ -209,6 +212,7 @@ pub fn run(
     config: &RunConfig,
     calls: &[PlannedCall],
     sink: Arc<dyn OutputSink>,
+    sampler: Option<&SharedSampler>,
 ) -> Result<RunReport, EngineError> {
     let mut report = RunReport::new(mode);
     let memory_hit = Arc::new(AtomicBool::new(false));
@@ -218,17 +222,14 @@ pub fn run(
     // The timeout starts here: a start function may loop during instantiation.
     sink.running();
     let started = Instant::now();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_time()
-        .build()
-        .map_err(|e| EngineError::Setup(format!("tokio runtime: {e}")))?;
+    let runtime = tokio_runtime()?;
     let handle = runtime.handle().clone();
     let _entered = handle.enter();
     let mut store = Store::new(engine.clone());
     let mut func_env = wasi_env(&mut store, engine, config, &sink, &handle)?;
     let uses_wasi = module.needs.wasi;
-    let (imports, fixes, js_env) = link(&mut store, &func_env, &wasm, module, config, &sink)?;
+    let (mut imports, fixes, js_env) = link(&mut store, &func_env, &wasm, module, config, &sink)?;
+    let profiling = sampler.map(|s| profiling::define(&mut store, &mut imports, s.clone()));
     let instance = match Instance::new(&mut store, &wasm, &imports) {
         Ok(i) => i,
         Err(wasmer::InstantiationError::Start(e)) => {
@@ -254,6 +255,10 @@ pub fn run(
         env
     });
     report.timings.instantiate = started.elapsed();
+    let ticker = match (&profiling, sampler) {
+        (Some(env), Some(s)) => Some(profiling::start(&mut store, &instance, env, module, s)?),
+        _ => None,
+    };
 
     calls::run_module(
         &mut WasmerExports {
@@ -265,6 +270,7 @@ pub fn run(
         calls,
         &mut report,
     );
+    drop(ticker);
     let memory = instance.exports.get_memory(module.memory_export()).ok();
     report.finish(
         module,
@@ -287,6 +293,15 @@ pub fn run(
     drop(store);
     runtime.shutdown_background();
     Ok(report)
+}
+
+/// The runtime wasix's host functions run on.
+fn tokio_runtime() -> Result<tokio::runtime::Runtime, EngineError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_time()
+        .build()
+        .map_err(|e| EngineError::Setup(format!("tokio runtime: {e}")))
 }
 
 /// The guest's WASI environment: its arguments, environment, output into `sink`, stdin (or

@@ -1,0 +1,270 @@
+//! The host's side of the instrumented module's checks ([`super::instrument`]): each call
+//! decides whether a sample is due, takes it (Go's stack, walked in the guest's memory), and
+//! says how many checks to let pass before the next call.
+//!
+//! Samples follow the clock, not the count of checks: a sample is due once per period of wall
+//! time and weighs the CPU time the guest's thread used since the last one, so time in the
+//! host's own functions (WASI calls) lands on the Go code that called them, and time asleep
+//! weighs nothing. The countdown only keeps the calls cheap: it is tuned so that about
+//! [`CALLS_PER_PERIOD`] calls come per period, and a sample is at most that late.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use gowasm_inspect::go_stacks::GoStacks;
+
+use super::instrument::{Site, Style};
+use super::{Function, Location, Profile, ProfileSettings, Sample};
+
+/// Calls into the host per sampling period the countdown aims at.
+const CALLS_PER_PERIOD: u32 = 20;
+/// Bounds of the countdown.
+const MIN_COUNTDOWN: i32 = 16;
+const MAX_COUNTDOWN: i32 = 1 << 24;
+
+/// A sampler shared by the engine's host function and the run that reads its profile.
+pub type SharedSampler = Arc<Mutex<Sampler>>;
+
+/// Samples of one run.
+pub struct Sampler {
+    stacks: GoStacks,
+    style: Style,
+    hz: u32,
+    period: Duration,
+    countdown: i32,
+    started: Option<Instant>,
+    last_call: Instant,
+    next_sample: Instant,
+    last_cpu: Duration,
+    /// Samples by stack (Go PCs, innermost first): count and CPU time.
+    seen: HashMap<Vec<u64>, (u64, u64)>,
+    scratch: Vec<u64>,
+}
+
+impl Sampler {
+    /// A sampler for the Go module in `bytes` (the module as built, or instrumented: the
+    /// tables are the same).
+    pub fn new(bytes: &[u8], settings: ProfileSettings, style: Style) -> Result<Sampler, String> {
+        let stacks = GoStacks::read(bytes)
+            .ok_or("no Go function table in the module (profiles read Go's pclntab)")?;
+        let now = Instant::now();
+        Ok(Sampler {
+            stacks,
+            style,
+            hz: settings.hz.max(1),
+            period: Duration::from_secs(1) / settings.hz.max(1),
+            countdown: super::instrument::FIRST_COUNTDOWN,
+            started: None,
+            last_call: now,
+            next_sample: now,
+            last_cpu: Duration::ZERO,
+            seen: HashMap::new(),
+            scratch: Vec::new(),
+        })
+    }
+
+    /// The defined functions Go's table names, whose checks this sampler understands.
+    pub fn go_functions(&self) -> std::collections::HashSet<u32> {
+        self.stacks.functions().map(|f| f.defined_index).collect()
+    }
+
+    pub fn shared(self) -> SharedSampler {
+        Arc::new(Mutex::new(self))
+    }
+
+    /// The time between samples.
+    pub fn period(&self) -> Duration {
+        self.period
+    }
+
+    /// A check that called the host (see [`Style`]), at `site` in block `pc_b` of Go function
+    /// `index` with Go's stack pointer at `sp`; `read` reads 8 bytes of the guest's memory.
+    /// Gives the tick global's next value.
+    pub fn check(
+        &mut self,
+        site: i32,
+        index: u32,
+        pc_b: u32,
+        sp: u32,
+        read: impl Fn(u32) -> Option<u64>,
+    ) -> i32 {
+        let now = Instant::now();
+        if self.started.is_none() {
+            self.started = Some(now);
+            self.next_sample = now + self.period;
+            self.last_cpu = thread_cpu_time();
+            if self.style == Style::Flag {
+                // The first tick came before the guest's first check: no time to give yet.
+                return 0;
+            }
+        }
+        if self.style == Style::Flag {
+            self.sample(site, index, pc_b, sp, read);
+            return 0;
+        }
+        let since = now.saturating_duration_since(self.last_call);
+        self.last_call = now;
+        // The countdown that would have taken `aim`, at the rate checks came since the last call.
+        let aim = (self.period / CALLS_PER_PERIOD).as_nanos() as f64;
+        let scaled = f64::from(self.countdown) * aim / (since.as_nanos() as f64).max(1.0);
+        self.countdown = scaled.clamp(f64::from(MIN_COUNTDOWN), f64::from(MAX_COUNTDOWN)) as i32;
+        if now >= self.next_sample {
+            self.next_sample = now + self.period;
+            self.sample(site, index, pc_b, sp, read);
+        }
+        self.countdown
+    }
+
+    /// Takes a sample: the goroutine's stack, weighing the CPU time since the last one.
+    fn sample(
+        &mut self,
+        site: i32,
+        index: u32,
+        pc_b: u32,
+        sp: u32,
+        read: impl Fn(u32) -> Option<u64>,
+    ) {
+        let cpu = thread_cpu_time();
+        let weight = cpu.saturating_sub(self.last_cpu);
+        self.last_cpu = cpu;
+        let site = Site::from_i32(site);
+        match site {
+            Some(Site::Return) => {
+                self.stacks
+                    .walk_returning(index, pc_b, sp, read, &mut self.scratch)
+            }
+            _ => self.stacks.walk(index, pc_b, sp, read, &mut self.scratch),
+        }
+        // A call's entry: the time since the last check was the caller's.
+        if site == Some(Site::Entry) && pc_b == 0 && self.scratch.len() > 1 {
+            self.scratch.remove(0);
+        }
+        let entry = match self.seen.get_mut(self.scratch.as_slice()) {
+            Some(e) => e,
+            None => self.seen.entry(self.scratch.clone()).or_default(),
+        };
+        entry.0 += 1;
+        entry.1 += u64::try_from(weight.as_nanos()).unwrap_or(u64::MAX);
+    }
+
+    /// The profile, with Go's names, files and lines.
+    pub fn finish(&self) -> Profile {
+        let mut functions: Vec<Function> = Vec::new();
+        let mut function_ids: HashMap<u32, u32> = HashMap::new();
+        let mut locations: Vec<Location> = Vec::new();
+        let mut location_ids: HashMap<(u64, bool), u32> = HashMap::new();
+        let mut samples = Vec::with_capacity(self.seen.len());
+        for (stack, &(count, cpu_ns)) in &self.seen {
+            let mut ids = Vec::with_capacity(stack.len());
+            for (depth, &pc) in stack.iter().enumerate() {
+                let leaf = depth == 0;
+                let id = *location_ids.entry((pc, leaf)).or_insert_with(|| {
+                    let (index, _) = gowasm_inspect::go_stacks::split_pc(pc).unwrap_or((0, 0));
+                    let function = *function_ids.entry(index).or_insert_with(|| {
+                        let f = self.stacks.func(index);
+                        functions.push(Function {
+                            name: f.map_or_else(
+                                || format!("wasm-function[{index}]"),
+                                |f| f.name.clone(),
+                            ),
+                            file: f.and_then(|f| f.file.clone()),
+                            start_line: f.and_then(|f| f.line),
+                        });
+                        (functions.len() - 1) as u32
+                    });
+                    locations.push(Location {
+                        function,
+                        line: self.stacks.place(pc, leaf).map(|(_, line)| line),
+                        address: pc,
+                    });
+                    (locations.len() - 1) as u32
+                });
+                ids.push(id);
+            }
+            samples.push(Sample {
+                stack: ids,
+                count,
+                cpu_ns,
+            });
+        }
+        // The same profile for the same samples, whatever order the map kept them in.
+        samples.sort_by(|a, b| b.cpu_ns.cmp(&a.cpu_ns).then_with(|| a.stack.cmp(&b.stack)));
+        Profile {
+            hz: self.hz,
+            functions,
+            locations,
+            samples,
+            duration_ns: self.started.map_or(0, |s| {
+                u64::try_from(s.elapsed().as_nanos()).unwrap_or(u64::MAX)
+            }),
+        }
+    }
+}
+
+/// The CPU time this thread has used (`CLOCK_THREAD_CPUTIME_ID`).
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the timespec it is given and nothing else.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Reads 8 little-endian bytes of `memory` at `at`.
+pub fn read_u64(memory: &[u8], at: u32) -> Option<u64> {
+    let at = at as usize;
+    let bytes = memory.get(at..at.checked_add(8)?)?;
+    Some(u64::from_le_bytes(bytes.try_into().ok()?))
+}
+
+/// Sets a [`Style::Flag`] module's tick global once per period, from a thread of its own, until
+/// dropped.
+pub struct Ticker {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Ticker {
+    /// Starts ticking `flag` every `period`.
+    ///
+    /// # Safety
+    /// `flag` points to the tick global's value (4 aligned bytes) and stays valid until the
+    /// ticker is dropped; the guest's code only reads and writes it whole.
+    pub unsafe fn start(flag: std::ptr::NonNull<i32>, period: Duration) -> Ticker {
+        use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+        let stop = Arc::new(AtomicBool::new(false));
+        let address = flag.as_ptr() as usize;
+        let stopping = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("profile ticker".into())
+            .spawn(move || {
+                // SAFETY: the caller keeps the global alive until the ticker is dropped, which
+                // stops and joins this thread first.
+                let tick = unsafe { AtomicI32::from_ptr(address as *mut i32) };
+                while !stopping.load(Ordering::Relaxed) {
+                    std::thread::park_timeout(period);
+                    if !stopping.load(Ordering::Relaxed) {
+                        tick.store(1, Ordering::Relaxed);
+                    }
+                }
+            })
+            .ok();
+        Ticker { stop, thread }
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            t.thread().unpark();
+            let _ = t.join();
+        }
+    }
+}

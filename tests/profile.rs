@@ -1,0 +1,147 @@
+//! `gowasm run --profile`: real Go programs profiled in every mode, the file read back by Go's
+//! own `go tool pprof`.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+/// Two callers of one function, giving it 7 and 3 parts of the work: whatever runs them, and
+/// wherever an engine puts their code, the truth is 70/30.
+const SPLIT: &str = r#"package main
+
+import "fmt"
+
+//go:noinline
+func spin(n int) uint64 {
+	x := uint64(1)
+	for i := 0; i < n; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+		x ^= x >> 17
+	}
+	return x
+}
+
+//go:noinline
+func seventy(n int) uint64 { return spin(7 * n) }
+
+//go:noinline
+func thirty(n int) uint64 { return spin(3 * n) }
+
+func main() {
+	var sum uint64
+	for round := 0; round < 20; round++ {
+		sum += seventy(ROUND)
+		sum += thirty(ROUND)
+	}
+	fmt.Println(sum != 0)
+}
+"#;
+
+/// `go tool pprof -top` of `file`: each line's flat and cumulative shares (percent) and name.
+fn pprof_top(file: &Path, extra: &[&str]) -> Vec<(f64, f64, String)> {
+    let out = Command::new(go())
+        .args(["tool", "pprof", "-top"])
+        .args(extra)
+        .arg(file)
+        .output()
+        .expect("go tool pprof starts");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "go tool pprof failed: {}{text}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // "      flat  flat%   sum%        cum   cum%" then rows: "0.70s 70.00% 70.00% 0.70s 70.00%  main.seventy"
+    text.lines()
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            let flat = cols.get(1)?.strip_suffix('%')?.parse().ok()?;
+            let cum = cols.get(4)?.strip_suffix('%')?.parse().ok()?;
+            Some((flat, cum, cols[5..].join(" ")))
+        })
+        .collect()
+}
+
+/// The cumulative share of the function `name` (the first line naming it).
+fn cum(top: &[(f64, f64, String)], name: &str) -> f64 {
+    top.iter()
+        .find(|(_, _, n)| n.starts_with(name))
+        .map_or(0.0, |(_, c, _)| *c)
+}
+
+#[test]
+fn a_70_30_split_reads_as_70_30_in_every_mode() {
+    let (dir, wasm) = build_go_program("split", &SPLIT.replace("ROUND", "2_000_000"));
+    // The interpreter is ~30x slower: less work, the same split.
+    let (_small_dir, small) = build_go_program("split", &SPLIT.replace("ROUND", "100_000"));
+    for mode in ["interp", "baseline", "aot"] {
+        let module = if mode == "interp" { &small } else { &wasm };
+        let file = dir.path().join(format!("{mode}.pprof"));
+        let mut c = gowasm();
+        c.args(["run", "--mode", mode, "--profile"])
+            .arg(&file)
+            .arg(module);
+        let out = run(c);
+        assert_eq!(code(&out), 0, "{mode}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "true\n");
+        assert!(
+            stderr(&out).contains(&format!("{mode} profile: ")),
+            "{}",
+            stderr(&out)
+        );
+        let top = pprof_top(&file, &[]);
+        let (a, b) = (cum(&top, "main.seventy"), cum(&top, "main.thirty"));
+        let split = a * 100.0 / (a + b);
+        assert!(
+            (65.0..=75.0).contains(&split) && a + b > 90.0,
+            "{mode}: seventy {a}%, thirty {b}%: {top:?}"
+        );
+        assert!(top[0].2.starts_with("main.spin"), "{mode}: {top:?}");
+        // Files and lines, from Go's own table.
+        let lines = pprof_top(&file, &["-lines"]);
+        assert!(
+            lines
+                .iter()
+                .any(|(_, _, n)| n.starts_with("main.spin") && n.contains("main.go:")),
+            "{mode}: {lines:?}"
+        );
+    }
+}
+
+#[test]
+fn whole_call_stacks_come_from_go_s_stack() {
+    let (dir, wasm) = build_go_program("split", &SPLIT.replace("ROUND", "1_000_000"));
+    let file = dir.path().join("aot.pprof");
+    let mut c = gowasm();
+    c.args(["run", "--profile"]).arg(&file).arg(&wasm);
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // Cumulative time: main.main holds both, and the runtime's main holds main.main.
+    let out = Command::new(go())
+        .args(["tool", "pprof", "-top", "-cum"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let cum = |name: &str| -> f64 {
+        text.lines()
+            .find(|l| l.trim_end().ends_with(name))
+            .and_then(|l| l.split_whitespace().nth(4)?.strip_suffix('%')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} not in {text}"))
+    };
+    assert!(cum("main.main") > 95.0, "{text}");
+    assert!(cum("runtime.main") > 95.0, "{text}");
+}
+
+#[test]
+fn a_module_without_go_s_tables_gets_one_line() {
+    let (dir, wasm) = fixture("exit_code");
+    let mut c = gowasm();
+    c.args(["run", "--profile"])
+        .arg(dir.path().join("p.pprof"))
+        .arg(&wasm);
+    let out = run(c);
+    assert_one_line_error(&out, "cannot profile");
+}
