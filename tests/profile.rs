@@ -145,3 +145,117 @@ fn a_module_without_go_s_tables_gets_one_line() {
     let out = run(c);
     assert_one_line_error(&out, "cannot profile");
 }
+
+#[test]
+fn go_s_tables_are_read_from_the_oldest_go_to_the_newest() {
+    let releases = go_releases();
+    let project = go_program("split", &SPLIT.replace("ROUND", "1_000_000"));
+    for version in [releases.first().unwrap(), releases.last().unwrap()] {
+        let wasm = project.path().join(format!("{version}.wasm"));
+        let out = Command::new(go_release(version))
+            .args(["build", "-o"])
+            .arg(&wasm)
+            .arg(".")
+            .current_dir(project.path())
+            .env("GOOS", "wasip1")
+            .env("GOARCH", "wasm")
+            .env("GOTOOLCHAIN", "local")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{version}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let file = project.path().join(format!("{version}.pprof"));
+        let mut c = gowasm();
+        c.args(["run", "--profile"]).arg(&file).arg(&wasm);
+        let out = run(c);
+        assert_eq!(code(&out), 0, "{version}: {}", stderr(&out));
+        let top = pprof_top(&file, &[]);
+        let (a, b) = (cum(&top, "main.seventy"), cum(&top, "main.thirty"));
+        let split = a * 100.0 / (a + b);
+        assert!(
+            (65.0..=75.0).contains(&split) && a + b > 90.0,
+            "Go {version}: seventy {a}%, thirty {b}%: {top:?}"
+        );
+    }
+}
+
+/// A `prof.go` for a copy of samples/gobench: `CPUPROFILE=FILE` profiles the native build with
+/// Go's own runtime/pprof, over `REPS` runs of the workload.
+const NATIVE_PROFILER: &str = r#"package main
+
+import (
+	"os"
+	"runtime/pprof"
+	"strconv"
+)
+
+func init() {
+	path := os.Getenv("CPUPROFILE")
+	if path == "" {
+		return
+	}
+	reps, _ := strconv.Atoi(os.Getenv("REPS"))
+	for _, w := range workloads {
+		if len(os.Args) > 1 && w.name == os.Args[1] {
+			f, _ := os.Create(path)
+			pprof.StartCPUProfile(f)
+			for k := 0; k < reps; k++ {
+				w.run(w.size)
+			}
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(0)
+		}
+	}
+}
+"#;
+
+#[test]
+fn the_top_functions_are_native_go_s() {
+    // Binary trees: allocation and the garbage collector, the same runtime code in both builds.
+    // Native Go runs on one thread here, as wasm does.
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["go.mod", "main.go"] {
+        std::fs::copy(sample("gobench").join(file), dir.path().join(file)).unwrap();
+    }
+    std::fs::write(dir.path().join("prof.go"), NATIVE_PROFILER).unwrap();
+    let native = build_native(dir.path(), dir.path());
+    let native_file = dir.path().join("native.pprof");
+    let out = Command::new(&native)
+        .arg("trees")
+        .env("CPUPROFILE", &native_file)
+        .env("REPS", "10")
+        .env("GOMAXPROCS", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wasm = build_wasm(&sample("gobench"), dir.path());
+    let file = dir.path().join("aot.pprof");
+    let mut c = gowasm();
+    c.args(["run", "--profile"])
+        .arg(&file)
+        .arg(&wasm)
+        .arg("trees");
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let names = |file: &Path| -> Vec<String> {
+        pprof_top(file, &[])
+            .into_iter()
+            .map(|(_, _, n)| n)
+            .take(5)
+            .collect()
+    };
+    let (native, ours) = (names(&native_file), names(&file));
+    // The two functions on top are the same two, in the same order; and three of native Go's
+    // top five are in ours (native Go's has its own assembly among them: its AVX-512 scanner).
+    assert_eq!(native[..2], ours[..2], "native {native:?}, gowasm {ours:?}");
+    let shared = native.iter().filter(|n| ours.contains(n)).count();
+    assert!(shared >= 3, "native {native:?}, gowasm {ours:?}");
+}

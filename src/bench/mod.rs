@@ -27,6 +27,8 @@ pub enum Contender {
     Mode(Mode),
     /// aot with no artifact: compiles every time.
     AotCold,
+    /// A mode with the CPU profiler on (`--profile`): what profiling costs.
+    Profiled(Mode),
     /// The same Go program built for this machine.
     Native(PathBuf),
     /// Another runtime on PATH.
@@ -40,6 +42,7 @@ impl Contender {
             Contender::Mode(Mode::Opt) => "opt (warm)".into(),
             Contender::Mode(m) => m.name().into(),
             Contender::AotCold => "aot (cold)".into(),
+            Contender::Profiled(m) => format!("{} (profiled)", m.name()),
             Contender::Native(_) => "native".into(),
             Contender::Runtime(r) => r.name.clone(),
         }
@@ -82,13 +85,15 @@ pub struct BenchPlan {
 }
 
 impl BenchPlan {
-    /// gowasm's own contenders for `module`: each of `modes`, and with `cold` aot compiling
-    /// every time beside aot from its cache. The command line adds native Go and the peers; the
-    /// workbench's `b` times just these.
+    /// gowasm's own contenders for `module`: each of `modes`, with `cold` aot compiling every
+    /// time beside aot from its cache, and with `profiled` interp, baseline and aot again with
+    /// the profiler on. The command line adds native Go and the peers; the workbench's `b`
+    /// times just these.
     pub fn modes(
         module: &std::path::Path,
         modes: &[Mode],
         cold: bool,
+        profiled: bool,
         toolchain: Option<&str>,
     ) -> Vec<Entry> {
         let entry = |contender| Entry {
@@ -101,6 +106,9 @@ impl BenchPlan {
             list.push(entry(Contender::Mode(*mode)));
             if cold && *mode == Mode::Aot {
                 list.push(entry(Contender::AotCold));
+            }
+            if profiled && *mode != Mode::Opt {
+                list.push(entry(Contender::Profiled(*mode)));
             }
         }
         list
@@ -280,6 +288,11 @@ fn run_once(plan: &BenchPlan, entry: &Entry) -> Result<Sample, String> {
             let mut config = plan.config.clone();
             config.cache_dir = Some(fresh.path().to_path_buf());
             mode_run(Mode::Aot, &config)
+        }
+        Contender::Profiled(mode) => {
+            let mut config = plan.config.clone();
+            config.profile = Some(crate::profile::ProfileSettings::default());
+            mode_run(*mode, &config)
         }
         Contender::Native(binary) => {
             let mut c = std::process::Command::new(binary);

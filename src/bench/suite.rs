@@ -15,12 +15,16 @@ pub struct SuiteCase {
 
 /// Which gowasm contender is set against which other runtime's: warm opt and warm aot against
 /// wasmtime running its own precompiled artifact, cold aot against wasmtime compiling, interp
-/// against wasmi's CLI (the same interpreter, as its authors configure it).
-pub const PAIRS: [(&str, &str); 4] = [
+/// against wasmi's CLI (the same interpreter, as its authors configure it); and each profiled
+/// mode against itself unprofiled (`--profile`: what the profiler costs).
+pub const PAIRS: [(&str, &str); 7] = [
     ("aot (warm)", "wasmtime (precompiled)"),
     ("opt (warm)", "wasmtime (precompiled)"),
     ("aot (cold)", "wasmtime"),
     ("interp", "wasmi_cli"),
+    ("aot (profiled)", "aot (warm)"),
+    ("baseline (profiled)", "baseline"),
+    ("interp (profiled)", "interp"),
 ];
 
 /// A ratio above this counts as slower, not as noise.

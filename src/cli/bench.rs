@@ -36,6 +36,10 @@ pub struct BenchArgs {
     /// Also build the Go program for this machine and time it
     #[arg(long)]
     pub native: bool,
+    /// Also run interp, baseline and aot with the CPU profiler on (`run --profile`), and give
+    /// what it costs each
+    #[arg(long)]
+    pub profile: bool,
     /// Also time these runtimes from PATH (wasmtime, wasmedge, wasmer, wazero, wasm3, wasmi_cli, iwasm, node)
     #[arg(long, value_delimiter = ',', value_name = "RUNTIME,...")]
     pub against: Vec<String>,
@@ -164,6 +168,7 @@ impl BenchArgs {
                 module,
                 &self.modes.0,
                 true,
+                self.profile,
                 toolchain.as_deref(),
             ));
             if self.native && i == 0 {

@@ -70,6 +70,9 @@ pub struct RunArgs {
     /// Samples per second of --profile
     #[arg(long, value_name = "HZ", default_value_t = crate::profile::ProfileSettings::DEFAULT_HZ, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub profile_hz: u32,
+    /// --profile at every jump too: the lines within each function, at a cost (see docs/usage.md)
+    #[arg(long)]
+    pub profile_lines: bool,
     #[command(flatten)]
     pub build: BuildOptions,
 }
@@ -115,6 +118,7 @@ impl RunArgs {
             .is_some()
             .then_some(crate::profile::ProfileSettings {
                 hz: self.profile_hz,
+                lines: self.profile_lines,
             });
         let runs = self.run_modes(&resolved.module, &config)?;
         if let Some(path) = &self.profile {

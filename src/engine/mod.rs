@@ -195,7 +195,11 @@ fn profiled(
     };
     let sampler =
         crate::profile::sampler::Sampler::new(module.bytes(), settings, style).map_err(cannot)?;
-    let bytes = instrument(module.bytes(), &sampler.go_functions(), style).map_err(cannot)?;
+    // A countdown does not call the host at every check, so a sample may come some checks after
+    // its time: only with checks at jumps too is that still in the function that ran.
+    let jumps = settings.lines || style == Style::Countdown;
+    let bytes =
+        instrument(module.bytes(), &sampler.go_functions(), style, jumps).map_err(cannot)?;
     let module = LoadedModule {
         bytes: ModuleBytes::Read(bytes.into()),
         report: module.report.clone(),

@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 pub struct ProfileSettings {
     /// Samples per second of the guest's run.
     pub hz: u32,
+    /// Check at every jump too, for the line within a function (see [`instrument`]).
+    #[serde(default)]
+    pub lines: bool,
 }
 
 impl ProfileSettings {
@@ -29,6 +32,7 @@ impl Default for ProfileSettings {
     fn default() -> Self {
         ProfileSettings {
             hz: Self::DEFAULT_HZ,
+            lines: false,
         }
     }
 }

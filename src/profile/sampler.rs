@@ -144,7 +144,10 @@ impl Sampler {
             Some(e) => e,
             None => self.seen.entry(self.scratch.clone()).or_default(),
         };
-        entry.0 += 1;
+        // Periods that passed without a check (a loop, without checks at jumps) count as the
+        // samples they would have been.
+        let periods = (weight.as_nanos() + self.period.as_nanos() / 2) / self.period.as_nanos();
+        entry.0 += u64::try_from(periods).unwrap_or(u64::MAX).max(1);
         entry.1 += u64::try_from(weight.as_nanos()).unwrap_or(u64::MAX);
     }
 

@@ -275,7 +275,7 @@ fn open_editor(file: &str, line: u32, column: Option<u32>) -> Result<(), String>
 /// reports each mode's median run phase.
 fn spawn_bench(module: PathBuf, exe: &Path, config: crate::engine::RunConfig, tx: SyncSender<Msg>) {
     let plan = crate::bench::BenchPlan {
-        contenders: crate::bench::BenchPlan::modes(&module, &Mode::all(), false, None),
+        contenders: crate::bench::BenchPlan::modes(&module, &Mode::all(), false, false, None),
         module,
         runs: BENCH_RUNS,
         warmup: 1,
