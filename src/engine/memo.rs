@@ -118,6 +118,14 @@ fn memo_mac(
 }
 
 /// The identity of this gowasm's program file: memos are not shared between builds.
+/// The gowasm program's identity as a hex digest: what it writes may differ from another
+/// build's.
+pub(super) fn program_tag() -> Option<String> {
+    let mut h = blake3::Hasher::new();
+    super::cache::identity_into(&mut h, program_identity()?);
+    Some(h.finalize().to_hex().to_string())
+}
+
 fn program_identity() -> Option<&'static Identity> {
     static PROGRAM: OnceLock<Option<Identity>> = OnceLock::new();
     PROGRAM

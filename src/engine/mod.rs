@@ -14,6 +14,7 @@ pub mod memo;
 #[doc(hidden)]
 pub use js::fuzzing::check as fuzz_js_host;
 mod native;
+mod profiled;
 pub use native::opt;
 mod report;
 pub mod worker;
@@ -180,37 +181,6 @@ pub fn load(
     })
 }
 
-/// `module` rewritten to be profiled, and the sampler its checks call.
-fn profiled(
-    module: &LoadedModule,
-    settings: crate::profile::ProfileSettings,
-    mode: Mode,
-) -> Result<(LoadedModule, crate::profile::sampler::SharedSampler), EngineError> {
-    use crate::profile::instrument::{Style, instrument};
-    let cannot = |e: String| EngineError::Setup(format!("cannot profile this module: {e}"));
-    // wasmer's globals can be set by a thread of the host's; wasmi's cannot.
-    let style = match mode {
-        Mode::Interp => Style::Countdown,
-        _ => Style::Flag,
-    };
-    let sampler =
-        crate::profile::sampler::Sampler::new(module.bytes(), settings, style).map_err(cannot)?;
-    // A countdown does not call the host at every check, so a sample may come some checks after
-    // its time: only with checks at jumps too is that still in the function that ran.
-    let jumps = settings.lines || style == Style::Countdown;
-    let bytes =
-        instrument(module.bytes(), &sampler.go_functions(), style, jumps).map_err(cannot)?;
-    let module = LoadedModule {
-        bytes: ModuleBytes::Read(bytes.into()),
-        report: module.report.clone(),
-        needs: module.needs,
-        load_time: module.load_time,
-        stamp: None,
-        hash: None,
-    };
-    Ok((module, sampler.shared()))
-}
-
 /// Set when this process ends after its one run (a worker; gowasm running one mode): the run
 /// then leaves its instance, store and compiled module to the process's exit, after the guest's
 /// files are closed. The kernel takes back the 8 GiB memory reservation and the code's mappings
@@ -350,7 +320,7 @@ pub fn run(
     }
     let profiled = config
         .profile
-        .map(|settings| profiled(module, settings, mode))
+        .map(|settings| profiled::profiled(module, settings, mode, config))
         .transpose()?;
     let (module, sampler) = match &profiled {
         Some((m, s)) => (m, Some(s)),
