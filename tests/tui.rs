@@ -238,3 +238,90 @@ fn the_workbench_calls_a_reactors_exports() {
     t.wait_for("→ fib(20) = 17710", Duration::from_secs(120));
     quit(&t);
 }
+
+/// Two functions with the same loop, given `A` and `B` parts of the work.
+const TWO_LOOPS: &str = r#"package main
+
+import "fmt"
+
+//go:noinline
+func alpha(n int) uint64 {
+	x := uint64(1)
+	for i := 0; i < n; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+	}
+	return x
+}
+
+//go:noinline
+func beta(n int) uint64 {
+	x := uint64(1)
+	for i := 0; i < n; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+	}
+	return x
+}
+
+func main() {
+	fmt.Println("parts", A, B, alpha(A*300_000)+beta(B*300_000) != 0)
+}
+"#;
+
+/// The line numbers of the first mentions of `a` and `b` on the screen, below the Profile tab.
+fn order(screen: &str, a: &str, b: &str) -> (usize, usize) {
+    let lines: Vec<&str> = screen.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.contains("samples,"))
+        .expect(screen);
+    let at = |name: &str| {
+        lines[start..]
+            .iter()
+            .position(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not on the screen:\n{screen}"))
+    };
+    (at(a), at(b))
+}
+
+#[test]
+fn with_profiles_on_a_save_moves_a_function_up_the_list() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(project.path().join("go.mod"), "module loops\n\ngo 1.21\n").unwrap();
+    let main = project.path().join("main.go");
+    let program = |a: u32, b: u32| {
+        TWO_LOOPS
+            .replace("A, B", &format!("{a}, {b}"))
+            .replace("alpha(A", &format!("alpha({a}"))
+            .replace("beta(B", &format!("beta({b}"))
+    };
+    std::fs::write(&main, program(2, 8)).unwrap();
+    let command = format!(
+        "env GOWASM_CACHE_DIR={} {} {} --toolchain go --mode interp",
+        shared_cache().display(),
+        env!("CARGO_BIN_EXE_gowasm"),
+        project.path().display()
+    );
+    let t = Tmux::start(&command, 120, 40);
+    t.wait_for("parts 2 8 true", Duration::from_secs(90));
+    t.keys("P");
+    let first = t.wait_for("interp: ", Duration::from_secs(60));
+    let first = if first.contains("samples,") {
+        first
+    } else {
+        t.wait_for("samples,", Duration::from_secs(60))
+    };
+    let (alpha, beta) = order(&first, "main.alpha", "main.beta");
+    assert!(beta < alpha, "beta has 8 parts of 10:\n{first}");
+
+    std::fs::write(&main, program(9, 1)).unwrap();
+    t.wait_for("parts 9 1 true", Duration::from_secs(90));
+    let after = t.wait_for("moved since the last profile", Duration::from_secs(60));
+    let (alpha, beta) = order(&after, "main.alpha", "main.beta");
+    assert!(alpha < beta, "alpha has 9 parts of 10 now:\n{after}");
+    let moved = after
+        .lines()
+        .find(|l| l.contains("main.alpha") && l.contains('+'))
+        .unwrap_or_else(|| panic!("alpha moved up:\n{after}"));
+    assert!(moved.contains('+'), "{moved}");
+    quit(&t);
+}

@@ -119,6 +119,7 @@ impl RunArgs {
             .then_some(crate::profile::ProfileSettings {
                 hz: self.profile_hz,
                 lines: self.profile_lines,
+                best_effort: false,
             });
         let runs = self.run_modes(&resolved.module, &config)?;
         if let Some(path) = &self.profile {

@@ -318,10 +318,18 @@ pub fn run(
     if module.needs.entry == triage::Entry::Library && calls.is_empty() {
         return Err(triage::Entry::only_exports(&module.report).into());
     }
-    let profiled = config
-        .profile
-        .map(|settings| profiled::profiled(module, settings, mode, config))
-        .transpose()?;
+    let mut unprofiled = None;
+    let profiled = match config.profile {
+        Some(settings) => match profiled::profiled(module, settings, mode, config) {
+            Ok(p) => Some(p),
+            Err(e) if settings.best_effort => {
+                unprofiled = Some(format!("no profile: {e}"));
+                None
+            }
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
     let (module, sampler) = match &profiled {
         Some((m, s)) => (m, Some(s)),
         None => (module, None),
@@ -334,6 +342,7 @@ pub fn run(
         }
     };
     report.profile = sampler.map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).finish());
+    report.warnings.extend(unprofiled);
     calls::explain(&mut report, &tail.text());
     report.host = module.needs.label().to_string();
     report.entry = module.needs.entry;

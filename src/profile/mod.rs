@@ -20,6 +20,10 @@ pub struct ProfileSettings {
     /// Check at every jump too, for the line within a function (see [`instrument`]).
     #[serde(default)]
     pub lines: bool,
+    /// A module that cannot be profiled runs unprofiled, with a warning (the workbench), rather
+    /// than not at all (`run --profile`).
+    #[serde(default)]
+    pub best_effort: bool,
 }
 
 impl ProfileSettings {
@@ -33,6 +37,7 @@ impl Default for ProfileSettings {
         ProfileSettings {
             hz: Self::DEFAULT_HZ,
             lines: false,
+            best_effort: false,
         }
     }
 }
@@ -132,6 +137,49 @@ impl Profile {
     }
 }
 
+/// A function's shares of a profile's CPU time, in percent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Share {
+    pub name: String,
+    pub self_pct: f64,
+    pub total_pct: f64,
+}
+
+impl Profile {
+    /// Every function's shares, by self time first.
+    pub fn shares(&self) -> Vec<Share> {
+        let cpu = self.cpu_ns();
+        self.by_function()
+            .into_iter()
+            .map(|f| Share {
+                self_pct: share(f.self_ns, cpu),
+                total_pct: share(f.total_ns, cpu),
+                name: f.name,
+            })
+            .collect()
+    }
+}
+
+/// The functions whose share of self time moved most from `before` to `after`, in percentage
+/// points (`encoding/json.(*decodeState).object +18`), largest change first; changes under
+/// `min_points` are left out.
+pub fn moved(before: &Profile, after: &Profile, min_points: f64) -> Vec<(String, f64)> {
+    let mut shares: HashMap<String, (f64, f64)> = HashMap::new();
+    for s in before.shares() {
+        shares.entry(s.name).or_default().0 = s.self_pct;
+    }
+    for s in after.shares() {
+        shares.entry(s.name).or_default().1 = s.self_pct;
+    }
+    let mut out: Vec<(String, f64)> = shares
+        .into_iter()
+        .map(|(name, (b, a))| (name, a - b))
+        .filter(|(_, d)| d.abs() >= min_points)
+        .collect();
+    out.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
 /// Writes `profile` to `path` in pprof's format; `module` is the module file it profiles.
 pub fn write(path: &Path, profile: &Profile, module: &Path) -> Result<(), String> {
     let bytes = pprof::encode(profile, &module.to_string_lossy());
@@ -178,5 +226,76 @@ pub fn share(part: u64, whole: u64) -> f64 {
         0.0
     } else {
         part as f64 * 100.0 / whole as f64
+    }
+}
+
+/// A profile of `(stack of names, innermost first, cpu ms)`, for tests.
+#[cfg(test)]
+pub(crate) fn profile_of(samples: &[(&[&str], u64)]) -> Profile {
+    let mut p = Profile {
+        hz: 1000,
+        ..Profile::default()
+    };
+    for (stack, ms) in samples {
+        let mut ids = vec![];
+        for name in *stack {
+            let f = match p.functions.iter().position(|f| f.name == *name) {
+                Some(k) => k,
+                None => {
+                    p.functions.push(Function {
+                        name: name.to_string(),
+                        file: None,
+                        start_line: None,
+                    });
+                    p.functions.len() - 1
+                }
+            };
+            p.locations.push(Location {
+                function: f as u32,
+                line: None,
+                address: 0,
+            });
+            ids.push((p.locations.len() - 1) as u32);
+        }
+        p.samples.push(Sample {
+            stack: ids,
+            count: *ms,
+            cpu_ns: ms * 1_000_000,
+        });
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn self_and_total_shares_count_recursion_once() {
+        let p = profile_of(&[
+            (&["fib", "fib", "main"], 60),
+            (&["print", "main"], 30),
+            (&["main"], 10),
+        ]);
+        let s = p.shares();
+        assert_eq!(s[0].name, "fib");
+        assert!((s[0].self_pct - 60.0).abs() < 1e-9);
+        assert!((s[0].total_pct - 60.0).abs() < 1e-9, "not 120");
+        let main = s.iter().find(|s| s.name == "main").unwrap();
+        assert!((main.total_pct - 100.0).abs() < 1e-9);
+        assert!((main.self_pct - 10.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn what_moved_is_in_points_of_self_time() {
+        let before = profile_of(&[(&["a", "main"], 50), (&["b", "main"], 50)]);
+        let after = profile_of(&[(&["a", "main"], 68), (&["b", "main"], 30), (&["c"], 2)]);
+        let m = moved(&before, &after, 1.0);
+        assert_eq!(m[0].0, "b");
+        assert!((m[0].1 + 20.0).abs() < 1e-9);
+        assert_eq!(m[1].0, "a");
+        assert!((m[1].1 - 18.0).abs() < 1e-9);
+        assert_eq!(m.len(), 3);
+        assert!(moved(&before, &before, 0.5).is_empty());
     }
 }

@@ -290,6 +290,20 @@ fn run_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
             app.paused = !app.paused;
             vec![Cmd::SetPaused(app.paused)]
         }
+        Action::ToggleProfile => {
+            app.settings.run.profile = match app.settings.run.profile {
+                Some(_) => None,
+                None => {
+                    app.module.tab = ModuleTab::Profile;
+                    app.module.scroll = 0;
+                    Some(crate::profile::ProfileSettings {
+                        best_effort: true,
+                        ..Default::default()
+                    })
+                }
+            };
+            vec![Cmd::Restart]
+        }
         Action::CancelRun => vec![Cmd::Cancel],
         Action::Prompt => {
             app.input = InputMode::Prompt(String::new());
@@ -515,6 +529,15 @@ fn on_build_event(app: &mut App, event: Event) -> Option<Event> {
             }
             app.module.ready(module);
             app.job.stale = false;
+            let profiled: Vec<_> = app
+                .job
+                .reports
+                .iter_mut()
+                .filter_map(|r| Some((r.mode, r.profile.take()?)))
+                .collect();
+            if !profiled.is_empty() {
+                app.module.profiles_before = profiled;
+            }
             app.job.reports.clear();
             app.output.clear();
         }

@@ -39,6 +39,7 @@ pub enum Action {
     Search,
     ToggleWrap,
     TogglePause,
+    ToggleProfile,
     ClearOutput,
     CancelRun,
     OpenEditor,
@@ -132,6 +133,13 @@ pub const BINDINGS: &[Binding] = &[
         pane: None,
         label: "p",
         help: "pause or resume watching",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('P'), NONE)],
+        action: Action::ToggleProfile,
+        pane: None,
+        label: "P",
+        help: "profile: sample each run's CPU time (Module pane, Profile tab)",
     },
     Binding {
         keys: &[(KeyCode::Char(':'), NONE)],

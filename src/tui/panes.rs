@@ -90,6 +90,7 @@ pub enum ModuleTab {
     Functions,
     Changes,
     Toolchains,
+    Profile,
 }
 
 impl ModuleTab {
@@ -131,6 +132,9 @@ pub struct ModulePane {
     pub package_open: bool,
     /// The last comparison: its job, each toolchain's row and where their outputs part.
     pub toolchains: Option<(u64, Vec<ToolchainRow>, Vec<ToolchainDifference>)>,
+    /// The profiles of the last build before this one that had any, by mode: what the
+    /// Profile tab says moved since.
+    pub profiles_before: Vec<(crate::engine::Mode, crate::profile::Profile)>,
 }
 
 impl ModulePane {

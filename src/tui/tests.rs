@@ -391,7 +391,7 @@ fn module_tabs_cycle_when_the_module_pane_has_focus() {
     assert_eq!(a.module.tab, ModuleTab::Packages);
     update(&mut a, code(KeyCode::Left));
     update(&mut a, code(KeyCode::Left));
-    assert_eq!(a.module.tab, ModuleTab::Toolchains);
+    assert_eq!(a.module.tab, ModuleTab::Profile);
 }
 
 /// Job `job`'s module in Go's terms; with `changes`, encoding/json is new since the last build.
@@ -1195,4 +1195,78 @@ fn a_reactors_exports_calls_and_their_times_are_shown() {
     assert!(cmds.contains(&Cmd::Restart), "{cmds:?}");
     let calls: Vec<String> = a.settings.run.calls.iter().map(|c| c.text()).collect();
     assert_eq!(calls, ["fib 20", "total"]);
+}
+
+// ---- the Profile tab ----
+
+/// Job `job`: a good build, then a run in interp and aot, each with the profile given.
+fn profiled_job(app: &mut App, job: u64, profiles: [crate::profile::Profile; 2]) {
+    update(
+        app,
+        ev(Event::JobStarted {
+            job,
+            trigger: vec![],
+        }),
+    );
+    update(
+        app,
+        ev(Event::ModuleReady {
+            job,
+            module: module(2_379_671, None),
+        }),
+    );
+    for (mode, profile) in [Mode::Interp, Mode::Aot].into_iter().zip(profiles) {
+        let mut r = report(mode, 20, 400, Outcome::Exited { code: 0 });
+        r.profile = Some(profile);
+        update(app, ev(Event::RunFinished { job, report: r }));
+    }
+    update(
+        app,
+        ev(Event::JobFinished {
+            job,
+            cancelled: false,
+        }),
+    );
+}
+
+#[test]
+fn shift_p_turns_profiles_on_and_off_and_opens_the_profile_tab() {
+    let mut a = app();
+    assert_eq!(update(&mut a, key('P')), vec![Cmd::Restart]);
+    let on = a.settings.run.profile.expect("on");
+    assert!(
+        on.best_effort,
+        "a module that cannot be profiled still runs"
+    );
+    assert_eq!(a.module.tab, ModuleTab::Profile);
+    assert_eq!(update(&mut a, key('P')), vec![Cmd::Restart]);
+    assert_eq!(a.settings.run.profile, None);
+}
+
+#[test]
+fn snapshot_profile() {
+    use crate::profile::profile_of;
+    let mut a = app();
+    update(&mut a, key('P'));
+    let json = |object: u64| {
+        profile_of(&[
+            (
+                &[
+                    "encoding/json.(*decodeState).object",
+                    "encoding/json.Unmarshal",
+                    "main.main",
+                ],
+                object,
+            ),
+            (&["runtime.mallocgc", "main.main"], 100 - object),
+        ])
+    };
+    profiled_job(&mut a, 1, [json(40), json(45)]);
+    profiled_job(&mut a, 2, [json(58), json(61)]);
+    let shown = screen(&a, 120, 30);
+    assert!(
+        shown.contains("+18.0  encoding/json.(*decodeState).object"),
+        "{shown}"
+    );
+    insta::assert_snapshot!(shown);
 }

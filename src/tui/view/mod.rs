@@ -20,6 +20,7 @@ mod help;
 mod module;
 mod output;
 mod packages;
+mod profile;
 mod timing;
 
 use ratatui::Frame;

@@ -105,6 +105,7 @@ fn tab_lines(app: &App, m: &ModuleSummary, width: usize, dim: Style) -> Vec<Line
                 .as_ref()
                 .map_or(&m.largest_functions, |a| &a.largest_functions),
         ),
+        ModuleTab::Profile => super::profile::lines(app, width, dim),
         _ => changes(app, m, dim),
     }
 }
