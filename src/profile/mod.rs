@@ -4,6 +4,7 @@
 //! stack in linear memory with the pclntab ([`sampler`]); the samples become a [`Profile`] with
 //! Go's names, files and lines, which [`pprof`] writes as `go tool pprof` reads it.
 
+pub mod flame;
 pub mod instrument;
 pub mod pprof;
 pub mod sampler;

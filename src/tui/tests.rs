@@ -1263,7 +1263,7 @@ fn snapshot_profile() {
     };
     profiled_job(&mut a, 1, [json(40), json(45)]);
     profiled_job(&mut a, 2, [json(58), json(61)]);
-    let shown = screen(&a, 120, 30);
+    let shown = screen(&a, 130, 64);
     assert!(
         shown.contains("+18.0  encoding/json.(*decodeState).object"),
         "{shown}"

@@ -11,6 +11,8 @@ use crate::tui::app::App;
 
 /// Functions shown per mode.
 const TOP: usize = 12;
+/// Rows of the flame graph at most.
+const FLAME_DEPTH: usize = 16;
 /// The narrowest column two profiles are shown side by side in.
 const MIN_COLUMN: usize = 45;
 /// Changes smaller than this (percentage points of self time) are not news.
@@ -92,7 +94,43 @@ pub fn lines(app: &App, width: usize, dim: Style) -> Vec<Line<'static>> {
     for group in profiles.chunks(columns) {
         table(&mut out, group, column, top, dim);
     }
+    // The call tree of the last mode (the compiled one, when there is one).
+    if let Some((mode, p)) = profiles.last() {
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            format!("{}: flame graph, outermost calls first", mode.name()),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+        for cells in crate::profile::flame::layout(p, width, FLAME_DEPTH) {
+            out.push(flame_row(&cells));
+        }
+    }
     out
+}
+
+/// One row of the flame graph: each function a coloured box as wide as its time.
+fn flame_row(cells: &[crate::profile::flame::Cell]) -> Line<'static> {
+    const COLORS: [Color; 4] = [
+        Color::Rgb(205, 92, 56),
+        Color::Rgb(222, 140, 62),
+        Color::Rgb(196, 120, 40),
+        Color::Rgb(230, 165, 80),
+    ];
+    let mut spans = vec![];
+    let mut at = 0;
+    for (k, c) in cells.iter().enumerate() {
+        if c.start > at {
+            spans.push(Span::raw(" ".repeat(c.start - at)));
+        }
+        let label: String = c.name.chars().take(c.width.saturating_sub(1)).collect();
+        let text = format!("{label:<w$}", w = c.width);
+        spans.push(Span::styled(
+            text,
+            Style::new().fg(Color::Black).bg(COLORS[k % COLORS.len()]),
+        ));
+        at = c.start + c.width;
+    }
+    Line::from(spans)
 }
 
 /// Why a run has no profile (each reason once).
