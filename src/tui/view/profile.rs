@@ -48,36 +48,7 @@ pub fn lines(app: &App, width: usize, dim: Style) -> Vec<Line<'static>> {
     }
     // What moved since the last profile first: after a save, that is the news.
     for (mode, now) in &profiles {
-        let Some((_, before)) = app.module.profiles_before.iter().find(|(m, _)| m == mode) else {
-            continue;
-        };
-        let changes = moved(before, now, MOVED_POINTS);
-        if changes.is_empty() {
-            out.push(Line::styled(
-                format!(
-                    "{}: nothing moved {MOVED_POINTS} points since the last profile",
-                    mode.name()
-                ),
-                dim,
-            ));
-            continue;
-        }
-        out.push(Line::styled(
-            format!("{}: moved since the last profile (self time)", mode.name()),
-            Style::new().add_modifier(Modifier::BOLD),
-        ));
-        for (name, points) in changes.into_iter().take(5) {
-            let color = if points > 0.0 {
-                Color::Red
-            } else {
-                Color::Green
-            };
-            out.push(Line::from(vec![
-                Span::styled(format!("  {points:+5.1}  "), Style::new().fg(color)),
-                Span::raw(name),
-            ]));
-        }
-        out.push(Line::raw(""));
+        moved_lines(&mut out, app, *mode, now, dim);
     }
     // Side by side where two fit, else one under the other.
     let columns = if width >= 2 * MIN_COLUMN + 3 {
@@ -106,6 +77,40 @@ pub fn lines(app: &App, width: usize, dim: Style) -> Vec<Line<'static>> {
         }
     }
     out
+}
+
+/// What moved in `mode`'s profile `now` since the last build's, if there was one.
+fn moved_lines(out: &mut Vec<Line<'static>>, app: &App, mode: Mode, now: &Profile, dim: Style) {
+    let Some((_, before)) = app.module.profiles_before.iter().find(|(m, _)| *m == mode) else {
+        return;
+    };
+    let changes = moved(before, now, MOVED_POINTS);
+    if changes.is_empty() {
+        out.push(Line::styled(
+            format!(
+                "{}: nothing moved {MOVED_POINTS} points since the last profile",
+                mode.name()
+            ),
+            dim,
+        ));
+        return;
+    }
+    out.push(Line::styled(
+        format!("{}: moved since the last profile (self time)", mode.name()),
+        Style::new().add_modifier(Modifier::BOLD),
+    ));
+    for (name, points) in changes.into_iter().take(5) {
+        let color = if points > 0.0 {
+            Color::Red
+        } else {
+            Color::Green
+        };
+        out.push(Line::from(vec![
+            Span::styled(format!("  {points:+5.1}  "), Style::new().fg(color)),
+            Span::raw(name),
+        ]));
+    }
+    out.push(Line::raw(""));
 }
 
 /// One row of the flame graph: each function a coloured box as wide as its time.
