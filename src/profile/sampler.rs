@@ -47,7 +47,7 @@ impl Sampler {
     /// tables are the same).
     pub fn new(bytes: &[u8], settings: ProfileSettings, style: Style) -> Result<Sampler, String> {
         let stacks = GoStacks::read(bytes)
-            .ok_or("no Go function table in it (profiles read Go's pclntab; TinyGo's modules are not profiled yet)")?;
+            .ok_or("no Go function table in it (profiles read Go's pclntab; TinyGo's modules are not profiled yet; --toolchain go builds with Go)")?;
         let now = Instant::now();
         Ok(Sampler {
             stacks,
