@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use gowasm_inspect::go_stacks::GoStacks;
+use gowasm_inspect::go_stacks::{GoStacks, Point};
 
 use super::instrument::{Site, Style};
 use super::{Function, Location, Profile, ProfileSettings, Sample};
@@ -78,17 +78,9 @@ impl Sampler {
         self.period
     }
 
-    /// A check that called the host (see [`Style`]), at `site` in block `pc_b` of Go function
-    /// `index` with Go's stack pointer at `sp`; `read` reads 8 bytes of the guest's memory.
-    /// Gives the tick global's next value.
-    pub fn check(
-        &mut self,
-        site: i32,
-        index: u32,
-        pc_b: u32,
-        sp: u32,
-        read: impl Fn(u32) -> Option<u64>,
-    ) -> i32 {
+    /// A check that called the host (see [`Style`]), at `site`, `at` in Go's code; `read` reads
+    /// 8 bytes of the guest's memory. Gives the tick global's next value.
+    pub fn check(&mut self, site: i32, at: Point, read: impl Fn(u32) -> Option<u64>) -> i32 {
         let now = Instant::now();
         if self.started.is_none() {
             self.started = Some(now);
@@ -100,7 +92,7 @@ impl Sampler {
             }
         }
         if self.style == Style::Flag {
-            self.sample(site, index, pc_b, sp, read);
+            self.sample(site, at, read);
             return 0;
         }
         let since = now.saturating_duration_since(self.last_call);
@@ -111,33 +103,23 @@ impl Sampler {
         self.countdown = scaled.clamp(f64::from(MIN_COUNTDOWN), f64::from(MAX_COUNTDOWN)) as i32;
         if now >= self.next_sample {
             self.next_sample = now + self.period;
-            self.sample(site, index, pc_b, sp, read);
+            self.sample(site, at, read);
         }
         self.countdown
     }
 
     /// Takes a sample: the goroutine's stack, weighing the CPU time since the last one.
-    fn sample(
-        &mut self,
-        site: i32,
-        index: u32,
-        pc_b: u32,
-        sp: u32,
-        read: impl Fn(u32) -> Option<u64>,
-    ) {
+    fn sample(&mut self, site: i32, at: Point, read: impl Fn(u32) -> Option<u64>) {
         let cpu = thread_cpu_time();
         let weight = cpu.saturating_sub(self.last_cpu);
         self.last_cpu = cpu;
         let site = Site::from_i32(site);
         match site {
-            Some(Site::Return) => {
-                self.stacks
-                    .walk_returning(index, pc_b, sp, read, &mut self.scratch)
-            }
-            _ => self.stacks.walk(index, pc_b, sp, read, &mut self.scratch),
+            Some(Site::Return) => self.stacks.walk_returning(at, read, &mut self.scratch),
+            _ => self.stacks.walk(at, read, &mut self.scratch),
         }
         // A call's entry: the time since the last check was the caller's.
-        if site == Some(Site::Entry) && pc_b == 0 && self.scratch.len() > 1 {
+        if site == Some(Site::Entry) && at.pc_b == 0 && self.scratch.len() > 1 {
             self.scratch.remove(0);
         }
         let entry = match self.seen.get_mut(self.scratch.as_slice()) {
@@ -217,6 +199,15 @@ fn thread_cpu_time() -> Duration {
         return Duration::ZERO;
     }
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// A check's arguments (wasm's i32s) as a place in Go's code.
+pub fn point(index: i32, pc_b: i32, sp: i32) -> Point {
+    Point {
+        index: index as u32,
+        pc_b: pc_b as u32,
+        sp: sp as u32,
+    }
 }
 
 /// Reads 8 little-endian bytes of `memory` at `at`.

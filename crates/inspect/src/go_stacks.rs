@@ -25,6 +25,14 @@ pub fn split_pc(pc: u64) -> Option<(u32, u32)> {
     Some((u32::try_from(index).ok()?, (pc & 0xffff) as u32))
 }
 
+/// Where Go code is: block `pc_b` of defined function `index`, with Go's stack pointer at `sp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Point {
+    pub index: u32,
+    pub pc_b: u32,
+    pub sp: u32,
+}
+
 /// A Go module's function table, read once, for walking and naming its stacks.
 pub struct GoStacks {
     /// The module's initial memory from its lowest data address on: the table is in it.
@@ -74,36 +82,28 @@ impl GoStacks {
         self.table.place(&self.image, self.func(index)?, pc_b)
     }
 
-    /// The Go PCs of the goroutine stack whose innermost frame is at block `pc_b` of defined
-    /// function `index`, with Go's stack pointer at `sp`, innermost first, into `out`. `read`
+    /// The Go PCs of the goroutine stack whose innermost frame is `at`, innermost first, into
+    /// `out`. `read`
     /// reads 8 bytes of the running module's memory. The walk stops where Go's would (a
     /// goroutine's top frame, a frame that writes SP), at a PC or an address it cannot read,
     /// and after [`MAX_DEPTH`] frames.
-    pub fn walk(
-        &mut self,
-        index: u32,
-        pc_b: u32,
-        sp: u32,
-        read: impl Fn(u32) -> Option<u64>,
-        out: &mut Vec<u64>,
-    ) {
+    pub fn walk(&mut self, at: Point, read: impl Fn(u32) -> Option<u64>, out: &mut Vec<u64>) {
         out.clear();
-        self.walk_on(go_pc(index, pc_b), sp, &read, out);
+        self.walk_on(go_pc(at.index, at.pc_b), at.sp, &read, out);
     }
 
-    /// The stack of a function about to return, at block `pc_b` of function `index`: Go's
-    /// epilogue has popped its frame and return address, so `sp` is its caller's SP and the
-    /// caller's PC is in the 8 bytes below it.
+    /// The stack of a function about to return, `at`: Go's epilogue has popped its frame and
+    /// return address, so `at.sp` is its caller's SP and the caller's PC is in the 8 bytes
+    /// below it.
     pub fn walk_returning(
         &mut self,
-        index: u32,
-        pc_b: u32,
-        sp: u32,
+        at: Point,
         read: impl Fn(u32) -> Option<u64>,
         out: &mut Vec<u64>,
     ) {
         out.clear();
-        out.push(go_pc(index, pc_b));
+        out.push(go_pc(at.index, at.pc_b));
+        let sp = at.sp;
         if let Some(caller) = sp
             .checked_sub(8)
             .and_then(&read)

@@ -13,7 +13,7 @@ use std::time::Instant;
 use wasmi::TrapCode;
 use wasmi::{Config, Engine, Linker, Module, Store};
 
-use crate::profile::sampler::{SharedSampler, read_u64};
+use crate::profile::sampler::{SharedSampler, point, read_u64};
 use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
 use wasmi_wasi::{WasiCtx, WasiCtxBuilder, ambient_authority};
 
@@ -248,9 +248,7 @@ fn define_sampler(
                 let data: &[u8] = memory.as_ref().map_or(&[], |m| m.data(&caller));
                 sampler.lock().unwrap_or_else(|p| p.into_inner()).check(
                     site,
-                    index as u32,
-                    pc_b as u32,
-                    sp as u32,
+                    point(index, pc_b, sp),
                     |at| read_u64(data, at),
                 )
             },

@@ -9,7 +9,7 @@ use wasmer::{
 use crate::engine::{EngineError, LoadedModule};
 
 use crate::profile::instrument::{IMPORT_MODULE, IMPORT_NAME, TICK_EXPORT};
-use crate::profile::sampler::{SharedSampler, Ticker};
+use crate::profile::sampler::{SharedSampler, Ticker, point};
 
 pub struct Env {
     sampler: SharedSampler,
@@ -42,9 +42,7 @@ pub fn define(
             };
             env.sampler.lock().unwrap_or_else(|p| p.into_inner()).check(
                 site,
-                index as u32,
-                pc_b as u32,
-                sp as u32,
+                point(index, pc_b, sp),
                 read,
             )
         },
