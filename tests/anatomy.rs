@@ -343,9 +343,11 @@ func main() {
 
 /// `gowasm run --mode MODE` of a module that traps: the trap's frames from `--json`, and the
 /// text run's standard error.
-fn trap_frames(wasm: &Path, mode: &str) -> (Vec<serde_json::Value>, String) {
+fn trap_frames(wasm: &Path, mode: &str, extra: &[&str]) -> (Vec<serde_json::Value>, String) {
     let mut c = gowasm();
-    c.args(["run", "--json", "--mode", mode]).arg(wasm);
+    c.args(["run", "--json", "--mode", mode])
+        .args(extra)
+        .arg(wasm);
     let out = run(c);
     let doc: serde_json::Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
@@ -353,7 +355,7 @@ fn trap_frames(wasm: &Path, mode: &str) -> (Vec<serde_json::Value>, String) {
     assert_eq!(outcome["status"], "trapped", "{outcome}");
     let frames = outcome["frames"].as_array().cloned().unwrap_or_default();
     let mut c = gowasm();
-    c.args(["run", "--mode", mode]).arg(wasm);
+    c.args(["run", "--mode", mode]).args(extra).arg(wasm);
     (frames, stderr(&run(c)))
 }
 
@@ -367,7 +369,7 @@ fn a_tinygo_trap_shows_the_file_and_line_of_the_panic_and_its_inlined_callers() 
     let index_line = line_of(&main_go, "\treturn items[i]");
     let call_line = line_of(&main_go, "\tfmt.Println(pick(");
     for mode in ["baseline", "aot"] {
-        let (frames, err) = trap_frames(&wasm, mode);
+        let (frames, err) = trap_frames(&wasm, mode, &[]);
         let places: Vec<(String, u64, String)> = frames
             .iter()
             .flat_map(|f| f["places"].as_array().cloned().unwrap_or_default())
@@ -406,8 +408,18 @@ fn a_go_trap_shows_the_line_of_the_access_and_of_each_call() {
     let call = line_of(&main_go, "\tv := poke(");
     // opt too: its LLVM treats a Go module's memory as ordinary memory, and a read whose value is
     // used still traps.
-    for mode in ["baseline", "aot", "opt"] {
-        let (frames, err) = trap_frames(&wasm, mode);
+    // And profiled: the profiler's checks leave Go's lines where they were.
+    let profile = dir.path().join("poke.pprof");
+    let profiled = ["--profile", profile.to_str().unwrap()];
+    let runs = [
+        ("baseline", &[][..]),
+        ("aot", &[][..]),
+        ("opt", &[][..]),
+        ("baseline", &profiled[..]),
+        ("aot", &profiled[..]),
+    ];
+    for (mode, extra) in runs {
+        let (frames, err) = trap_frames(&wasm, mode, extra);
         let place_of = |name: &str| {
             frames
                 .iter()

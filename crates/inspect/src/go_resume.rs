@@ -54,7 +54,12 @@ pub fn pc_b_values(
                 t.push(table.default());
                 targets = Some((t, depth));
             }
-            Operator::Call { .. } | Operator::CallIndirect { .. } if targets.is_none() => {
+            // Go calls at the top level only, and a call means a resume point: a call before
+            // any dispatch means the function has none. (gowasm's profiler calls inside an `if`
+            // before the dispatch.)
+            Operator::Call { .. } | Operator::CallIndirect { .. }
+                if targets.is_none() && depth == 0 =>
+            {
                 return None;
             }
             _ => {}
@@ -100,6 +105,19 @@ mod tests {
         (wasm, start, end)
     }
 
+    /// The `k`-th function body of `wasm`: the module and the body's range.
+    fn body(wasm: &[u8], k: usize) -> (Vec<u8>, u64, u64) {
+        let b = wasmparser::Parser::new(0)
+            .parse_all(wasm)
+            .filter_map(|p| match p {
+                Ok(wasmparser::Payload::CodeSectionEntry(b)) => Some(b.range()),
+                _ => None,
+            })
+            .nth(k)
+            .unwrap();
+        (wasm.to_vec(), b.start as u64, b.end as u64)
+    }
+
     fn offset_of(
         wasm: &[u8],
         start: u64,
@@ -123,6 +141,46 @@ mod tests {
             }
         }
         panic!("not found")
+    }
+
+    #[test]
+    fn a_profiler_check_before_the_dispatch_changes_nothing() {
+        let (plain, start, end) = go_shaped();
+        let wat = r#"(module
+            (global $tick (mut i32) (i32.const 0))
+            (func $sample (param i32) (result i32) (i32.const 0))
+            (func $f (param $pc_b i32)
+              global.get $tick
+              if
+                i32.const 0
+                call $sample
+                global.set $tick
+              end
+              loop
+                block block block
+                  local.get $pc_b
+                  br_table 0 0 1 1 1 2
+                end
+                call $sample_site
+                end
+                call $sample_site
+              end
+              unreachable
+              end)
+            (func $sample_site))"#;
+        let wasm = wat::parse_str(wat).unwrap();
+        let (checked, cs, ce) = body(&wasm, 1);
+        let call =
+            |w: &[u8], s, e, n| offset_of(w, s, e, n, |o| matches!(o, Operator::Call { .. }));
+        // The first call is the check's; Go's calls follow.
+        assert_eq!(
+            pc_b_values(&checked, cs, ce, call(&checked, cs, ce, 1)),
+            pc_b_values(&plain, start, end, call(&plain, start, end, 0))
+        );
+        assert_eq!(
+            pc_b_values(&checked, cs, ce, call(&checked, cs, ce, 1)),
+            Some(0..=1)
+        );
     }
 
     #[test]
