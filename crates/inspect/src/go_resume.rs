@@ -115,7 +115,7 @@ mod tests {
             })
             .nth(k)
             .unwrap();
-        (wasm.to_vec(), b.start as u64, b.end as u64)
+        (wasm.to_vec(), b.start, b.end)
     }
 
     fn offset_of(
