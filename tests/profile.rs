@@ -260,3 +260,73 @@ fn the_top_functions_are_native_go_s() {
     let shared = native.iter().filter(|n| ours.contains(n)).count();
     assert!(shared >= 3, "native {native:?}, gowasm {ours:?}");
 }
+
+/// `step` is inlined into `spin`'s loop, which makes no call: one long stretch without checks
+/// unless at jumps.
+const INLINED: &str = r#"package main
+
+import "fmt"
+
+func step(x uint64) uint64 {
+	return x*6364136223846793005 + 1442695040888963407
+}
+
+//go:noinline
+func spin(n int) uint64 {
+	x := uint64(1)
+	for i := 0; i < n; i++ {
+		x = step(x)
+	}
+	return x
+}
+
+func main() {
+	fmt.Println(spin(200_000_000) != 0)
+}
+"#;
+
+#[test]
+fn inlined_calls_are_frames_of_their_own_from_the_oldest_go_to_the_newest() {
+    let releases = go_releases();
+    let project = go_program("inlined", INLINED);
+    for version in [releases.first().unwrap(), releases.last().unwrap()] {
+        let wasm = project.path().join(format!("{version}.wasm"));
+        let out = Command::new(go_release(version))
+            .args(["build", "-o"])
+            .arg(&wasm)
+            .arg(".")
+            .current_dir(project.path())
+            .env("GOOS", "wasip1")
+            .env("GOARCH", "wasm")
+            .env("GOTOOLCHAIN", "local")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{version}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // aot without checks at jumps: the loop's time comes in one sample, at spin's return.
+        let file = project.path().join(format!("{version}.pprof"));
+        let mut c = gowasm();
+        c.args(["run", "--profile"]).arg(&file).arg(&wasm);
+        let out = run(c);
+        assert_eq!(code(&out), 0, "{version}: {}", stderr(&out));
+        let top = pprof_top(&file, &["-lines"]);
+        let step = top
+            .iter()
+            .find(|(_, _, n)| n.starts_with("main.step ") && n.ends_with("(inline)"))
+            .unwrap_or_else(|| panic!("Go {version}: no inlined main.step in {top:?}"));
+        assert!(step.0 > 80.0, "Go {version}: {top:?}");
+        assert!(step.2.contains("main.go:6"), "the line in step: {step:?}");
+        let spin = top
+            .iter()
+            .find(|(_, _, n)| n.starts_with("main.spin "))
+            .unwrap_or_else(|| panic!("Go {version}: {top:?}"));
+        assert!(spin.1 > 80.0, "spin holds step: {top:?}");
+        assert!(
+            spin.2.contains("main.go:13"),
+            "at the inlined call: {spin:?}"
+        );
+    }
+}

@@ -31,8 +31,11 @@ pub fn layout(profile: &Profile, width: usize, depth: usize) -> Vec<Vec<Cell>> {
     for s in &profile.samples {
         root.ns += s.cpu_ns;
         let mut node = &mut root;
-        for &l in s.stack.iter().rev() {
-            let f = profile.locations[l as usize].function;
+        let outermost_first = s.stack.iter().rev().flat_map(|&l| {
+            let functions: Vec<u32> = profile.locations[l as usize].functions().collect();
+            functions.into_iter().rev()
+        });
+        for f in outermost_first {
             let name = &profile.functions[f as usize].name;
             node = node.children.entry(name.clone()).or_default();
             node.ns += s.cpu_ns;

@@ -56,11 +56,22 @@ pub struct Function {
 /// A place in the code: a function, and the line being run (or, for a caller, the call).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
-    /// Index into [`Profile::functions`].
+    /// Index into [`Profile::functions`]: the innermost function, where calls were inlined.
     pub function: u32,
     pub line: Option<u32>,
     /// Go's PC, `(PC_F << 16) | PC_B`.
     pub address: u64,
+    /// The functions `function` was inlined into, innermost first, each at the line of the
+    /// inlined call; the last is the function the code is in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inlined_into: Vec<(u32, Option<u32>)>,
+}
+
+impl Location {
+    /// Every function at this place, innermost first.
+    pub fn functions(&self) -> impl Iterator<Item = u32> + '_ {
+        std::iter::once(self.function).chain(self.inlined_into.iter().map(|(f, _)| *f))
+    }
 }
 
 /// The samples that saw one call stack.
@@ -114,7 +125,11 @@ impl Profile {
                 times.entry(function(leaf)).or_default().0 += s.cpu_ns;
             }
             seen.clear();
-            seen.extend(s.stack.iter().map(function));
+            seen.extend(
+                s.stack
+                    .iter()
+                    .flat_map(|l| self.locations[*l as usize].functions()),
+            );
             seen.sort_unstable();
             seen.dedup();
             for f in &seen {
@@ -255,6 +270,7 @@ pub(crate) fn profile_of(samples: &[(&[&str], u64)]) -> Profile {
                 function: f as u32,
                 line: None,
                 address: 0,
+                inlined_into: vec![],
             });
             ids.push((p.locations.len() - 1) as u32);
         }
@@ -285,6 +301,25 @@ mod tests {
         let main = s.iter().find(|s| s.name == "main").unwrap();
         assert!((main.total_pct - 100.0).abs() < 1e-9);
         assert!((main.self_pct - 10.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn an_inlined_call_has_the_self_time_and_its_caller_the_total() {
+        let mut p = profile_of(&[(&["step", "main"], 10)]);
+        // `step` inlined into `spin`, at one place.
+        p.functions.push(Function {
+            name: "spin".into(),
+            file: None,
+            start_line: None,
+        });
+        p.locations[0].inlined_into = vec![(2, Some(13))];
+        let s = p.shares();
+        assert_eq!(s[0].name, "step");
+        let spin = s.iter().find(|s| s.name == "spin").unwrap();
+        assert!((spin.self_pct).abs() < 1e-9 && (spin.total_pct - 100.0).abs() < 1e-9);
+        let rows = flame::layout(&p, 10, 5);
+        let names: Vec<&str> = rows.iter().map(|r| r[0].name.as_str()).collect();
+        assert_eq!(names, ["main", "spin", "step"]);
     }
 
     #[test]

@@ -36,10 +36,15 @@ pub fn encode(profile: &Profile, module: &str) -> Vec<u8> {
         uint(&mut m, 1, k as u64 + 1);
         uint(&mut m, 2, 1);
         uint(&mut m, 3, l.address);
-        let mut line = Vec::new();
-        uint(&mut line, 1, u64::from(l.function) + 1);
-        int(&mut line, 2, l.line.map_or(0, i64::from));
-        message(&mut m, 4, &line);
+        // Innermost first: each line but the last was inlined into the next (profile.proto).
+        for (function, at) in
+            std::iter::once((l.function, l.line)).chain(l.inlined_into.iter().copied())
+        {
+            let mut line = Vec::new();
+            uint(&mut line, 1, u64::from(function) + 1);
+            int(&mut line, 2, at.map_or(0, i64::from));
+            message(&mut m, 4, &line);
+        }
         message(&mut out, 4, &m);
     }
     for (k, f) in profile.functions.iter().enumerate() {

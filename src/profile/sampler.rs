@@ -73,6 +73,16 @@ impl Sampler {
         Arc::new(Mutex::new(self))
     }
 
+    /// The guest starts running, on this thread: the CPU time samples weigh counts from here.
+    /// (Without it, from the first check.)
+    pub fn begin(&mut self) {
+        let now = Instant::now();
+        self.started = Some(now);
+        self.last_call = now;
+        self.next_sample = now + self.period;
+        self.last_cpu = thread_cpu_time();
+    }
+
     /// The time between samples.
     pub fn period(&self) -> Duration {
         self.period
@@ -81,16 +91,10 @@ impl Sampler {
     /// A check that called the host (see [`Style`]), at `site`, `at` in Go's code; `read` reads
     /// 8 bytes of the guest's memory. Gives the tick global's next value.
     pub fn check(&mut self, site: i32, at: Point, read: impl Fn(u32) -> Option<u64>) -> i32 {
-        let now = Instant::now();
         if self.started.is_none() {
-            self.started = Some(now);
-            self.next_sample = now + self.period;
-            self.last_cpu = thread_cpu_time();
-            if self.style == Style::Flag {
-                // The first tick came before the guest's first check: no time to give yet.
-                return 0;
-            }
+            self.begin();
         }
+        let now = Instant::now();
         if self.style == Style::Flag {
             self.sample(site, at, read);
             return 0;
@@ -136,7 +140,7 @@ impl Sampler {
     /// The profile, with Go's names, files and lines.
     pub fn finish(&self) -> Profile {
         let mut functions: Vec<Function> = Vec::new();
-        let mut function_ids: HashMap<u32, u32> = HashMap::new();
+        let mut function_ids: HashMap<String, u32> = HashMap::new();
         let mut locations: Vec<Location> = Vec::new();
         let mut location_ids: HashMap<(u64, bool), u32> = HashMap::new();
         let mut samples = Vec::with_capacity(self.seen.len());
@@ -146,22 +150,34 @@ impl Sampler {
                 let leaf = depth == 0;
                 let id = *location_ids.entry((pc, leaf)).or_insert_with(|| {
                     let (index, _) = gowasm_inspect::go_stacks::split_pc(pc).unwrap_or((0, 0));
-                    let function = *function_ids.entry(index).or_insert_with(|| {
-                        let f = self.stacks.func(index);
-                        functions.push(Function {
-                            name: f.map_or_else(
-                                || format!("wasm-function[{index}]"),
-                                |f| f.name.clone(),
-                            ),
-                            file: f.and_then(|f| f.file.clone()),
-                            start_line: f.and_then(|f| f.line),
+                    let own = self.stacks.func(index);
+                    let mut frames = self.stacks.frames(pc, leaf);
+                    if frames.is_empty() {
+                        frames.push((format!("wasm-function[{index}]"), None));
+                    }
+                    // Innermost first; the last is the function the code is in.
+                    let last = frames.len() - 1;
+                    let mut lines = frames.into_iter().enumerate().map(|(k, (name, place))| {
+                        let function = *function_ids.entry(name.clone()).or_insert_with(|| {
+                            let own = own.filter(|_| k == last);
+                            functions.push(Function {
+                                file: own.map_or_else(
+                                    || place.as_ref().map(|(file, _)| file.clone()),
+                                    |f| f.file.clone(),
+                                ),
+                                start_line: own.and_then(|f| f.line),
+                                name,
+                            });
+                            (functions.len() - 1) as u32
                         });
-                        (functions.len() - 1) as u32
+                        (function, place.map(|(_, line)| line))
                     });
+                    let (function, line) = lines.next().expect("one frame at least");
                     locations.push(Location {
                         function,
-                        line: self.stacks.place(pc, leaf).map(|(_, line)| line),
+                        line,
                         address: pc,
+                        inlined_into: lines.collect(),
                     });
                     (locations.len() - 1) as u32
                 });

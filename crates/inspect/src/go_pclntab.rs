@@ -124,7 +124,17 @@ struct FuncTables {
     pcfile: u32,
     pcln: u32,
     cu_index: u32,
+    /// `PCDATA_InlTreeIndex`'s table (in pctab) and `FUNCDATA_InlTree` (from `gofunc`), where
+    /// the function has calls inlined into it.
+    inline_index: Option<u32>,
+    inline_tree: Option<u32>,
 }
+
+/// internal/abi's `PCDATA_InlTreeIndex` and `FUNCDATA_InlTree`.
+const PCDATA_INL_TREE_INDEX: usize = 2;
+const FUNCDATA_INL_TREE: usize = 3;
+/// runtime.inlinedCall: funcID, 3 bytes of padding, nameOff, parentPc, startLine.
+const INLINED_CALL: u64 = 16;
 
 /// What was read from the table.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +150,7 @@ pub struct GoTable {
 /// Offsets (from the table's start) of the parts the line lookups read.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 struct Header {
+    funcname: usize,
     cu: usize,
     filetab: usize,
     pctab: usize,
@@ -166,6 +177,56 @@ impl GoTable {
         }
         let file = t.cstr(h.filetab.saturating_add(off as usize)).ok()?;
         Some((file, u32::try_from(line).ok().filter(|&l| l > 0)?))
+    }
+
+    /// The functions at block `pc_b` of `f`, innermost first, where calls were inlined into it
+    /// (Go's `inlineUnwinder`): each with the block to place it at (`f`'s lines give an inlined
+    /// call's place at its parent's PC). Just `f` at `pc_b` where nothing was. `memory` is what
+    /// [`read`] read the table from, starting at address `base`; `gofunc` is
+    /// `runtime.moduledata.gofunc`, where function data is ([`gofunc`]).
+    pub fn frames_at(
+        &self,
+        memory: &[u8],
+        base: u64,
+        gofunc: Option<u64>,
+        f: &GoFunc,
+        pc_b: u32,
+    ) -> Vec<(String, u32)> {
+        let mut out = vec![];
+        let mut pc = pc_b;
+        if let (Some(index), Some(tree), Some(gofunc)) =
+            (f.tables.inline_index, f.tables.inline_tree, gofunc)
+            && let Some(t) = memory
+                .get(self.offset as usize..)
+                .map(|bytes| Table { bytes })
+        {
+            let image = Table { bytes: memory };
+            let entry = f.tables.entry;
+            let at = self.header.pctab.saturating_add(index as usize);
+            while out.len() < 64 {
+                let Ok(Some(ix)) = pc_value(&t, at, entry, entry + u64::from(pc)) else {
+                    break;
+                };
+                let Ok(ix) = u64::try_from(ix) else {
+                    break;
+                };
+                let call = (gofunc + u64::from(tree) + INLINED_CALL * ix).checked_sub(base);
+                let Some(call) = call.and_then(|c| usize::try_from(c).ok()) else {
+                    break;
+                };
+                let (Ok(name_off), Ok(parent)) = (image.u32(call + 4), image.u32(call + 8)) else {
+                    break;
+                };
+                let Ok(name) = t.cstr(self.header.funcname.saturating_add(name_off as usize))
+                else {
+                    break;
+                };
+                out.push((name, pc));
+                pc = parent;
+            }
+        }
+        out.push((f.name.clone(), pc));
+        out
     }
 
     /// How far below the caller's frame SP is at block `pc_b` of `f` (Go's `pcsp` table): on
@@ -235,7 +296,12 @@ pub fn read(memory: &[u8], layout: &Layout) -> Result<Option<GoTable>, String> {
         funcs,
         offset: at as u64,
         bytes: end.min(t.bytes.len()) as u64,
-        header: Header { cu, filetab, pctab },
+        header: Header {
+            funcname,
+            cu,
+            filetab,
+            pctab,
+        },
     }))
 }
 
@@ -287,9 +353,48 @@ fn read_func(
             pcfile: pcfile as u32,
             pcln: field(24)?,
             cu_index: cu_index as u32,
+            inline_index: (npcdata > PCDATA_INL_TREE_INDEX)
+                .then(|| field(FUNC_STRUCT + 4 * PCDATA_INL_TREE_INDEX))
+                .transpose()?
+                .filter(|&o| o != 0),
+            inline_tree: (nfuncdata > FUNCDATA_INL_TREE)
+                .then(|| field(FUNC_STRUCT + 4 * (npcdata + FUNCDATA_INL_TREE)))
+                .transpose()?
+                .filter(|&o| o != u32::MAX),
         },
     };
     Ok((func, end))
+}
+
+/// `runtime.moduledata.gofunc`, the base of function data such as inline trees, from the
+/// module data record in `image` (memory from `base` on) whose first word is `pclntab`'s
+/// address.
+pub fn gofunc(image: &[u8], base: u64, pclntab: u64, layout: &Layout) -> Option<u64> {
+    let needle = pclntab.to_le_bytes();
+    let end = base + image.len() as u64;
+    let mut at = 0;
+    while let Some(k) = image.get(at..).and_then(|rest| find(rest, &needle)) {
+        let here = at + k;
+        at = here + 1;
+        if !(base + here as u64).is_multiple_of(8) {
+            continue;
+        }
+        let word = |i: usize| -> Option<u64> {
+            let b = image.get(here + 8 * i..here + 8 * i + 8)?;
+            Some(u64::from_le_bytes(b.try_into().ok()?))
+        };
+        let (Some(types), Some(etypes), Some(gofunc)) = (
+            word(layout.types),
+            word(layout.etypes),
+            word(layout.rodata + 1),
+        ) else {
+            continue;
+        };
+        if types <= etypes && etypes <= end && (base..end).contains(&gofunc) {
+            return Some(gofunc);
+        }
+    }
+    None
 }
 
 /// The pclntab's part of memory, as a label (from Go 1.26 on it holds the function metadata too).

@@ -37,6 +37,9 @@ pub struct Point {
 pub struct GoStacks {
     /// The module's initial memory from its lowest data address on: the table is in it.
     image: Vec<u8>,
+    /// The address `image` starts at, and `runtime.moduledata.gofunc` (for inline trees).
+    base: u64,
+    gofunc: Option<u64>,
     table: GoTable,
     /// Position in `table.funcs` of each defined function, by defined index.
     by_index: Vec<Option<u32>>,
@@ -48,7 +51,8 @@ impl GoStacks {
     /// The table of the module in `bytes`; `None` when it has no Go pclntab.
     pub fn read(bytes: &[u8]) -> Option<GoStacks> {
         let scan = anatomy::Scan::read(bytes).ok()?;
-        let (_, image, table, _) = anatomy::go_table(&scan)?;
+        let (base, image, table, layout) = anatomy::go_table(&scan)?;
+        let gofunc = super::go_pclntab::gofunc(&image, base, base + table.offset, layout);
         let mut by_index = vec![None; scan.bodies.len()];
         for (k, f) in table.funcs.iter().enumerate() {
             if let Some(slot) = by_index.get_mut(f.defined_index as usize) {
@@ -57,6 +61,8 @@ impl GoStacks {
         }
         Some(GoStacks {
             image,
+            base,
+            gofunc,
             table,
             by_index,
             deltas: HashMap::new(),
@@ -80,6 +86,23 @@ impl GoStacks {
         let (index, pc_b) = split_pc(pc)?;
         let pc_b = if leaf { pc_b } else { pc_b.saturating_sub(1) };
         self.table.place(&self.image, self.func(index)?, pc_b)
+    }
+
+    /// The functions at `pc`, innermost first: more than one where calls were inlined there,
+    /// each with its file and line (see [`GoStacks::place`] for `leaf`).
+    pub fn frames(&self, pc: u64, leaf: bool) -> Vec<(String, Option<(String, u32)>)> {
+        let Some((index, pc_b)) = split_pc(pc) else {
+            return vec![];
+        };
+        let Some(f) = self.func(index) else {
+            return vec![];
+        };
+        let pc_b = if leaf { pc_b } else { pc_b.saturating_sub(1) };
+        self.table
+            .frames_at(&self.image, self.base, self.gofunc, f, pc_b)
+            .into_iter()
+            .map(|(name, at)| (name, self.table.place(&self.image, f, at)))
+            .collect()
     }
 
     /// The Go PCs of the goroutine stack whose innermost frame is `at`, innermost first, into

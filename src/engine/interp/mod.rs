@@ -177,6 +177,9 @@ fn run_here(
         js::attach(&mut store, &instance, abi);
     }
     report.timings.instantiate = started.elapsed();
+    if let Some(sampler) = sampler {
+        sampler.lock().unwrap_or_else(|p| p.into_inner()).begin();
+    }
 
     calls::run_module(
         &mut WasmiExports {

@@ -62,7 +62,9 @@ pub fn start(
     if let Ok(memory) = instance.exports.get_memory(module.memory_export()) {
         env.as_mut(store).memory = Some(memory.clone());
     }
-    tick(store, instance, sampler)
+    let ticker = tick(store, instance, sampler)?;
+    sampler.lock().unwrap_or_else(|p| p.into_inner()).begin();
+    Ok(ticker)
 }
 
 /// Starts setting the instance's tick global once per sampling period, until the ticker is
