@@ -122,9 +122,12 @@ impl Sampler {
             Some(Site::Return) => self.stacks.walk_returning(at, read, &mut self.scratch),
             _ => self.stacks.walk(at, read, &mut self.scratch),
         }
-        // A call's entry: the time since the last check was the caller's.
+        // A call's entry: the time since the last check was the caller's, at the call (the
+        // block before the one its return address names, Go's `pc - 1`), which is then the
+        // innermost frame.
         if site == Some(Site::Entry) && at.pc_b == 0 && self.scratch.len() > 1 {
             self.scratch.remove(0);
+            self.scratch[0] = self.scratch[0].saturating_sub(1);
         }
         let entry = match self.seen.get_mut(self.scratch.as_slice()) {
             Some(e) => e,

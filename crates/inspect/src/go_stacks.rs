@@ -117,7 +117,7 @@ impl GoStacks {
 
     /// The stack of a function about to return, `at`: Go's epilogue has popped its frame and
     /// return address, so `at.sp` is its caller's SP and the caller's PC is in the 8 bytes
-    /// below it.
+    /// below it. The function itself is placed at its entry.
     pub fn walk_returning(
         &mut self,
         at: Point,
@@ -125,7 +125,9 @@ impl GoStacks {
         out: &mut Vec<u64>,
     ) {
         out.clear();
-        out.push(go_pc(at.index, at.pc_b));
+        // `at.pc_b` is the block last jumped to, not where the function returns: the sample is
+        // the function's, at its entry's place (no line within it, no call inlined there).
+        out.push(go_pc(at.index, 0));
         let sp = at.sp;
         if let Some(caller) = sp
             .checked_sub(8)
