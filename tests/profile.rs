@@ -146,27 +146,33 @@ fn a_module_without_go_s_tables_gets_one_line() {
     assert_one_line_error(&out, "cannot profile");
 }
 
+/// Builds the project in `dir` for wasip1 with Go release `version`, into `dir/VERSION.wasm`.
+fn build_with_release(dir: &Path, version: &str) -> std::path::PathBuf {
+    let wasm = dir.join(format!("{version}.wasm"));
+    let out = Command::new(go_release(version))
+        .args(["build", "-o"])
+        .arg(&wasm)
+        .arg(".")
+        .current_dir(dir)
+        .env("GOOS", "wasip1")
+        .env("GOARCH", "wasm")
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{version}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wasm
+}
+
 #[test]
 fn go_s_tables_are_read_from_the_oldest_go_to_the_newest() {
     let releases = go_releases();
     let project = go_program("split", &SPLIT.replace("ROUND", "1_000_000"));
     for version in [releases.first().unwrap(), releases.last().unwrap()] {
-        let wasm = project.path().join(format!("{version}.wasm"));
-        let out = Command::new(go_release(version))
-            .args(["build", "-o"])
-            .arg(&wasm)
-            .arg(".")
-            .current_dir(project.path())
-            .env("GOOS", "wasip1")
-            .env("GOARCH", "wasm")
-            .env("GOTOOLCHAIN", "local")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{version}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let wasm = build_with_release(project.path(), version);
         let file = project.path().join(format!("{version}.pprof"));
         let mut c = gowasm();
         c.args(["run", "--profile"]).arg(&file).arg(&wasm);
@@ -289,22 +295,7 @@ fn inlined_calls_are_frames_of_their_own_from_the_oldest_go_to_the_newest() {
     let releases = go_releases();
     let project = go_program("inlined", INLINED);
     for version in [releases.first().unwrap(), releases.last().unwrap()] {
-        let wasm = project.path().join(format!("{version}.wasm"));
-        let out = Command::new(go_release(version))
-            .args(["build", "-o"])
-            .arg(&wasm)
-            .arg(".")
-            .current_dir(project.path())
-            .env("GOOS", "wasip1")
-            .env("GOARCH", "wasm")
-            .env("GOTOOLCHAIN", "local")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{version}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let wasm = build_with_release(project.path(), version);
         // Lines are only known with checks at jumps: without them the loop's time comes at
         // spin's return, as spin's.
         let file = project.path().join(format!("{version}.pprof"));

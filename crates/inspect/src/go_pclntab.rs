@@ -366,23 +366,43 @@ fn read_func(
     Ok((func, end))
 }
 
+/// A place `runtime.moduledata` may be: 8-byte words from `here` in `image`.
+struct Record<'a> {
+    image: &'a [u8],
+    here: usize,
+}
+
+impl Record<'_> {
+    fn word(&self, i: usize) -> Option<u64> {
+        let at = self.here.checked_add(8 * i)?;
+        let b = self.image.get(at..at.checked_add(8)?)?;
+        Some(u64::from_le_bytes(b.try_into().ok()?))
+    }
+}
+
+/// Every 8-byte-aligned place in `image` (memory from `base` on) that holds `pclntab`'s
+/// address, as moduledata's first word does.
+fn records(image: &[u8], base: u64, pclntab: u64) -> impl Iterator<Item = Record<'_>> {
+    let needle = pclntab.to_le_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let here = at + image.get(at..).and_then(|rest| find(rest, &needle))?;
+            at = here + 1;
+            if (base + here as u64).is_multiple_of(8) {
+                return Some(Record { image, here });
+            }
+        }
+    })
+}
+
 /// `runtime.moduledata.gofunc`, the base of function data such as inline trees, from the
 /// module data record in `image` (memory from `base` on) whose first word is `pclntab`'s
 /// address.
 pub fn gofunc(image: &[u8], base: u64, pclntab: u64, layout: &Layout) -> Option<u64> {
-    let needle = pclntab.to_le_bytes();
     let end = base + image.len() as u64;
-    let mut at = 0;
-    while let Some(k) = image.get(at..).and_then(|rest| find(rest, &needle)) {
-        let here = at + k;
-        at = here + 1;
-        if !(base + here as u64).is_multiple_of(8) {
-            continue;
-        }
-        let word = |i: usize| -> Option<u64> {
-            let b = image.get(here + 8 * i..here + 8 * i + 8)?;
-            Some(u64::from_le_bytes(b.try_into().ok()?))
-        };
+    for record in records(image, base, pclntab) {
+        let word = |i: usize| record.word(i);
         let (Some(types), Some(etypes), Some(gofunc)) = (
             word(layout.types),
             word(layout.etypes),
@@ -413,19 +433,9 @@ pub fn module_data_spans(
     pclntab: u64,
     layout: &Layout,
 ) -> Vec<(&'static str, std::ops::Range<u64>)> {
-    let needle = pclntab.to_le_bytes();
     let end = base + image.len() as u64;
-    let mut at = 0;
-    while let Some(k) = image.get(at..).and_then(|rest| find(rest, &needle)) {
-        let here = at + k;
-        at = here + 1;
-        if !(base + here as u64).is_multiple_of(8) {
-            continue;
-        }
-        let word = |i: usize| -> Option<u64> {
-            let b = image.get(here + 8 * i..here + 8 * i + 8)?;
-            Some(u64::from_le_bytes(b.try_into().ok()?))
-        };
+    for record in records(image, base, pclntab) {
+        let word = |i: usize| record.word(i);
         let span = |from: u64, to: u64| -> Option<std::ops::Range<u64>> {
             // Zeros at the end of a range are not in the image: only its start must be.
             (from <= to && from <= end && to - from <= 1 << 28).then_some(from..to)
