@@ -64,6 +64,29 @@ fn pprof_top(file: &Path, extra: &[&str]) -> Vec<(f64, f64, String)> {
         .collect()
 }
 
+/// `gowasm run --profile FILE FLAGS MODULE ARGS`, which must succeed.
+fn profiled_run(file: &Path, flags: &[&str], module: &Path, args: &[&str]) -> std::process::Output {
+    let mut c = gowasm();
+    c.args(["run", "--profile"])
+        .arg(file)
+        .args(flags)
+        .arg(module)
+        .args(args);
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}: {}", file.display(), stderr(&out));
+    out
+}
+
+/// `main.seventy` and `main.thirty` hold 70/30 (within 5 points) of nearly all the time.
+fn assert_70_30(top: &[(f64, f64, String)], label: &str) {
+    let (a, b) = (cum(top, "main.seventy"), cum(top, "main.thirty"));
+    let split = a * 100.0 / (a + b);
+    assert!(
+        (65.0..=75.0).contains(&split) && a + b > 90.0,
+        "{label}: seventy {a}%, thirty {b}%: {top:?}"
+    );
+}
+
 /// The cumulative share of the function `name` (the first line naming it).
 fn cum(top: &[(f64, f64, String)], name: &str) -> f64 {
     top.iter()
@@ -79,12 +102,7 @@ fn a_70_30_split_reads_as_70_30_in_every_mode() {
     for mode in ["interp", "baseline", "aot"] {
         let module = if mode == "interp" { &small } else { &wasm };
         let file = dir.path().join(format!("{mode}.pprof"));
-        let mut c = gowasm();
-        c.args(["run", "--mode", mode, "--profile"])
-            .arg(&file)
-            .arg(module);
-        let out = run(c);
-        assert_eq!(code(&out), 0, "{mode}: {}", stderr(&out));
+        let out = profiled_run(&file, &["--mode", mode], module, &[]);
         assert_eq!(stdout(&out), "true\n");
         assert!(
             stderr(&out).contains(&format!("{mode} profile: ")),
@@ -92,12 +110,7 @@ fn a_70_30_split_reads_as_70_30_in_every_mode() {
             stderr(&out)
         );
         let top = pprof_top(&file, &[]);
-        let (a, b) = (cum(&top, "main.seventy"), cum(&top, "main.thirty"));
-        let split = a * 100.0 / (a + b);
-        assert!(
-            (65.0..=75.0).contains(&split) && a + b > 90.0,
-            "{mode}: seventy {a}%, thirty {b}%: {top:?}"
-        );
+        assert_70_30(&top, mode);
         assert!(top[0].2.starts_with("main.spin"), "{mode}: {top:?}");
         // Files and lines, from Go's own table.
         let lines = pprof_top(&file, &["-lines"]);
@@ -114,25 +127,11 @@ fn a_70_30_split_reads_as_70_30_in_every_mode() {
 fn whole_call_stacks_come_from_go_s_stack() {
     let (dir, wasm) = build_go_program("split", &SPLIT.replace("ROUND", "1_000_000"));
     let file = dir.path().join("aot.pprof");
-    let mut c = gowasm();
-    c.args(["run", "--profile"]).arg(&file).arg(&wasm);
-    let out = run(c);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    profiled_run(&file, &[], &wasm, &[]);
     // Cumulative time: main.main holds both, and the runtime's main holds main.main.
-    let out = Command::new(go())
-        .args(["tool", "pprof", "-top", "-cum"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    let cum = |name: &str| -> f64 {
-        text.lines()
-            .find(|l| l.trim_end().ends_with(name))
-            .and_then(|l| l.split_whitespace().nth(4)?.strip_suffix('%')?.parse().ok())
-            .unwrap_or_else(|| panic!("{name} not in {text}"))
-    };
-    assert!(cum("main.main") > 95.0, "{text}");
-    assert!(cum("runtime.main") > 95.0, "{text}");
+    let top = pprof_top(&file, &["-cum"]);
+    assert!(cum(&top, "main.main") > 95.0, "{top:?}");
+    assert!(cum(&top, "runtime.main") > 95.0, "{top:?}");
 }
 
 #[test]
@@ -174,17 +173,8 @@ fn go_s_tables_are_read_from_the_oldest_go_to_the_newest() {
     for version in [releases.first().unwrap(), releases.last().unwrap()] {
         let wasm = build_with_release(project.path(), version);
         let file = project.path().join(format!("{version}.pprof"));
-        let mut c = gowasm();
-        c.args(["run", "--profile"]).arg(&file).arg(&wasm);
-        let out = run(c);
-        assert_eq!(code(&out), 0, "{version}: {}", stderr(&out));
-        let top = pprof_top(&file, &[]);
-        let (a, b) = (cum(&top, "main.seventy"), cum(&top, "main.thirty"));
-        let split = a * 100.0 / (a + b);
-        assert!(
-            (65.0..=75.0).contains(&split) && a + b > 90.0,
-            "Go {version}: seventy {a}%, thirty {b}%: {top:?}"
-        );
+        profiled_run(&file, &[], &wasm, &[]);
+        assert_70_30(&pprof_top(&file, &[]), &format!("Go {version}"));
     }
 }
 
@@ -244,13 +234,7 @@ fn the_top_functions_are_native_go_s() {
     );
     let wasm = build_wasm(&sample("gobench"), dir.path());
     let file = dir.path().join("aot.pprof");
-    let mut c = gowasm();
-    c.args(["run", "--profile"])
-        .arg(&file)
-        .arg(&wasm)
-        .arg("trees");
-    let out = run(c);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    profiled_run(&file, &[], &wasm, &["trees"]);
     let names = |file: &Path| -> Vec<String> {
         pprof_top(file, &[])
             .into_iter()
@@ -299,12 +283,7 @@ fn inlined_calls_are_frames_of_their_own_from_the_oldest_go_to_the_newest() {
         // Lines are only known with checks at jumps: without them the loop's time comes at
         // spin's return, as spin's.
         let file = project.path().join(format!("{version}.pprof"));
-        let mut c = gowasm();
-        c.args(["run", "--profile-lines", "--profile"])
-            .arg(&file)
-            .arg(&wasm);
-        let out = run(c);
-        assert_eq!(code(&out), 0, "{version}: {}", stderr(&out));
+        profiled_run(&file, &["--profile-lines"], &wasm, &[]);
         let top = pprof_top(&file, &["-lines"]);
         let step = top
             .iter()

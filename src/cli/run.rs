@@ -179,13 +179,14 @@ impl RunArgs {
     /// Writes each run's profile, and says where on stderr.
     fn write_profiles(&self, path: &Path, module: &Path, runs: &[ModeRun]) -> Result<(), Failure> {
         let several = runs.len() > 1;
-        // A cached mode that compiled runs again from its cache: its last run's profile counts.
-        let last = |run: &&ModeRun| {
-            runs.iter()
-                .rposition(|r| r.report.mode == run.report.mode)
-                .is_some_and(|k| std::ptr::eq(&runs[k], *run))
-        };
-        for run in runs.iter().filter(last) {
+        for (k, run) in runs.iter().enumerate() {
+            // A cached mode that compiled runs again from its cache: its last run's counts.
+            if runs[k + 1..]
+                .iter()
+                .any(|r| r.report.mode == run.report.mode)
+            {
+                continue;
+            }
             let Some(profile) = &run.report.profile else {
                 continue;
             };

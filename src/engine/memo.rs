@@ -117,7 +117,6 @@ fn memo_mac(
     mac.finalize()
 }
 
-/// The identity of this gowasm's program file: memos are not shared between builds.
 /// The gowasm program's identity as a hex digest: what it writes may differ from another
 /// build's.
 pub(super) fn program_tag() -> Option<String> {
@@ -126,6 +125,7 @@ pub(super) fn program_tag() -> Option<String> {
     Some(h.finalize().to_hex().to_string())
 }
 
+/// The identity of this gowasm's program file: memos are not shared between builds.
 fn program_identity() -> Option<&'static Identity> {
     static PROGRAM: OnceLock<Option<Identity>> = OnceLock::new();
     PROGRAM

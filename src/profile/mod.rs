@@ -95,14 +95,14 @@ pub struct Profile {
     pub duration_ns: u64,
 }
 
-/// One function's share of a profile.
+/// A function's shares of a profile's CPU time, in percent.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FunctionTime {
+pub struct Share {
     pub name: String,
-    /// Time with the function innermost.
-    pub self_ns: u64,
-    /// Time with the function anywhere on the stack.
-    pub total_ns: u64,
+    /// With the function innermost.
+    pub self_pct: f64,
+    /// With the function anywhere on the stack.
+    pub total_pct: f64,
 }
 
 impl Profile {
@@ -116,13 +116,13 @@ impl Profile {
     }
 
     /// Every function sampled, by self time, then total time, then name.
-    pub fn by_function(&self) -> Vec<FunctionTime> {
+    pub fn shares(&self) -> Vec<Share> {
         let mut times: HashMap<u32, (u64, u64)> = HashMap::new();
         let mut seen = Vec::new();
         for s in &self.samples {
-            let function = |l: &u32| self.locations[*l as usize].function;
             if let Some(leaf) = s.stack.first() {
-                times.entry(function(leaf)).or_default().0 += s.cpu_ns;
+                let function = self.locations[*leaf as usize].function;
+                times.entry(function).or_default().0 += s.cpu_ns;
             }
             seen.clear();
             seen.extend(
@@ -136,41 +136,16 @@ impl Profile {
                 times.entry(*f).or_default().1 += s.cpu_ns;
             }
         }
-        let mut out: Vec<FunctionTime> = times
-            .into_iter()
-            .map(|(f, (self_ns, total_ns))| FunctionTime {
-                name: self.functions[f as usize].name.clone(),
-                self_ns,
-                total_ns,
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            (b.self_ns, b.total_ns)
-                .cmp(&(a.self_ns, a.total_ns))
-                .then_with(|| a.name.cmp(&b.name))
-        });
-        out
-    }
-}
-
-/// A function's shares of a profile's CPU time, in percent.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Share {
-    pub name: String,
-    pub self_pct: f64,
-    pub total_pct: f64,
-}
-
-impl Profile {
-    /// Every function's shares, by self time first.
-    pub fn shares(&self) -> Vec<Share> {
+        let mut by_time: Vec<(u32, (u64, u64))> = times.into_iter().collect();
+        let name = |f: u32| &self.functions[f as usize].name;
+        by_time.sort_by(|(f, a), (g, b)| b.cmp(a).then_with(|| name(*f).cmp(name(*g))));
         let cpu = self.cpu_ns();
-        self.by_function()
+        by_time
             .into_iter()
-            .map(|f| Share {
-                self_pct: share(f.self_ns, cpu),
-                total_pct: share(f.total_ns, cpu),
-                name: f.name,
+            .map(|(f, (self_ns, total_ns))| Share {
+                name: name(f).clone(),
+                self_pct: share(self_ns, cpu),
+                total_pct: share(total_ns, cpu),
             })
             .collect()
     }
@@ -216,11 +191,11 @@ pub fn path_for_mode(path: &Path, mode: &str) -> PathBuf {
 pub fn summary(profile: &Profile, mode: &str, path: &Path) -> String {
     let cpu = profile.cpu_ns();
     let top: Vec<String> = profile
-        .by_function()
+        .shares()
         .iter()
         .take(3)
-        .filter(|f| f.self_ns > 0)
-        .map(|f| format!("{} {:.0}%", f.name, share(f.self_ns, cpu)))
+        .filter(|f| f.self_pct > 0.0)
+        .map(|f| format!("{} {:.0}%", f.name, f.self_pct))
         .collect();
     format!(
         "gowasm: {mode} profile: {} samples, {} of CPU, in {}{}{}",

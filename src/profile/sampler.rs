@@ -31,7 +31,6 @@ pub struct Sampler {
     stacks: GoStacks,
     style: Style,
     hz: u32,
-    period: Duration,
     countdown: i32,
     started: Option<Instant>,
     last_call: Instant,
@@ -53,7 +52,6 @@ impl Sampler {
             stacks,
             style,
             hz: settings.hz.max(1),
-            period: Duration::from_secs(1) / settings.hz.max(1),
             countdown: super::instrument::FIRST_COUNTDOWN,
             started: None,
             last_call: now,
@@ -79,13 +77,13 @@ impl Sampler {
         let now = Instant::now();
         self.started = Some(now);
         self.last_call = now;
-        self.next_sample = now + self.period;
+        self.next_sample = now + self.period();
         self.last_cpu = thread_cpu_time();
     }
 
     /// The time between samples.
     pub fn period(&self) -> Duration {
-        self.period
+        Duration::from_secs(1) / self.hz
     }
 
     /// A check that called the host (see [`Style`]), at `site`, `at` in Go's code; `read` reads
@@ -102,11 +100,11 @@ impl Sampler {
         let since = now.saturating_duration_since(self.last_call);
         self.last_call = now;
         // The countdown that would have taken `aim`, at the rate checks came since the last call.
-        let aim = (self.period / CALLS_PER_PERIOD).as_nanos() as f64;
+        let aim = (self.period() / CALLS_PER_PERIOD).as_nanos() as f64;
         let scaled = f64::from(self.countdown) * aim / (since.as_nanos() as f64).max(1.0);
         self.countdown = scaled.clamp(f64::from(MIN_COUNTDOWN), f64::from(MAX_COUNTDOWN)) as i32;
         if now >= self.next_sample {
-            self.next_sample = now + self.period;
+            self.next_sample = now + self.period();
             self.sample(site, at, read);
         }
         self.countdown
@@ -114,6 +112,7 @@ impl Sampler {
 
     /// Takes a sample: the goroutine's stack, weighing the CPU time since the last one.
     fn sample(&mut self, site: i32, at: Point, read: impl Fn(u32) -> Option<u64>) {
+        let period = self.period().as_nanos();
         let cpu = thread_cpu_time();
         let weight = cpu.saturating_sub(self.last_cpu);
         self.last_cpu = cpu;
@@ -135,7 +134,7 @@ impl Sampler {
         };
         // Periods that passed without a check (a loop, without checks at jumps) count as the
         // samples they would have been.
-        let periods = (weight.as_nanos() + self.period.as_nanos() / 2) / self.period.as_nanos();
+        let periods = (weight.as_nanos() + period / 2) / period;
         entry.0 += u64::try_from(periods).unwrap_or(u64::MAX).max(1);
         entry.1 += u64::try_from(weight.as_nanos()).unwrap_or(u64::MAX);
     }

@@ -157,12 +157,17 @@ struct Header {
 }
 
 impl GoTable {
+    /// The table itself, in `memory` (what [`read`] read it from).
+    fn table<'a>(&self, memory: &'a [u8]) -> Option<Table<'a>> {
+        Some(Table {
+            bytes: memory.get(usize::try_from(self.offset).ok()?..)?,
+        })
+    }
+
     /// The file and line of the code at block `pc_b` of `f` (what Go's runtime reads for a PC of
     /// `f`'s entry + `pc_b`). `memory` is what [`read`] read the table from.
     pub fn place(&self, memory: &[u8], f: &GoFunc, pc_b: u32) -> Option<(String, u32)> {
-        let t = Table {
-            bytes: memory.get(usize::try_from(self.offset).ok()?..)?,
-        };
+        let t = self.table(memory)?;
         let h = self.header;
         let target = f.tables.entry + u64::from(pc_b);
         let at = |table: u32| h.pctab.saturating_add(table as usize);
@@ -196,9 +201,7 @@ impl GoTable {
         let mut pc = pc_b;
         if let (Some(index), Some(tree), Some(gofunc)) =
             (f.tables.inline_index, f.tables.inline_tree, gofunc)
-            && let Some(t) = memory
-                .get(self.offset as usize..)
-                .map(|bytes| Table { bytes })
+            && let Some(t) = self.table(memory)
         {
             let image = Table { bytes: memory };
             let entry = f.tables.entry;
@@ -232,9 +235,7 @@ impl GoTable {
     /// How far below the caller's frame SP is at block `pc_b` of `f` (Go's `pcsp` table): on
     /// wasm the return address is at `SP + delta`, the caller's SP 8 bytes above it.
     pub fn sp_delta(&self, memory: &[u8], f: &GoFunc, pc_b: u32) -> Option<u32> {
-        let t = Table {
-            bytes: memory.get(usize::try_from(self.offset).ok()?..)?,
-        };
+        let t = self.table(memory)?;
         let at = self.header.pctab.saturating_add(f.tables.pcsp as usize);
         let entry = f.tables.entry;
         let delta = pc_value(&t, at, entry, entry + u64::from(pc_b)).ok()??;
@@ -266,6 +267,12 @@ pub fn read(memory: &[u8], layout: &Layout) -> Result<Option<GoTable>, String> {
     if nfunc > t.bytes.len() / 8 {
         return Err(format!("claims {nfunc} functions"));
     }
+    let header = Header {
+        funcname,
+        cu,
+        filetab,
+        pctab,
+    };
     let mut funcs = Vec::with_capacity(nfunc);
     let mut end = pcln.saturating_add((nfunc + 1) * 8);
     // A function index fits in 16 bits' worth of entries only where the table holds indexes:
@@ -288,7 +295,7 @@ pub fn read(memory: &[u8], layout: &Layout) -> Result<Option<GoTable>, String> {
             .checked_sub(FUNC_VALUE_OFFSET)
             .and_then(|i| u32::try_from(i).ok())
             .ok_or_else(|| format!("function {k} has PC {pc:#x}"))?;
-        let (func, record_end) = read_func(&t, f, pc, defined_index, funcname, cu, filetab, pctab)?;
+        let (func, record_end) = read_func(&t, &header, f, pc, defined_index)?;
         end = end.max(record_end);
         funcs.push(func);
     }
@@ -296,27 +303,18 @@ pub fn read(memory: &[u8], layout: &Layout) -> Result<Option<GoTable>, String> {
         funcs,
         offset: at as u64,
         bytes: end.min(t.bytes.len()) as u64,
-        header: Header {
-            funcname,
-            cu,
-            filetab,
-            pctab,
-        },
+        header,
     }))
 }
 
 /// The function record at `f` (a `runtime._func`), for the function at `pc`; and where the
 /// record ends.
-#[allow(clippy::too_many_arguments)]
 fn read_func(
     t: &Table<'_>,
+    h: &Header,
     f: usize,
     pc: u64,
     defined_index: u32,
-    funcname: usize,
-    cu: usize,
-    filetab: usize,
-    pctab: usize,
 ) -> Result<(GoFunc, usize), String> {
     let field = |at: usize| t.u32(f.saturating_add(at));
     let name_off = field(4)? as usize;
@@ -334,16 +332,16 @@ fn read_func(
     let flag = byte(41)?;
     let nfuncdata = byte(43)? as usize;
     let end = f.saturating_add(FUNC_STRUCT + 4 * (npcdata + nfuncdata));
-    let file = first_value(t, pctab.saturating_add(pcfile))?
+    let file = first_value(t, h.pctab.saturating_add(pcfile))?
         .and_then(|fileno| usize::try_from(fileno).ok())
-        .map(|fileno| t.u32(cu.saturating_add(4 * (cu_index + fileno))))
+        .map(|fileno| t.u32(h.cu.saturating_add(4 * (cu_index + fileno))))
         .transpose()?
         .filter(|&off| off != u32::MAX)
-        .map(|off| t.cstr(filetab.saturating_add(off as usize)))
+        .map(|off| t.cstr(h.filetab.saturating_add(off as usize)))
         .transpose()?;
     let func = GoFunc {
         defined_index,
-        name: t.cstr(funcname.saturating_add(name_off))?,
+        name: t.cstr(h.funcname.saturating_add(name_off))?,
         file,
         line: (start_line > 0 && start_line < i32::MAX as u32).then_some(start_line),
         flag,

@@ -80,16 +80,9 @@ impl GoStacks {
         self.table.funcs.get(k as usize)
     }
 
-    /// The file and line of `pc`: the instruction's own for the innermost frame (`leaf`), the
-    /// call's for a caller, whose PC is the block after the call (Go's `pc - 1`).
-    pub fn place(&self, pc: u64, leaf: bool) -> Option<(String, u32)> {
-        let (index, pc_b) = split_pc(pc)?;
-        let pc_b = if leaf { pc_b } else { pc_b.saturating_sub(1) };
-        self.table.place(&self.image, self.func(index)?, pc_b)
-    }
-
     /// The functions at `pc`, innermost first: more than one where calls were inlined there,
-    /// each with its file and line (see [`GoStacks::place`] for `leaf`).
+    /// each with its file and line: the instruction's own for the innermost frame (`leaf`),
+    /// the call's for a caller, whose PC is the block after the call (Go's `pc - 1`).
     pub fn frames(&self, pc: u64, leaf: bool) -> Vec<(String, Option<(String, u32)>)> {
         let Some((index, pc_b)) = split_pc(pc) else {
             return vec![];

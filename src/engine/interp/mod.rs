@@ -12,10 +12,10 @@ use std::time::Instant;
 
 use wasmi::TrapCode;
 use wasmi::{Config, Engine, Linker, Module, Store};
-
-use crate::profile::sampler::{SharedSampler, point, read_u64};
 use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
 use wasmi_wasi::{WasiCtx, WasiCtxBuilder, ambient_authority};
+
+use crate::profile::sampler::{SharedSampler, point, read_u64};
 
 use super::calls::{self, PlannedCall};
 use super::js::{JsHost, Val};

@@ -28,11 +28,10 @@ use super::cache::{ArtifactCache, Lookup};
 use super::calls::{self, PlannedCall};
 use super::js::Val;
 use super::report::{CacheUse, Frame, Outcome, Trap};
-use crate::profile::sampler::SharedSampler;
-
 use super::{
     EngineError, LoadedModule, MAX_WASM_STACK, Mode, OutputSink, RunConfig, RunReport, Stream,
 };
+use crate::profile::sampler::SharedSampler;
 
 /// Bumped whenever gowasm changes how it configures wasmer or lays out an artifact, so old
 /// artifacts are not reused, and versions sharing a cache use different files.
