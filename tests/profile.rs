@@ -96,9 +96,9 @@ fn cum(top: &[(f64, f64, String)], name: &str) -> f64 {
 
 #[test]
 fn a_70_30_split_reads_as_70_30_in_every_mode() {
-    let (dir, wasm) = build_go_program("split", &SPLIT.replace("ROUND", "2_000_000"));
+    let (dir, wasm) = build_go_program("split", &SPLIT.replace("ROUND", "4_000_000"));
     // The interpreter is ~30x slower: less work, the same split.
-    let (_small_dir, small) = build_go_program("split", &SPLIT.replace("ROUND", "100_000"));
+    let (_small_dir, small) = build_go_program("split", &SPLIT.replace("ROUND", "200_000"));
     for mode in ["interp", "baseline", "aot"] {
         let module = if mode == "interp" { &small } else { &wasm };
         let file = dir.path().join(format!("{mode}.pprof"));
@@ -169,7 +169,7 @@ fn build_with_release(dir: &Path, version: &str) -> std::path::PathBuf {
 #[test]
 fn go_s_tables_are_read_from_the_oldest_go_to_the_newest() {
     let releases = go_releases();
-    let project = go_program("split", &SPLIT.replace("ROUND", "1_000_000"));
+    let project = go_program("split", &SPLIT.replace("ROUND", "3_000_000"));
     for version in [releases.first().unwrap(), releases.last().unwrap()] {
         let wasm = build_with_release(project.path(), version);
         let file = project.path().join(format!("{version}.pprof"));
