@@ -368,8 +368,19 @@ fn a_tinygo_trap_shows_the_file_and_line_of_the_panic_and_its_inlined_callers() 
     let wasm = Build::TINYGO_WASM.module(&sample("panic"), out.path());
     let index_line = line_of(&main_go, "\treturn items[i]");
     let call_line = line_of(&main_go, "\tfmt.Println(pick(");
-    for mode in ["baseline", "aot"] {
-        let (frames, err) = trap_frames(&wasm, mode, &[]);
+    // And profiled: the frames name places in the rewrite, which are put back in the module as
+    // built.
+    let profile = out.path().join("panic.pprof");
+    let profiled = ["--profile", profile.to_str().unwrap()];
+    let runs = [
+        ("baseline", &[][..]),
+        ("aot", &[][..]),
+        ("baseline", &profiled[..]),
+        ("aot", &profiled[..]),
+    ];
+    for (mode, extra) in runs {
+        let mode = &format!("{mode}{}", if extra.is_empty() { "" } else { " profiled" });
+        let (frames, err) = trap_frames(&wasm, mode.split(' ').next().unwrap(), extra);
         let places: Vec<(String, u64, String)> = frames
             .iter()
             .flat_map(|f| f["places"].as_array().cloned().unwrap_or_default())

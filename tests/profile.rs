@@ -135,14 +135,89 @@ fn whole_call_stacks_come_from_go_s_stack() {
 }
 
 #[test]
-fn a_module_without_go_s_tables_gets_one_line() {
-    let (dir, wasm) = fixture("exit_code");
-    let mut c = gowasm();
-    c.args(["run", "--profile"])
-        .arg(dir.path().join("p.pprof"))
-        .arg(&wasm);
-    let out = run(c);
-    assert_one_line_error(&out, "cannot profile");
+fn tinygo_programs_profile_in_every_mode_from_a_shadow_stack() {
+    // TinyGo's code runs this split ~5x faster than Go's; the interpreter ~5x slower again.
+    let project = go_program("split", &SPLIT.replace("ROUND", "16_000_000"));
+    let small = go_program("split", &SPLIT.replace("ROUND", "3_000_000"));
+    for build in [Build::TINYGO_WASIP1, Build::TINYGO_WASM] {
+        let wasm = build.module(project.path(), project.path());
+        let small_wasm = build.module(small.path(), small.path());
+        // TinyGo's js programs take no arguments and need no more than one mode here.
+        let modes: &[&str] = if build == Build::TINYGO_WASIP1 {
+            &["interp", "baseline", "aot"]
+        } else {
+            &["aot"]
+        };
+        for mode in modes {
+            let label = format!("{} {mode}", build.name());
+            let module = if *mode == "interp" {
+                &small_wasm
+            } else {
+                &wasm
+            };
+            let file = project
+                .path()
+                .join(format!("{}-{mode}.pprof", build.target));
+            let out = profiled_run(&file, &["--mode", mode], module, &[]);
+            assert_eq!(stdout(&out), "true\n", "{label}");
+            let top = pprof_top(&file, &[]);
+            assert_70_30(&top, &label);
+            assert!(top[0].2.starts_with("main.spin"), "{label}: {top:?}");
+            // Whole stacks, through TinyGo's scheduler, which runs main as a goroutine.
+            let cumulative = pprof_top(&file, &["-cum"]);
+            assert!(
+                cum(&cumulative, "main.main") > 95.0,
+                "{label}: {cumulative:?}"
+            );
+            assert!(
+                cum(&cumulative, "runtime.scheduler") > 95.0,
+                "{label}: {cumulative:?}"
+            );
+            // Files and lines, from TinyGo's DWARF: the loop's own line in spin, each caller
+            // at its call.
+            let lines = pprof_top(&file, &["-lines"]);
+            assert!(
+                lines
+                    .iter()
+                    .any(|(_, _, n)| n.starts_with("main.spin") && n.contains("main.go:")),
+                "{label}: {lines:?}"
+            );
+            let cumulative_lines = pprof_top(&file, &["-lines", "-cum"]);
+            assert!(
+                cumulative_lines
+                    .iter()
+                    .any(|(_, c, n)| n.starts_with("main.seventy")
+                        && n.ends_with("main.go:16")
+                        && *c > 60.0),
+                "{label}: {cumulative_lines:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_module_without_go_s_tables_or_dwarf_is_named_by_its_name_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = dir.path().join("spin.wasm");
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (func $busy (param i32) (result i32) (local i32)
+        (loop $top
+          (local.set 1 (i32.add (local.get 1) (i32.mul (local.get 0) (i32.const 31))))
+          (br_if $top (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+        (local.get 1))
+      (func $main.run (export "_start")
+        (drop (call $busy (i32.const 300000000)))
+        (call $exit (i32.const 0))))"#;
+    std::fs::write(&wasm, wat::parse_str(wat).unwrap()).unwrap();
+    let file = dir.path().join("p.pprof");
+    profiled_run(&file, &[], &wasm, &[]);
+    let top = pprof_top(&file, &["-cum"]);
+    assert!(cum(&top, "main.run") > 95.0, "{top:?}");
+    assert!(
+        top.iter().any(|(flat, _, n)| n == "busy" && *flat > 90.0),
+        "{top:?}"
+    );
 }
 
 /// Builds the project in `dir` for wasip1 with Go release `version`, into `dir/VERSION.wasm`.

@@ -330,6 +330,7 @@ pub fn run(
         },
         None => None,
     };
+    let original = module;
     let (module, sampler) = match &profiled {
         Some((m, s)) => (m, Some(s)),
         None => (module, None),
@@ -342,6 +343,11 @@ pub fn run(
         }
     };
     report.profile = sampler.map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).finish());
+    if let (Some(settings), Some(_), Outcome::Trapped(trap)) =
+        (config.profile, &profiled, &mut report.outcome)
+    {
+        profiled::place_trap(original, settings, mode, trap);
+    }
     report.warnings.extend(unprofiled);
     calls::explain(&mut report, &tail.text());
     report.host = module.needs.label().to_string();

@@ -63,11 +63,14 @@ pub enum Site {
     Jump = 1,
     /// Before a `return`, its frame popped: the function itself ran.
     Return = 2,
+    /// Before a call (modules with a shadow stack, [`super::instrument_wasm`]): the function
+    /// itself ran.
+    Call = 3,
 }
 
 impl Site {
     pub fn from_i32(v: i32) -> Option<Site> {
-        [Site::Entry, Site::Jump, Site::Return]
+        [Site::Entry, Site::Jump, Site::Return, Site::Call]
             .into_iter()
             .find(|s| *s as i32 == v)
     }

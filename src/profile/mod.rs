@@ -1,11 +1,14 @@
-//! CPU profiles of a Go guest, the same in every mode: the module is rewritten so that Go's
-//! functions count down at each entry and jump and call the host every so often
-//! ([`instrument`]); the host takes a sample when the clock says one is due, walking Go's own
-//! stack in linear memory with the pclntab ([`sampler`]); the samples become a [`Profile`] with
-//! Go's names, files and lines, which [`pprof`] writes as `go tool pprof` reads it.
+//! CPU profiles of a guest, the same in every mode: the module is rewritten so that its
+//! functions check at their entries and returns (Go's, [`instrument`]) or keep a shadow stack
+//! and check at calls and ends (TinyGo's and any other module's, [`instrument_wasm`]), and call
+//! the host when a sample is due; the host takes the sample, walking Go's own stack in linear
+//! memory with the pclntab, or reading the shadow stack ([`sampler`]); the samples become a
+//! [`Profile`] with Go's names, files and lines (from the pclntab or DWARF), which [`pprof`]
+//! writes as `go tool pprof` reads it.
 
 pub mod flame;
 pub mod instrument;
+pub mod instrument_wasm;
 pub mod pprof;
 pub mod sampler;
 

@@ -12,9 +12,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use gowasm_inspect::frame_places::code_frames;
 use gowasm_inspect::go_stacks::{GoStacks, Point};
 
 use super::instrument::{Site, Style};
+use super::instrument_wasm::SHADOW_EXPORT;
 use super::{Function, Location, Profile, ProfileSettings, Sample};
 
 /// Calls into the host per sampling period the countdown aims at.
@@ -26,9 +28,21 @@ const MAX_COUNTDOWN: i32 = 1 << 24;
 /// A sampler shared by the engine's host function and the run that reads its profile.
 pub type SharedSampler = Arc<Mutex<Sampler>>;
 
+/// The most frames of a shadow stack a sample keeps.
+const MAX_WASM_FRAMES: usize = 4096;
+
+/// Where a module's call stack is, and how its frames are named.
+enum Stacks {
+    /// Go's, in linear memory: walked with the pclntab; frames are Go PCs.
+    Go(GoStacks),
+    /// wasm's (TinyGo's, any module's), copied to a shadow stack ([`super::instrument_wasm`]):
+    /// frames are offsets in the module as built (kept here), named from its DWARF or names.
+    Wasm(Vec<u8>),
+}
+
 /// Samples of one run.
 pub struct Sampler {
-    stacks: GoStacks,
+    stacks: Stacks,
     style: Style,
     hz: u32,
     countdown: i32,
@@ -36,19 +50,21 @@ pub struct Sampler {
     last_call: Instant,
     next_sample: Instant,
     last_cpu: Duration,
-    /// Samples by stack (Go PCs, innermost first): count and CPU time.
+    /// Samples by stack (Go PCs or module offsets, innermost first): count and CPU time.
     seen: HashMap<Vec<u64>, (u64, u64)>,
     scratch: Vec<u64>,
 }
 
 impl Sampler {
-    /// A sampler for the Go module in `bytes` (the module as built, or instrumented: the
-    /// tables are the same).
-    pub fn new(bytes: &[u8], settings: ProfileSettings, style: Style) -> Result<Sampler, String> {
-        let stacks = GoStacks::read(bytes)
-            .ok_or("no Go function table in it (profiles read Go's pclntab; TinyGo's modules are not profiled yet; --toolchain go builds with Go)")?;
+    /// A sampler for the module in `bytes`, as built: Go's stacks where it has Go's tables,
+    /// else a shadow stack's.
+    pub fn new(bytes: &[u8], settings: ProfileSettings, style: Style) -> Sampler {
+        let stacks = match GoStacks::read(bytes) {
+            Some(go) => Stacks::Go(go),
+            None => Stacks::Wasm(bytes.to_vec()),
+        };
         let now = Instant::now();
-        Ok(Sampler {
+        Sampler {
             stacks,
             style,
             hz: settings.hz.max(1),
@@ -59,12 +75,25 @@ impl Sampler {
             last_cpu: Duration::ZERO,
             seen: HashMap::new(),
             scratch: Vec::new(),
-        })
+        }
     }
 
-    /// The defined functions Go's table names, whose checks this sampler understands.
-    pub fn go_functions(&self) -> std::collections::HashSet<u32> {
-        self.stacks.functions().map(|f| f.defined_index).collect()
+    /// The defined functions Go's table names, whose checks this sampler understands; `None`
+    /// for a module that needs a shadow stack.
+    pub fn go_functions(&self) -> Option<std::collections::HashSet<u32>> {
+        match &self.stacks {
+            Stacks::Go(go) => Some(go.functions().map(|f| f.defined_index).collect()),
+            Stacks::Wasm(_) => None,
+        }
+    }
+
+    /// The memory a check's stack is read from: the module's own (`module_memory`), or the
+    /// shadow stack's.
+    pub fn memory<'a>(&self, module_memory: &'a str) -> &'a str {
+        match self.stacks {
+            Stacks::Go(_) => module_memory,
+            Stacks::Wasm(_) => SHADOW_EXPORT,
+        }
     }
 
     pub fn shared(self) -> SharedSampler {
@@ -86,8 +115,9 @@ impl Sampler {
         Duration::from_secs(1) / self.hz
     }
 
-    /// A check that called the host (see [`Style`]), at `site`, `at` in Go's code; `read` reads
-    /// 8 bytes of the guest's memory. Gives the tick global's next value.
+    /// A check that called the host (see [`Style`]), at `site`, `at` in Go's code (or, with a
+    /// shadow stack, `at.pc_b` the check's offset in the module and `at.sp` its function's
+    /// slot); `read` reads 8 bytes of [`Self::memory`]. Gives the tick global's next value.
     pub fn check(&mut self, site: i32, at: Point, read: impl Fn(u32) -> Option<u64>) -> i32 {
         if self.started.is_none() {
             self.begin();
@@ -117,17 +147,38 @@ impl Sampler {
         let weight = cpu.saturating_sub(self.last_cpu);
         self.last_cpu = cpu;
         let site = Site::from_i32(site);
-        match site {
-            Some(Site::Return) => self.stacks.walk_returning(at, read, &mut self.scratch),
-            _ => self.stacks.walk(at, read, &mut self.scratch),
+        match &mut self.stacks {
+            Stacks::Go(go) if site == Some(Site::Return) => {
+                go.walk_returning(at, read, &mut self.scratch)
+            }
+            Stacks::Go(go) => go.walk(at, read, &mut self.scratch),
+            Stacks::Wasm(_) => {
+                // The check's own place, then each caller's slot: the call it is in.
+                self.scratch.clear();
+                self.scratch.push(u64::from(at.pc_b));
+                let mut slot = at.sp;
+                while slot >= 4 && self.scratch.len() < MAX_WASM_FRAMES {
+                    slot -= 4;
+                    match read(slot) {
+                        Some(word) => self.scratch.push(word & 0xffff_ffff),
+                        None => break,
+                    }
+                }
+            }
         }
         // A call's entry: the time since the last check was the caller's, at the call (the
         // block before the one its return address names, Go's `pc - 1`), which is then the
         // innermost frame.
-        if site == Some(Site::Entry) && at.pc_b == 0 && self.scratch.len() > 1 {
+        let go = matches!(self.stacks, Stacks::Go(_));
+        if go && site == Some(Site::Entry) && at.pc_b == 0 && self.scratch.len() > 1 {
             self.scratch.remove(0);
             self.scratch[0] = self.scratch[0].saturating_sub(1);
         }
+        self.count(weight, period);
+    }
+
+    /// Counts the stack in `scratch` as sampled, weighing `weight` of CPU time.
+    fn count(&mut self, weight: Duration, period: u128) {
         let entry = match self.seen.get_mut(self.scratch.as_slice()) {
             Some(e) => e,
             None => self.seen.entry(self.scratch.clone()).or_default(),
@@ -139,35 +190,51 @@ impl Sampler {
         entry.1 += u64::try_from(weight.as_nanos()).unwrap_or(u64::MAX);
     }
 
-    /// The profile, with Go's names, files and lines.
+    /// The profile, with Go's names, files and lines (or DWARF's, or the name section's).
     pub fn finish(&self) -> Profile {
         let mut functions: Vec<Function> = Vec::new();
         let mut function_ids: HashMap<String, u32> = HashMap::new();
         let mut locations: Vec<Location> = Vec::new();
         let mut location_ids: HashMap<(u64, bool), u32> = HashMap::new();
+        let wasm_frames = self.wasm_frames();
         let mut samples = Vec::with_capacity(self.seen.len());
         for (stack, &(count, cpu_ns)) in &self.seen {
             let mut ids = Vec::with_capacity(stack.len());
             for (depth, &pc) in stack.iter().enumerate() {
                 let leaf = depth == 0;
                 let id = *location_ids.entry((pc, leaf)).or_insert_with(|| {
-                    let (index, _) = gowasm_inspect::go_stacks::split_pc(pc).unwrap_or((0, 0));
-                    let own = self.stacks.func(index);
-                    let mut frames = self.stacks.frames(pc, leaf);
+                    let (mut frames, own) = match &self.stacks {
+                        Stacks::Go(go) => {
+                            let (index, _) =
+                                gowasm_inspect::go_stacks::split_pc(pc).unwrap_or((0, 0));
+                            let own = go.func(index).map(|f| (f.file.clone(), f.line));
+                            let frames = go.frames(pc, leaf);
+                            let frames = if frames.is_empty() {
+                                vec![(format!("wasm-function[{index}]"), None)]
+                            } else {
+                                frames
+                            };
+                            (frames, own)
+                        }
+                        Stacks::Wasm(_) => match wasm_frames.get(&pc) {
+                            Some(f) => f.clone(),
+                            None => (vec![(format!("wasm@0x{pc:x}"), None)], None),
+                        },
+                    };
                     if frames.is_empty() {
-                        frames.push((format!("wasm-function[{index}]"), None));
+                        frames.push((format!("wasm@0x{pc:x}"), None));
                     }
                     // Innermost first; the last is the function the code is in.
                     let last = frames.len() - 1;
                     let mut lines = frames.into_iter().enumerate().map(|(k, (name, place))| {
                         let function = *function_ids.entry(name.clone()).or_insert_with(|| {
-                            let own = own.filter(|_| k == last);
+                            let own = own.clone().filter(|_| k == last);
                             functions.push(Function {
-                                file: own.map_or_else(
-                                    || place.as_ref().map(|(file, _)| file.clone()),
-                                    |f| f.file.clone(),
-                                ),
-                                start_line: own.and_then(|f| f.line),
+                                file: match &own {
+                                    Some((file, _)) => file.clone(),
+                                    None => place.as_ref().map(|(file, _)| file.clone()),
+                                },
+                                start_line: own.and_then(|(_, line)| line),
                                 name,
                             });
                             (functions.len() - 1) as u32
@@ -203,7 +270,49 @@ impl Sampler {
             }),
         }
     }
+
+    /// With a shadow stack, every offset sampled, resolved at once: its frames (name, file and
+    /// line; innermost first) and its function's file.
+    fn wasm_frames(&self) -> HashMap<u64, (Vec<NamedFrame>, Option<FunctionPlace>)> {
+        let Stacks::Wasm(bytes) = &self.stacks else {
+            return HashMap::new();
+        };
+        let mut offsets: Vec<u64> = self.seen.keys().flatten().copied().collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        let frames = code_frames(bytes, &offsets);
+        offsets
+            .into_iter()
+            .zip(frames)
+            .filter_map(|(offset, frame)| {
+                let frame = frame?;
+                let last = frame.places.len().saturating_sub(1);
+                let mut named: Vec<NamedFrame> = frame
+                    .places
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| {
+                        let name = match &p.function {
+                            Some(n) if k < last && !n.is_empty() => n.clone(),
+                            _ => frame.name.clone(),
+                        };
+                        (name, p.line.map(|l| (p.file.clone(), l)))
+                    })
+                    .collect();
+                if named.is_empty() {
+                    named.push((frame.name.clone(), None));
+                }
+                let file = frame.places.last().map(|p| p.file.clone());
+                Some((offset, (named, Some((file, None)))))
+            })
+            .collect()
+    }
 }
+
+/// A frame's function name and, where known, its file and line.
+type NamedFrame = (String, Option<(String, u32)>);
+/// A function's file and the line it starts at, where known.
+type FunctionPlace = (Option<String>, Option<u32>);
 
 /// The CPU time this thread has used (`CLOCK_THREAD_CPUTIME_ID`).
 fn thread_cpu_time() -> Duration {

@@ -374,7 +374,7 @@ pub(crate) struct Scan<'a> {
     pub(crate) code_start: u64,
     /// The `.debug_*` custom sections by name.
     pub(crate) debug: HashMap<&'a str, &'a [u8]>,
-    names: HashMap<u32, String>,
+    pub(crate) names: HashMap<u32, String>,
     code_section_bytes: u64,
     data_bytes: u64,
     /// Active segments of memory 0 at constant offsets.

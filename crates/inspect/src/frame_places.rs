@@ -122,3 +122,52 @@ pub fn locate(bytes: &[u8], frames: &[(u32, Option<u64>)]) -> Vec<Vec<FramePlace
         })
         .collect()
 }
+
+/// Code at an offset in the module file: the function it is in and its places in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeFrame {
+    /// The function's index (imports counted).
+    pub index: u32,
+    /// Its name: DWARF's, else the name section's, else `wasm-function[N]`.
+    pub name: String,
+    /// As [`locate`] gives them: innermost first, more than one where calls were inlined.
+    pub places: Vec<FramePlace>,
+}
+
+/// The function and places of the code at each offset in the module file (as a profile of a
+/// module without Go's tables records them); `None` for an offset in no function body.
+pub fn code_frames(bytes: &[u8], offsets: &[u64]) -> Vec<Option<CodeFrame>> {
+    let Ok(scan) = anatomy::Scan::read(bytes) else {
+        return vec![None; offsets.len()];
+    };
+    let index_of = |offset: u64| -> Option<u32> {
+        let k = scan.bodies.partition_point(|&(start, _)| start <= offset);
+        let (start, size) = *scan.bodies.get(k.checked_sub(1)?)?;
+        (offset < start + size).then(|| scan.imported + (k - 1) as u32)
+    };
+    let indexes: Vec<Option<u32>> = offsets.iter().map(|&o| index_of(o)).collect();
+    let keys: Vec<(u32, Option<u64>)> = indexes
+        .iter()
+        .zip(offsets)
+        .filter_map(|(i, &o)| Some(((*i)?, Some(o))))
+        .collect();
+    let mut located = locate(bytes, &keys).into_iter();
+    indexes
+        .into_iter()
+        .map(|index| {
+            let index = index?;
+            let places = located.next().unwrap_or_default();
+            let name = places
+                .last()
+                .and_then(|p| p.function.clone())
+                .filter(|n| !n.is_empty())
+                .or_else(|| scan.names.get(&index).cloned())
+                .unwrap_or_else(|| format!("wasm-function[{index}]"));
+            Some(CodeFrame {
+                index,
+                name,
+                places,
+            })
+        })
+        .collect()
+}

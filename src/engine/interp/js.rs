@@ -26,7 +26,11 @@ pub fn add_to_linker(
     for import in module.imports() {
         // Go 1.24 to 1.27 import `gojs.runtime.getRandomData` twice (the runtime and
         // crypto/internal/sysrand each declare it); wasmi's linker takes each name once.
-        if import.module() == WASI_MODULE || !defined.insert((import.module(), import.name())) {
+        // The profiler's sampler is defined beside the JS host.
+        if import.module() == WASI_MODULE
+            || import.module() == crate::profile::instrument::IMPORT_MODULE
+            || !defined.insert((import.module(), import.name()))
+        {
             continue;
         }
         let signature = match import.ty() {

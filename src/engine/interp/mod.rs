@@ -163,7 +163,11 @@ fn run_here(
     let started = Instant::now();
     let (mut store, mut linker) = link(&engine, &wasm, module, config, &sink)?;
     if let Some(sampler) = sampler {
-        define_sampler(&mut linker, sampler.clone(), module.memory_export())?;
+        let memory = sampler
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .memory(module.memory_export());
+        define_sampler(&mut linker, sampler.clone(), memory)?;
     }
     let instance = match linker.instantiate_and_start(&mut store, &wasm) {
         Ok(i) => i,

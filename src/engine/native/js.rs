@@ -40,7 +40,10 @@ pub fn define(
         },
     );
     for import in module.imports() {
-        if import.module() == WASI_MODULE {
+        // The profiler's sampler is defined beside the JS host.
+        if import.module() == WASI_MODULE
+            || import.module() == crate::profile::instrument::IMPORT_MODULE
+        {
             continue;
         }
         let signature = match import.ty() {

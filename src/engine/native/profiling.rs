@@ -59,7 +59,11 @@ pub fn start(
     module: &LoadedModule,
     sampler: &SharedSampler,
 ) -> Result<Ticker, EngineError> {
-    if let Ok(memory) = instance.exports.get_memory(module.memory_export()) {
+    let memory = sampler
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .memory(module.memory_export());
+    if let Ok(memory) = instance.exports.get_memory(memory) {
         env.as_mut(store).memory = Some(memory.clone());
     }
     let ticker = tick(store, instance, sampler)?;
