@@ -14,6 +14,7 @@ pub use gowasm_inspect as inspect;
 pub mod lines;
 pub mod pipeline;
 pub mod profile;
+pub mod serve;
 pub mod toolchains;
 pub mod tui;
 pub mod watch;

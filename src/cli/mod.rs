@@ -14,6 +14,7 @@ mod inspect;
 mod inspect_retained;
 mod mode_run;
 mod run;
+mod serve;
 mod settings;
 mod source;
 mod toolchains;
@@ -67,6 +68,9 @@ pub enum Command {
     Image(image::ImageArgs),
     /// Rebuild and rerun a Go project (or rerun a .wasm file) on every change
     Watch(watch::WatchArgs),
+    /// Serve a browser program's last good build on 127.0.0.1, reload its pages on every
+    /// save, and print what they say
+    Serve(serve::ServeArgs),
     /// Link go_wasip1_wasm_exec and go_js_wasm_exec to gowasm, so `go test` and `go run` for
     /// wasm run under it from PATH alone
     InstallExec(go_exec::InstallExecArgs),
@@ -97,6 +101,7 @@ fn execute() -> Finished {
         Some(Command::Inspect(a)) => a.run(),
         Some(Command::Image(a)) => a.run(),
         Some(Command::Watch(a)) => a.run(),
+        Some(Command::Serve(a)) => a.run(),
         Some(Command::InstallExec(a)) => a.run(),
         Some(Command::Config(a)) => a.run(),
         Some(Command::Worker { job }) => Ok(ExitCode::from(
@@ -127,6 +132,7 @@ fn apply_settings(cli: &mut Cli) -> Result<(), String> {
             a.guest.fill_from(&s)
         }
         Some(Command::Watch(a)) => a.fill_from(&settings::load(&a.input)?),
+        Some(Command::Serve(a)) => a.build.fill_from(&settings::load(&a.dir)?.values),
         None => {
             let a = &mut cli.workbench;
             a.fill_from(&settings::load(&a.input)?)

@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: the real gowasm binary, the real Go toolchain, wat fixtures.
 #![allow(dead_code)]
 
+pub mod cdp;
 pub mod watch;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,3 @@
+module dom
+
+go 1.21

@@ -1,0 +1,156 @@
+//! What a GET gets: gowasm's client script, the `wasm_exec.js` and the module of the last good
+//! build, the project's files (its pages with the client put in), or gowasm's own page.
+
+use super::Shared;
+use super::files::{self, Found};
+use super::http::content_type;
+
+const CLIENT: &str = include_str!("assets/client.js");
+const OWN_PAGE: &str = include_str!("assets/index.html");
+/// Where the client script is served; pages get a `<script>` for it first thing.
+pub const CLIENT_PATH: &str = "/__gowasm/client.js";
+
+type Response = (u16, &'static str, Vec<(&'static str, String)>, Vec<u8>);
+
+/// The response to a GET of `path`.
+pub(super) fn get(shared: &Shared, path: &str) -> Response {
+    let (number, build) = {
+        let state = shared.lock();
+        (state.number, state.build.clone())
+    };
+    let file_name = path.rsplit('/').next().unwrap_or("");
+    let needs_build = file_name == "wasm_exec.js" || file_name.ends_with(".wasm");
+    // Before the first good build, a page's scripts and module wait for it (a while).
+    let build = match build {
+        None if needs_build => first_build(shared),
+        b => b,
+    };
+    let text = |status: u16, message: String| -> Response {
+        (
+            status,
+            "text/plain; charset=utf-8",
+            vec![],
+            message.into_bytes(),
+        )
+    };
+    let not_yet = || {
+        text(
+            503,
+            "gowasm: no good build yet; the page reloads when one is\n".into(),
+        )
+    };
+    if path == CLIENT_PATH {
+        let client = CLIENT.replacen(
+            "const GOWASM_BUILD = 0;",
+            &format!("const GOWASM_BUILD = {number};"),
+            1,
+        );
+        return (200, content_type(path), vec![], client.into_bytes());
+    }
+    // The toolchain's own, whatever copy the project keeps: one of another release breaks.
+    if file_name == "wasm_exec.js" {
+        return match build {
+            Some(b) => (
+                200,
+                content_type(path),
+                vec![("X-Gowasm-Toolchain", b.toolchain.clone())],
+                b.wasm_exec.clone(),
+            ),
+            None => not_yet(),
+        };
+    }
+    // Whatever module a page asks for is the build's.
+    if file_name.ends_with(".wasm") {
+        return match build {
+            Some(b) => (200, content_type(path), vec![], b.wasm.clone()),
+            None => not_yet(),
+        };
+    }
+    match files::find(&shared.config.root, path) {
+        Found::File(file) => match std::fs::read(&file) {
+            Ok(bytes) if is_html(&file.to_string_lossy()) => (
+                200,
+                content_type(&file.to_string_lossy()),
+                vec![],
+                with_client(&String::from_utf8_lossy(&bytes)).into_bytes(),
+            ),
+            Ok(bytes) => (200, content_type(&file.to_string_lossy()), vec![], bytes),
+            Err(e) => text(404, format!("cannot read {path}: {e}\n")),
+        },
+        Found::Refused => text(403, format!("{path} is not the project's to serve\n")),
+        Found::Missing if path == "/" || path == "/index.html" => {
+            let page = OWN_PAGE.replace("NAME", &html_escape(&shared.config.name));
+            (
+                200,
+                content_type("x.html"),
+                vec![],
+                with_client(&page).into_bytes(),
+            )
+        }
+        Found::Missing => text(404, format!("{path}: no such file in the project\n")),
+    }
+}
+
+/// How long a request for the build waits for the first good one.
+const FIRST_BUILD_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The first good build, once there is one (or nothing, after [`FIRST_BUILD_WAIT`]).
+fn first_build(shared: &Shared) -> Option<std::sync::Arc<super::Build>> {
+    let state = shared.lock();
+    let (state, _) = shared
+        .changed
+        .wait_timeout_while(state, FIRST_BUILD_WAIT, |s| s.build.is_none() && !s.closing)
+        .unwrap_or_else(|p| p.into_inner());
+    state.build.clone()
+}
+
+fn is_html(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".html") || lower.ends_with(".htm")
+}
+
+/// `html` with the client's `<script>` first in its head (before the page's own scripts, so
+/// that it sees `wasm_exec.js` define `Go`).
+pub fn with_client(html: &str) -> String {
+    let tag = format!("<script src=\"{CLIENT_PATH}\"></script>");
+    let lower = html.to_ascii_lowercase();
+    let after = |open: &str| -> Option<usize> {
+        let start = lower.find(open)?;
+        // `<head>` or `<head ...>`, not `<header>`.
+        let next = lower.as_bytes().get(start + open.len())?;
+        if *next != b'>' && !next.is_ascii_whitespace() {
+            return None;
+        }
+        Some(start + lower[start..].find('>')? + 1)
+    };
+    match after("<head").or_else(|| after("<html")) {
+        Some(at) => format!("{}{tag}{}", &html[..at], &html[at..]),
+        None => format!("{tag}{html}"),
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_goes_first_in_the_head() {
+        let tag = format!("<script src=\"{CLIENT_PATH}\"></script>");
+        assert_eq!(
+            with_client("<html><HEAD lang=x><script src=wasm_exec.js></script></HEAD></html>"),
+            format!("<html><HEAD lang=x>{tag}<script src=wasm_exec.js></script></HEAD></html>")
+        );
+        assert_eq!(
+            with_client("<html><body><header>h</header></body></html>"),
+            format!("<html>{tag}<body><header>h</header></body></html>")
+        );
+        assert_eq!(with_client("<p>bare</p>"), format!("{tag}<p>bare</p>"));
+    }
+}

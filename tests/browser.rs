@@ -1,0 +1,275 @@
+//! The browser lane: `gowasm serve` with a real headless Chromium, driven through the DevTools
+//! protocol: a DOM program's page, its output back in gowasm, a save that reloads it, a failed
+//! build said on the page, and the server's refusals.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use common::cdp::Chromium;
+use common::*;
+use serde_json::Value;
+
+/// A `gowasm serve --json` process and its events.
+struct Serve {
+    child: Child,
+    events: Receiver<Value>,
+    seen: Vec<Value>,
+    url: String,
+}
+
+impl Serve {
+    fn start(dir: &Path, extra: &[&str]) -> Serve {
+        let mut c = gowasm();
+        c.args(["serve", "--json", "--port", "0"])
+            .args(extra)
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = c.spawn().expect("gowasm serve starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, events) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let v: Value =
+                    serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut serve = Serve {
+            child,
+            events,
+            seen: vec![],
+            url: String::new(),
+        };
+        let listening = serve.wait(|e| e["serve"] == "listening", Duration::from_secs(60));
+        serve.url = listening["url"].as_str().unwrap().to_string();
+        serve
+    }
+
+    /// The next event (after those already seen) for which `ok` holds.
+    fn wait(&mut self, ok: impl Fn(&Value) -> bool, within: Duration) -> Value {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(e) => {
+                    self.seen.push(e.clone());
+                    if ok(&e) {
+                        return e;
+                    }
+                }
+                Err(_) => panic!("no such event within {within:?}; seen: {:#?}", self.seen),
+            }
+        }
+    }
+
+    /// The next output of the page's program on `stream` holding `needle`.
+    fn output(&mut self, stream: &str, needle: &str) -> Value {
+        self.wait(
+            |e| {
+                e["serve"] == "browser"
+                    && e["event"]["kind"] == stream
+                    && e["event"]["text"]
+                        .as_str()
+                        .is_some_and(|t| t.contains(needle))
+            },
+            Duration::from_secs(60),
+        )
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A copy of samples/dom to edit.
+fn dom_project() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("dom");
+    common::watch::copy_dir(&sample("dom"), &dir);
+    (tmp, dir)
+}
+
+const APP_TEXT: &str =
+    "document.getElementById('app') && document.getElementById('app').textContent";
+
+/// The DOM sample in the browser from `toolchain`; a save that reloads it; a failed build.
+fn serve_reload_and_fail(toolchain: &str) {
+    if toolchain == "tinygo" {
+        tinygo();
+    }
+    let (_tmp, dir) = dom_project();
+    let mut serve = Serve::start(&dir, &["--toolchain", toolchain]);
+    let published = serve.wait(|e| e["serve"] == "published", Duration::from_secs(120));
+    assert!(
+        published["toolchain"]
+            .as_str()
+            .unwrap()
+            .starts_with(toolchain),
+        "{published}"
+    );
+    let mut browser = Chromium::launch();
+    browser.open(&serve.url);
+    // The program wrote into the page, and its stdout came back to gowasm.
+    browser.wait_for(
+        APP_TEXT,
+        |v| v == "Hello from Go, in the DOM",
+        Duration::from_secs(30),
+    );
+    serve.output("stdout", "wrote: Hello from Go, in the DOM");
+    serve.wait(
+        |e| e["serve"] == "browser" && e["event"]["kind"] == "exit" && e["event"]["code"] == 0,
+        Duration::from_secs(30),
+    );
+    // A save: the page reloads and shows the new message; the time from the save is said.
+    let main_go = dir.join("main.go");
+    let source = std::fs::read_to_string(&main_go).unwrap();
+    std::fs::write(&main_go, source.replace("Hello from Go", "Saved again")).unwrap();
+    let saved = Instant::now();
+    let second = serve.output("stdout", "wrote: Saved again");
+    let took = saved.elapsed();
+    assert_eq!(second["event"]["build"], 2, "{second}");
+    let since_save = second["event"]["since_save"]
+        .as_f64()
+        .expect("the time since the save");
+    eprintln!(
+        "{toolchain}: save to the page's output: {since_save:.0} ms by gowasm, {took:?} seen by the test"
+    );
+    browser.wait_for(
+        APP_TEXT,
+        |v| v == "Saved again, in the DOM",
+        Duration::from_secs(30),
+    );
+    // A broken save: the page keeps the last good build and says so.
+    std::fs::write(&main_go, source.replace("message :=", "message = ")).unwrap();
+    serve.wait(|e| e["serve"] == "failed", Duration::from_secs(120));
+    let note = browser.wait_for(
+        "document.getElementById('gowasm-failed')?.textContent ?? null",
+        |v| v.as_str().is_some_and(|t| t.contains("main.go")),
+        Duration::from_secs(30),
+    );
+    assert!(
+        note.as_str().unwrap().contains("the last build failed"),
+        "{note}"
+    );
+    assert_eq!(browser.eval(APP_TEXT), "Saved again, in the DOM");
+}
+
+#[test]
+fn a_tinygo_dom_program_shows_reloads_and_says_its_build_failed() {
+    serve_reload_and_fail("tinygo");
+}
+
+#[test]
+fn a_go_dom_program_shows_reloads_and_says_its_build_failed() {
+    serve_reload_and_fail("go");
+}
+
+/// `GET path` on the server: the status and body.
+fn get(url: &str, path: &str) -> (u16, String) {
+    let host = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = TcpStream::connect(host).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn the_project_s_own_page_and_files_and_nothing_outside() {
+    let (tmp, dir) = dom_project();
+    std::fs::write(
+        dir.join("index.html"),
+        "<html><head><script src=\"wasm_exec.js\"></script></head><body><h1 id=app></h1>\
+         <script>const go = new Go(); WebAssembly.instantiateStreaming(fetch(\"app.wasm\"), \
+         go.importObject).then(r => go.run(r.instance));</script></body></html>",
+    )
+    .unwrap();
+    std::fs::write(dir.join("style.css"), "h1 { color: teal }").unwrap();
+    std::fs::write(dir.join(".env"), "SECRET=1").unwrap();
+    std::fs::write(tmp.path().join("secret.txt"), "outside").unwrap();
+    std::fs::create_dir(dir.join("assets")).unwrap();
+    // A stale wasm_exec.js of another release in the project: the toolchain's is served.
+    std::fs::write(dir.join("wasm_exec.js"), "// stale").unwrap();
+    let mut serve = Serve::start(&dir, &["--toolchain", "go"]);
+    serve.wait(|e| e["serve"] == "published", Duration::from_secs(120));
+    let (status, page) = get(&serve.url, "/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<head><script src=\"/__gowasm/client.js\"></script>"),
+        "{page}"
+    );
+    assert_eq!(
+        get(&serve.url, "/style.css"),
+        (200, "h1 { color: teal }".into())
+    );
+    let (status, exec) = get(&serve.url, "/wasm_exec.js");
+    assert_eq!(status, 200);
+    assert!(
+        exec.contains("globalThis.Go = class"),
+        "Go's own wasm_exec.js"
+    );
+    assert_eq!(get(&serve.url, "/.env").0, 403);
+    assert_eq!(get(&serve.url, "/../secret.txt").0, 403);
+    assert_eq!(get(&serve.url, "/%2e%2e/secret.txt").0, 403);
+    assert_eq!(get(&serve.url, "/assets/").0, 404, "no listing");
+    // The project's page runs in the browser, with the program's output back in gowasm.
+    let mut browser = Chromium::launch();
+    browser.open(&serve.url);
+    browser.wait_for(
+        APP_TEXT,
+        |v| v == "Hello from Go, in the DOM",
+        Duration::from_secs(30),
+    );
+    serve.output("stdout", "wrote: Hello");
+}
+
+#[test]
+fn a_taken_port_gets_one_line_and_the_next_free_one() {
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (_tmp, dir) = dom_project();
+    let mut c = gowasm();
+    c.args(["serve", "--toolchain", "go", "--port", &port.to_string()])
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let second = lines.next().unwrap().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        first,
+        format!("gowasm: port {port} is taken; using the next free one")
+    );
+    assert!(
+        second.starts_with("gowasm: serving on http://127.0.0.1:"),
+        "{second}"
+    );
+    assert!(!second.contains(&format!(":{port}/")), "{second}");
+}
+
+#[test]
+fn serve_headless_brings_the_page_s_output_to_the_terminal() {
+    let (_tmp, dir) = dom_project();
+    let mut serve = Serve::start(&dir, &["--toolchain", "go", "--headless"]);
+    serve.output("stdout", "wrote: Hello from Go, in the DOM");
+}
