@@ -273,3 +273,91 @@ fn serve_headless_brings_the_page_s_output_to_the_terminal() {
     let mut serve = Serve::start(&dir, &["--toolchain", "go", "--headless"]);
     serve.output("stdout", "wrote: Hello from Go, in the DOM");
 }
+
+/// A `GOOS=js` test package whose test needs the DOM.
+const DOM_TEST: &str = r#"package dom
+
+import (
+	"syscall/js"
+	"testing"
+)
+
+func TestItWritesIntoTheDocument(t *testing.T) {
+	document := js.Global().Get("document")
+	if document.IsUndefined() {
+		t.Fatal("no document here")
+	}
+	p := document.Call("createElement", "p")
+	p.Set("textContent", "from a test")
+	document.Get("body").Call("appendChild", p)
+	if got := document.Get("body").Get("lastChild").Get("textContent").String(); got != "from a test" {
+		t.Fatalf("the page says %q", got)
+	}
+	t.Log("the document took it")
+}
+"#;
+
+#[test]
+fn a_goos_js_test_that_needs_the_dom_passes_in_the_browser_and_fails_without() {
+    let bin = tempfile::tempdir().unwrap();
+    let mut c = gowasm();
+    c.arg("install-exec").arg(bin.path());
+    assert_eq!(code(&run(c)), 0);
+    let pkg = tempfile::tempdir().unwrap();
+    std::fs::write(pkg.path().join("go.mod"), "module dom\n\ngo 1.21\n").unwrap();
+    std::fs::write(pkg.path().join("dom_test.go"), DOM_TEST).unwrap();
+    let path = format!(
+        "{}:{}:/usr/bin:/bin",
+        bin.path().display(),
+        go().parent().unwrap().display()
+    );
+    let go_test = |flags: &str| {
+        combined_output(
+            std::process::Command::new(go())
+                .args(["test", "-count=1", "-v", "."])
+                .current_dir(pkg.path())
+                .env("PATH", &path)
+                .env("GOOS", "js")
+                .env("GOARCH", "wasm")
+                .env("GOWASM_CACHE_DIR", shared_cache())
+                .env("GOWASM_EXEC_FLAGS", flags),
+        )
+    };
+    let (text, status) = go_test("--browser");
+    assert_eq!(status, 0, "{text}");
+    assert!(
+        text.contains("--- PASS: TestItWritesIntoTheDocument"),
+        "{text}"
+    );
+    assert!(text.contains("the document took it"), "{text}");
+    // gowasm's own JS host, node-like, has no document: the same test fails there.
+    let (text, status) = go_test("");
+    assert_ne!(status, 0, "{text}");
+    assert!(text.contains("no document here"), "{text}");
+}
+
+#[test]
+fn run_browser_gives_the_program_its_arguments_and_its_exit_code() {
+    let program = r#"package main
+
+import (
+	"fmt"
+	"os"
+	"syscall/js"
+)
+
+func main() {
+	fmt.Println("args:", os.Args[1:], "title:", js.Global().Get("document").Get("title").String())
+	fmt.Fprintln(os.Stderr, "to stderr")
+	os.Exit(3)
+}
+"#;
+    let project = go_program("argsdom", program);
+    let wasm = Build::GO_JS.module(project.path(), project.path());
+    let mut c = gowasm();
+    c.args(["run", "--browser"]).arg(&wasm).args(["one", "two"]);
+    let out = run(c);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "args: [one two] title: go-js · gowasm\n");
+    assert!(stderr(&out).contains("to stderr"), "{}", stderr(&out));
+}

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_calls;
+mod browser_run;
 mod build;
 mod capture;
 mod failure;

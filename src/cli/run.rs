@@ -64,7 +64,7 @@ pub struct RunArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// Write a CPU profile of the run to FILE, in pprof's format (`go tool pprof FILE`); with
-    /// several modes, one file each, the mode's name before the extension (Go modules)
+    /// several modes, one file each, the mode's name before the extension
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
     /// Samples per second of --profile
@@ -73,6 +73,10 @@ pub struct RunArgs {
     /// --profile at every jump too: the lines within each function, at a cost (see docs/usage.md)
     #[arg(long)]
     pub profile_lines: bool,
+    /// Run it in a headless Chromium instead (a GOOS=js or TinyGo -target wasm program that
+    /// needs a DOM): its output comes here, its exit code is gowasm's
+    #[arg(long, conflicts_with_all = ["profile", "invoke"])]
+    pub browser: bool,
     #[command(flatten)]
     pub build: BuildOptions,
 }
@@ -121,6 +125,9 @@ impl RunArgs {
                 lines: self.profile_lines,
                 best_effort: false,
             });
+        if self.browser {
+            return super::browser_run::run(&resolved.module, &config, self.guest.timeout);
+        }
         let runs = self.run_modes(&resolved.module, &config)?;
         if let Some(path) = &self.profile {
             self.write_profiles(path, &resolved.module, &runs)?;

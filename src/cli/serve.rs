@@ -65,6 +65,8 @@ impl ServeArgs {
             name: crate::build::project_name(&root),
             root,
             port: self.port,
+            argv: vec![],
+            env: vec![],
         };
         let (tx, rx) = mpsc::channel();
         let interrupt = tx.clone();

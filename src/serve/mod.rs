@@ -7,6 +7,7 @@
 //! nor hidden files, and lists no folder ([`files`]).
 
 pub mod browser;
+pub mod browser_run;
 pub mod files;
 pub mod http;
 pub mod page;
@@ -35,6 +36,10 @@ pub struct ServeConfig {
     pub port: u16,
     /// The project's name, for gowasm's own page.
     pub name: String,
+    /// The arguments (after the program's name) and environment gowasm's own page gives
+    /// the program.
+    pub argv: Vec<String>,
+    pub env: Vec<(String, String)>,
 }
 
 /// A good build, ready to serve.

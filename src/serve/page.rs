@@ -9,6 +9,8 @@ const CLIENT: &str = include_str!("assets/client.js");
 const OWN_PAGE: &str = include_str!("assets/index.html");
 /// Where the client script is served; pages get a `<script>` for it first thing.
 pub const CLIENT_PATH: &str = "/__gowasm/client.js";
+/// The program's arguments and environment, for gowasm's own page.
+pub const ARGS_PATH: &str = "/__gowasm/args";
 
 type Response = (u16, &'static str, Vec<(&'static str, String)>, Vec<u8>);
 
@@ -39,6 +41,21 @@ pub(super) fn get(shared: &Shared, path: &str) -> Response {
             "gowasm: no good build yet; the page reloads when one is\n".into(),
         )
     };
+    if path == ARGS_PATH {
+        let env: serde_json::Map<String, serde_json::Value> = shared
+            .config
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone().into()))
+            .collect();
+        let args = serde_json::json!({"argv": shared.config.argv, "env": env});
+        return (
+            200,
+            "application/json",
+            vec![],
+            args.to_string().into_bytes(),
+        );
+    }
     if path == CLIENT_PATH {
         let client = CLIENT.replacen(
             "const GOWASM_BUILD = 0;",

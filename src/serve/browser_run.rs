@@ -1,0 +1,95 @@
+//! One run of a browser program in a headless Chromium, as a run in gowasm's own JS host is
+//! one: `gowasm run --browser FILE.wasm -- ARGS` (and `go test` through the exec link with
+//! `GOWASM_EXEC_FLAGS=--browser`), for the programs and tests that need a DOM. The module is
+//! served with its toolchain's `wasm_exec.js` on gowasm's own page, which gives it the
+//! arguments and environment; what it writes comes back; its exit code ends the run.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::browser::Headless;
+use super::{Build, PageEvent, ServeConfig, Server, wasm_exec};
+use crate::build::{Compiler, find_toolchain};
+use crate::inspect::triage::JsAbi;
+
+/// How a run in the browser ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrowserOutcome {
+    /// The program exited with this code.
+    Exited(i32),
+    /// The page failed (an uncaught error, the module not starting).
+    Failed(String),
+    TimedOut(Duration),
+}
+
+/// Runs the module at `path` in a headless Chromium with `argv` (after its name) and `env`;
+/// `emit` gets every event of the page as it comes.
+pub fn run_in_browser(
+    path: &Path,
+    argv: &[String],
+    env: &[(String, String)],
+    timeout: Option<Duration>,
+    emit: impl Fn(&PageEvent),
+) -> Result<BrowserOutcome, String> {
+    let wasm = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let module = crate::engine::load(wasm.clone(), Duration::ZERO).map_err(|e| e.to_string())?;
+    let compiler = match module.needs.js {
+        Some(JsAbi::Go) => Compiler::Go,
+        Some(JsAbi::TinyGo) => Compiler::TinyGo,
+        None => {
+            return Err(format!(
+                "{} is not a browser program (it does not import Go's or TinyGo's JavaScript ABI): build it with GOOS=js or TinyGo's -target wasm",
+                path.display()
+            ));
+        }
+    };
+    let toolchain = find_toolchain(Some(compiler)).map_err(|e| e.to_string())?;
+    let wasm_exec = std::fs::read(wasm_exec::find(&toolchain)?).map_err(|e| e.to_string())?;
+    let empty = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let (tx, rx) = mpsc::channel();
+    let server = Server::start(
+        ServeConfig {
+            root: empty.path().to_path_buf(),
+            port: 0,
+            name: path
+                .file_stem()
+                .map_or_else(|| "main".into(), |s| s.to_string_lossy().into_owned()),
+            argv: argv.to_vec(),
+            env: env.to_vec(),
+        },
+        move |e| {
+            let _ = tx.send(e.event);
+        },
+    )?;
+    server.publish(Build {
+        wasm,
+        wasm_exec,
+        toolchain: format!("{} {}", compiler.name(), toolchain.version),
+        saved_at: None,
+    });
+    let _browser = Headless::open(&server.url(), &[])?;
+    let started = Instant::now();
+    loop {
+        let left = match timeout {
+            Some(t) => match t.checked_sub(started.elapsed()) {
+                Some(left) => left,
+                None => return Ok(BrowserOutcome::TimedOut(t)),
+            },
+            None => Duration::from_secs(24 * 3600),
+        };
+        let event = match rx.recv_timeout(left) {
+            Ok(e) => e,
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Ok(BrowserOutcome::Failed("the page's server stopped".into()));
+            }
+        };
+        emit(&event);
+        match event {
+            PageEvent::Exit { code } => return Ok(BrowserOutcome::Exited(code)),
+            PageEvent::Error { text } => return Ok(BrowserOutcome::Failed(text)),
+            _ => {}
+        }
+    }
+}
