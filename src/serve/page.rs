@@ -16,47 +16,11 @@ type Response = (u16, &'static str, Vec<(&'static str, String)>, Vec<u8>);
 
 /// The response to a GET of `path`.
 pub(super) fn get(shared: &Shared, path: &str) -> Response {
-    let (number, build) = {
-        let state = shared.lock();
-        (state.number, state.build.clone())
-    };
-    let file_name = path.rsplit('/').next().unwrap_or("");
-    let needs_build = file_name == "wasm_exec.js" || file_name.ends_with(".wasm");
-    // Before the first good build, a page's scripts and module wait for it (a while).
-    let build = match build {
-        None if needs_build => first_build(shared),
-        b => b,
-    };
-    let text = |status: u16, message: String| -> Response {
-        (
-            status,
-            "text/plain; charset=utf-8",
-            vec![],
-            message.into_bytes(),
-        )
-    };
-    let not_yet = || {
-        text(
-            503,
-            "gowasm: no good build yet; the page reloads when one is\n".into(),
-        )
-    };
     if path == ARGS_PATH {
-        let env: serde_json::Map<String, serde_json::Value> = shared
-            .config
-            .env
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone().into()))
-            .collect();
-        let args = serde_json::json!({"argv": shared.config.argv, "env": env});
-        return (
-            200,
-            "application/json",
-            vec![],
-            args.to_string().into_bytes(),
-        );
+        return args(shared);
     }
     if path == CLIENT_PATH {
+        let number = shared.lock().number;
         let client = CLIENT.replacen(
             "const GOWASM_BUILD = 0;",
             &format!("const GOWASM_BUILD = {number};"),
@@ -64,24 +28,9 @@ pub(super) fn get(shared: &Shared, path: &str) -> Response {
         );
         return (200, content_type(path), vec![], client.into_bytes());
     }
-    // The toolchain's own, whatever copy the project keeps: one of another release breaks.
-    if file_name == "wasm_exec.js" {
-        return match build {
-            Some(b) => (
-                200,
-                content_type(path),
-                vec![("X-Gowasm-Toolchain", b.toolchain.clone())],
-                b.wasm_exec.clone(),
-            ),
-            None => not_yet(),
-        };
-    }
-    // Whatever module a page asks for is the build's.
-    if file_name.ends_with(".wasm") {
-        return match build {
-            Some(b) => (200, content_type(path), vec![], b.wasm.clone()),
-            None => not_yet(),
-        };
+    let file_name = path.rsplit('/').next().unwrap_or("");
+    if file_name == "wasm_exec.js" || file_name.ends_with(".wasm") {
+        return of_build(shared, path);
     }
     match files::find(&shared.config.root, path) {
         Found::File(file) => match std::fs::read(&file) {
@@ -105,6 +54,55 @@ pub(super) fn get(shared: &Shared, path: &str) -> Response {
             )
         }
         Found::Missing => text(404, format!("{path}: no such file in the project\n")),
+    }
+}
+
+fn text(status: u16, message: String) -> Response {
+    (
+        status,
+        "text/plain; charset=utf-8",
+        vec![],
+        message.into_bytes(),
+    )
+}
+
+/// The program's arguments and environment, for gowasm's own page.
+fn args(shared: &Shared) -> Response {
+    let env: serde_json::Map<String, serde_json::Value> = shared
+        .config
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone().into()))
+        .collect();
+    let args = serde_json::json!({"argv": shared.config.argv, "env": env});
+    (
+        200,
+        "application/json",
+        vec![],
+        args.to_string().into_bytes(),
+    )
+}
+
+/// The build's `wasm_exec.js` (the toolchain's own, whatever copy the project keeps: one of
+/// another release breaks), or its module (whatever `.wasm` a page asks for). Before the first
+/// good build, the request waits for it (a while).
+fn of_build(shared: &Shared, path: &str) -> Response {
+    let build = shared.lock().build.clone().or_else(|| first_build(shared));
+    let Some(build) = build else {
+        return text(
+            503,
+            "gowasm: no good build yet; the page reloads when one is\n".into(),
+        );
+    };
+    if path.ends_with("wasm_exec.js") {
+        (
+            200,
+            content_type(path),
+            vec![("X-Gowasm-Toolchain", build.toolchain.clone())],
+            build.wasm_exec.clone(),
+        )
+    } else {
+        (200, content_type(path), vec![], build.wasm.clone())
     }
 }
 
