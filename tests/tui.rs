@@ -325,3 +325,38 @@ fn with_profiles_on_a_save_moves_a_function_up_the_list() {
     assert!(moved.contains('+'), "{moved}");
     quit(&t);
 }
+
+#[test]
+fn the_browser_lane_shows_the_page_s_output_and_a_save_reloads_it() {
+    let (_project, dir, t) = open_workbench("dom", "--target js --mode interp", 160, 40);
+    // gowasm's own JS host has no DOM: the interp run says so; the browser lane is for this.
+    t.wait_for("── interp:", Duration::from_secs(60));
+    t.keys("B");
+    let screen = t.wait_for("(build 1)", Duration::from_secs(30));
+    let url = screen
+        .split("browser on ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .expect("the lane's URL in the Output pane's title")
+        .to_string();
+    let mut browser = common::cdp::Chromium::launch();
+    browser.open(&url);
+    t.wait_for(
+        "browser  wrote: Hello from Go, in the DOM",
+        Duration::from_secs(30),
+    );
+    let main_go = dir.join("main.go");
+    let source = std::fs::read_to_string(&main_go).unwrap();
+    std::fs::write(&main_go, source.replace("Hello from Go", "Saved again")).unwrap();
+    t.wait_for(
+        "browser  wrote: Saved again, in the DOM",
+        Duration::from_secs(60),
+    );
+    t.wait_for("after the save", Duration::from_secs(5));
+    browser.wait_for(
+        "document.getElementById('app').textContent",
+        |v| v == "Saved again, in the DOM",
+        Duration::from_secs(30),
+    );
+    quit(&t);
+}

@@ -10,6 +10,7 @@ pub mod browser;
 pub mod browser_run;
 pub mod files;
 pub mod http;
+pub mod lane;
 pub mod page;
 pub mod session;
 pub mod wasm_exec;

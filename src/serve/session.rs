@@ -1,17 +1,15 @@
-//! The operation `gowasm serve` (and the workbench's browser lane) presents: a pipeline that
-//! builds the project for the browser on every save (running nothing), a [`Server`] that
-//! serves each good build and reloads the pages, and one stream of what happens.
+//! The operation `gowasm serve` presents: a pipeline that builds the project for the browser
+//! on every save (running nothing), a [`Lane`] that serves each good build and reloads the
+//! pages, and one stream of what happens.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{BrowserEvent, Build, ServeConfig, Server, wasm_exec};
+use super::lane::Lane;
+use super::{BrowserEvent, ServeConfig};
 use crate::build::{Compiler, find_toolchain};
 use crate::pipeline::{Event, Pipeline, PipelineOptions, RunSettings};
-use crate::watch::WatchEvent;
 
 /// What a serving session reports.
 #[derive(Debug, Clone, Serialize)]
@@ -32,7 +30,7 @@ pub enum ServeEvent {
 /// A running session; stops when dropped.
 pub struct Session {
     pipeline: Option<Pipeline>,
-    server: Arc<Server>,
+    lane: Arc<Lane>,
 }
 
 impl Session {
@@ -53,31 +51,24 @@ impl Session {
             ..options.settings
         };
         let emit: Arc<dyn Fn(ServeEvent) + Send + Sync> = Arc::new(emit);
-        let from_pages = emit.clone();
-        let server = Arc::new(Server::start(config, move |event| {
-            from_pages(ServeEvent::Browser { event })
-        })?);
-        emit(ServeEvent::Listening {
-            url: server.url(),
-            taken: server.taken(),
-        });
-        let publisher = Publisher {
-            server: server.clone(),
-            wasm_exec: wasm_exec::find(&toolchain)?,
-            toolchain: format!("{} {}", toolchain.compiler.name(), toolchain.version),
-            saves: Mutex::default(),
-            emit,
-        };
-        let pipeline = Pipeline::start(options, move |event| publisher.on(event))
-            .map_err(|e| e.to_string())?;
+        let lane = Arc::new(Lane::start(config, emit.clone())?);
+        let serving = lane.clone();
+        let pipeline = Pipeline::start(options, move |event| {
+            serving.saw(&event);
+            emit(ServeEvent::Pipeline {
+                event: Box::new(event.clone()),
+            });
+            serving.on(&event);
+        })
+        .map_err(|e| e.to_string())?;
         Ok(Session {
             pipeline: Some(pipeline),
-            server,
+            lane,
         })
     }
 
     pub fn url(&self) -> String {
-        self.server.url()
+        self.lane.url()
     }
 
     /// Builds again now.
@@ -93,80 +84,6 @@ impl Drop for Session {
         if let Some(p) = self.pipeline.take() {
             p.shutdown();
         }
-    }
-}
-
-/// Turns the pipeline's events into builds served, or failures said.
-struct Publisher {
-    server: Arc<Server>,
-    /// The toolchain's `wasm_exec.js`, and its name with its release.
-    wasm_exec: std::path::PathBuf,
-    toolchain: String,
-    /// When the last change was seen, and each job's.
-    saves: Mutex<(Option<Instant>, HashMap<u64, Instant>)>,
-    emit: Arc<dyn Fn(ServeEvent) + Send + Sync>,
-}
-
-impl Publisher {
-    fn on(&self, event: Event) {
-        let saved_at = self.saved_at(&event);
-        let outcome = match &event {
-            Event::ModuleReady { module, .. } => Some(self.build(&module.path, saved_at)),
-            Event::BuildFinished {
-                success: false,
-                log,
-                ..
-            } => Some(Err(log.trim_end().to_string())),
-            Event::JobError { message, .. } => Some(Err(message.clone())),
-            _ => None,
-        };
-        (self.emit)(ServeEvent::Pipeline {
-            event: Box::new(event),
-        });
-        match outcome {
-            Some(Ok(build)) => {
-                let toolchain = build.toolchain.clone();
-                let number = self.server.publish(build);
-                (self.emit)(ServeEvent::Published {
-                    build: number,
-                    toolchain,
-                });
-            }
-            Some(Err(message)) => {
-                self.server.fail(&message);
-                (self.emit)(ServeEvent::Failed { message });
-            }
-            None => {}
-        }
-    }
-
-    /// When the save that started `event`'s job was seen.
-    fn saved_at(&self, event: &Event) -> Option<Instant> {
-        let mut saves = self.saves.lock().unwrap_or_else(|p| p.into_inner());
-        match event {
-            Event::Watch {
-                change: WatchEvent::Changed(_),
-            } => saves.0 = Some(Instant::now()),
-            Event::JobStarted { job, .. } => {
-                if let Some(t) = saves.0.take() {
-                    saves.1.insert(*job, t);
-                }
-            }
-            _ => {}
-        }
-        event.job().and_then(|j| saves.1.get(&j).copied())
-    }
-
-    fn build(&self, module: &std::path::Path, saved_at: Option<Instant>) -> Result<Build, String> {
-        let read = |p: &std::path::Path| {
-            std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
-        };
-        Ok(Build {
-            wasm: read(module)?,
-            wasm_exec: read(&self.wasm_exec)?,
-            toolchain: self.toolchain.clone(),
-            saved_at,
-        })
     }
 }
 

@@ -54,6 +54,8 @@ pub struct App {
     pub exporting_image: bool,
     /// The key bindings in force (the settings file's `[keys]` over the table).
     pub keys: KeyMap,
+    /// The browser lane, while `B` has it on.
+    pub browser: Option<super::browser::BrowserView>,
     pub quit: bool,
 }
 
@@ -72,6 +74,8 @@ pub enum Msg {
     BenchDone(Result<Vec<(Mode, Duration)>, String>),
     /// An image export ended: where it went, or why it failed.
     ImageDone(Result<String, String>),
+    /// The browser lane's server, or a page, said something.
+    Browser(Box<crate::serve::session::ServeEvent>),
 }
 
 /// Effects for the event loop to perform.
@@ -95,6 +99,8 @@ pub enum Cmd {
     ExportImage {
         module: PathBuf,
     },
+    /// Start or stop the browser lane.
+    Serve(bool),
 }
 
 impl App {
@@ -119,6 +125,7 @@ impl App {
             bench_running: false,
             exporting_image: false,
             keys: KeyMap::default(),
+            browser: None,
             quit: false,
         }
     }
@@ -163,6 +170,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::BenchDone(result) => {
             app.bench_running = false;
             app.bench = Some(result);
+            vec![]
+        }
+        Msg::Browser(event) => {
+            super::browser::update(app, *event);
             vec![]
         }
     }
@@ -231,6 +242,22 @@ fn on_command_key(app: &mut App, key: KeyEvent, action: Option<Action>) -> Vec<C
 }
 
 /// What a key asks of the runs: quit, rebuild, modes, bench, image, toolchains, pause, cancel.
+/// `P`: every run profiled (best effort: a module that cannot be still runs), or none.
+fn toggle_profile(app: &mut App) -> Vec<Cmd> {
+    app.settings.run.profile = match app.settings.run.profile {
+        Some(_) => None,
+        None => {
+            app.module.tab = ModuleTab::Profile;
+            app.module.scroll = 0;
+            Some(crate::profile::ProfileSettings {
+                best_effort: true,
+                ..Default::default()
+            })
+        }
+    };
+    vec![Cmd::Restart]
+}
+
 fn run_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
     let cmds = match action {
         Action::Quit => {
@@ -290,20 +317,8 @@ fn run_action(app: &mut App, action: Action) -> Option<Vec<Cmd>> {
             app.paused = !app.paused;
             vec![Cmd::SetPaused(app.paused)]
         }
-        Action::ToggleProfile => {
-            app.settings.run.profile = match app.settings.run.profile {
-                Some(_) => None,
-                None => {
-                    app.module.tab = ModuleTab::Profile;
-                    app.module.scroll = 0;
-                    Some(crate::profile::ProfileSettings {
-                        best_effort: true,
-                        ..Default::default()
-                    })
-                }
-            };
-            vec![Cmd::Restart]
-        }
+        Action::ToggleProfile => toggle_profile(app),
+        Action::ToggleBrowser => super::browser::toggle(app),
         Action::CancelRun => vec![Cmd::Cancel],
         Action::Prompt => {
             app.input = InputMode::Prompt(String::new());

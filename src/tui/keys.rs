@@ -40,6 +40,7 @@ pub enum Action {
     ToggleWrap,
     TogglePause,
     ToggleProfile,
+    ToggleBrowser,
     ClearOutput,
     CancelRun,
     OpenEditor,
@@ -140,6 +141,13 @@ pub const BINDINGS: &[Binding] = &[
         pane: None,
         label: "P",
         help: "profile: sample each run's CPU time (Module pane, Profile tab)",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('B'), NONE)],
+        action: Action::ToggleBrowser,
+        pane: None,
+        label: "B",
+        help: "browser: serve good builds; page output as `browser`",
     },
     Binding {
         keys: &[(KeyCode::Char(':'), NONE)],

@@ -2,10 +2,12 @@
 //! this file is the event loop that feeds it messages and performs its commands.
 
 pub mod app;
+pub mod browser;
 pub mod keymap;
 pub mod keys;
 pub mod output;
 pub mod panes;
+mod serving;
 pub mod view;
 
 #[cfg(test)]
@@ -109,6 +111,30 @@ fn update_with_input(app: &mut App, input: &Receiver<Msg>, msg: Msg) -> Vec<Cmd>
     cmds
 }
 
+/// `first` and what waits after it, applied for at most [`FRAME_BUDGET`] (under a flood of
+/// output a batch took half a second, and keys waited for the draw), or until a quit.
+fn batch(
+    app: &mut App,
+    rx: &Receiver<Msg>,
+    input: &Receiver<Msg>,
+    first: Msg,
+    serving: &mut serving::Serving,
+) -> Vec<Cmd> {
+    serving.feed(&first);
+    let mut cmds = update_with_input(app, input, first);
+    let batch_ends = Instant::now() + FRAME_BUDGET;
+    while Instant::now() < batch_ends && !app.quit {
+        match rx.try_recv() {
+            Ok(msg) => {
+                serving.feed(&msg);
+                cmds.extend(update_with_input(app, input, msg))
+            }
+            Err(_) => break,
+        }
+    }
+    cmds
+}
+
 #[allow(clippy::too_many_arguments)]
 fn event_loop(
     terminal: &mut DefaultTerminal,
@@ -120,6 +146,7 @@ fn event_loop(
     pipeline: &mut Option<Pipeline>,
     suspended: &AtomicBool,
 ) -> io::Result<()> {
+    let mut serving = serving::Serving::default();
     loop {
         terminal.draw(|f| view::view(app, f))?;
         let Ok(first) = rx.recv() else {
@@ -128,17 +155,7 @@ fn event_loop(
         // Apply what is waiting before drawing again, but draw at least every FRAME_BUDGET (under
         // a flood of output a batch took half a second, and keys waited for the draw) and act
         // on a quit at once.
-        let mut cmds = update_with_input(app, input, first);
-        let batch_ends = Instant::now() + FRAME_BUDGET;
-        while Instant::now() < batch_ends {
-            if app.quit {
-                break;
-            }
-            match rx.try_recv() {
-                Ok(msg) => cmds.extend(update_with_input(app, input, msg)),
-                Err(_) => break,
-            }
-        }
+        let cmds = batch(app, rx, input, first, &mut serving);
         if app.quit {
             return Ok(());
         }
@@ -191,6 +208,12 @@ fn event_loop(
                 }
                 Cmd::Bench { module } => {
                     spawn_bench(module, &options.exe, app.settings.run.clone(), tx.clone())
+                }
+                Cmd::Serve(on) => {
+                    if let Err(e) = serving.set(on, options, tx) {
+                        app.browser = None;
+                        app.error = Some(e);
+                    }
                 }
             }
         }

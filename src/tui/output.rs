@@ -9,10 +9,33 @@ use crate::lines::LineSplitter;
 /// How many lines the scrollback keeps.
 pub const MAX_LINES: usize = 10_000;
 
+/// Where a line of output came from: a run in one of gowasm's modes, or the page in the
+/// browser lane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lane {
+    Run(Mode),
+    Browser,
+}
+
+impl Lane {
+    pub fn name(self) -> &'static str {
+        match self {
+            Lane::Run(mode) => mode.name(),
+            Lane::Browser => "browser",
+        }
+    }
+}
+
+impl From<Mode> for Lane {
+    fn from(mode: Mode) -> Lane {
+        Lane::Run(mode)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputLine {
     pub job: u64,
-    pub mode: Mode,
+    pub lane: Lane,
     pub stderr: bool,
     pub text: String,
 }
@@ -22,17 +45,18 @@ pub struct OutputBuffer {
     pub lines: VecDeque<OutputLine>,
     /// Lines dropped from the front since the last clear.
     pub dropped: u64,
-    partial: LineSplitter<(u64, Mode, bool)>,
+    partial: LineSplitter<(u64, Lane, bool)>,
 }
 
 impl OutputBuffer {
     /// Appends a chunk; complete lines become entries, the rest waits for its newline.
-    pub fn push(&mut self, job: u64, mode: Mode, stream: Stream, bytes: &[u8]) {
+    pub fn push(&mut self, job: u64, lane: impl Into<Lane>, stream: Stream, bytes: &[u8]) {
+        let lane = lane.into();
         let stderr = stream == Stream::Stderr;
-        for text in self.partial.push((job, mode, stderr), bytes) {
+        for text in self.partial.push((job, lane, stderr), bytes) {
             self.push_line(OutputLine {
                 job,
-                mode,
+                lane,
                 stderr,
                 text,
             });
@@ -40,12 +64,13 @@ impl OutputBuffer {
     }
 
     /// Flushes an unterminated last line of a finished run.
-    pub fn finish(&mut self, job: u64, mode: Mode) {
+    pub fn finish(&mut self, job: u64, lane: impl Into<Lane>) {
+        let lane = lane.into();
         for stderr in [false, true] {
-            if let Some(text) = self.partial.finish(&(job, mode, stderr)) {
+            if let Some(text) = self.partial.finish(&(job, lane, stderr)) {
                 self.push_line(OutputLine {
                     job,
-                    mode,
+                    lane,
                     stderr,
                     text,
                 });
@@ -54,10 +79,10 @@ impl OutputBuffer {
     }
 
     /// A line gowasm adds to a run's output: a call's result, or why it did not return.
-    pub fn push_note(&mut self, job: u64, mode: Mode, text: String) {
+    pub fn push_note(&mut self, job: u64, lane: impl Into<Lane>, text: String) {
         self.push_line(OutputLine {
             job,
-            mode,
+            lane: lane.into(),
             stderr: false,
             text,
         });

@@ -1270,3 +1270,92 @@ fn snapshot_profile() {
     );
     insta::assert_snapshot!(shown);
 }
+
+/// A page's event, as the browser lane brings it.
+fn page(build: u64, event: crate::serve::PageEvent, since_save: Option<u64>) -> Msg {
+    Msg::Browser(Box::new(crate::serve::session::ServeEvent::Browser {
+        event: crate::serve::BrowserEvent {
+            build,
+            event,
+            since_save: since_save.map(ms),
+        },
+    }))
+}
+
+#[test]
+fn snapshot_browser_lane() {
+    use crate::serve::PageEvent;
+    use crate::serve::session::ServeEvent;
+    let mut a = app();
+    successful_job(&mut a, &[Mode::Interp]);
+    assert_eq!(update(&mut a, key('B')), vec![Cmd::Serve(true)]);
+    let serve = |e: ServeEvent| Msg::Browser(Box::new(e));
+    update(
+        &mut a,
+        serve(ServeEvent::Listening {
+            url: "http://127.0.0.1:8080/".into(),
+            taken: None,
+        }),
+    );
+    update(
+        &mut a,
+        serve(ServeEvent::Published {
+            build: 2,
+            toolchain: "tinygo 0.40.1".into(),
+        }),
+    );
+    update(
+        &mut a,
+        page(
+            2,
+            PageEvent::Stdout {
+                text: "wrote: Hello from Go, in the DOM\n".into(),
+            },
+            Some(412),
+        ),
+    );
+    update(
+        &mut a,
+        page(
+            2,
+            PageEvent::Console {
+                level: "warn".into(),
+                text: "from the page".into(),
+            },
+            None,
+        ),
+    );
+    update(&mut a, page(2, PageEvent::Exit { code: 0 }, None));
+    let shown = screen(&a, 100, 24);
+    assert!(
+        shown.contains("browser on http://127.0.0.1:8080/ (build 2)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("browser  wrote: Hello from Go, in the DOM"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("browser  first output 412 ms after the save"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("browser  console.warn: from the page"),
+        "{shown}"
+    );
+    insta::assert_snapshot!(shown);
+    // A failed build stays off the page, and the title says so; B again turns it off.
+    update(
+        &mut a,
+        serve(ServeEvent::Failed {
+            message: "main.go:9:2: undefined: x\nmore".into(),
+        }),
+    );
+    assert!(
+        screen(&a, 120, 24).contains("(build 2): main.go:9:2"),
+        "{}",
+        screen(&a, 120, 24)
+    );
+    assert_eq!(update(&mut a, key('B')), vec![Cmd::Serve(false)]);
+    assert!(a.browser.is_none());
+}

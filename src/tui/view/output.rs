@@ -25,7 +25,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     // The window: `inner_h` rows ending `scroll` lines above the newest.
     let end = app.output.buffer.len().saturating_sub(app.output.scroll);
-    let multi_mode = app.settings.modes.len() > 1;
+    // Each line's lane in front when several write: modes, or a mode and the browser.
+    let multi_mode = app.settings.modes.len() > 1 || app.browser.is_some();
     let prefix = if multi_mode { 9 } else { 0 };
     let mut rows = 0;
     let mut start = end;
@@ -68,6 +69,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.job.stale {
         title = " Output (stale: the last build failed) ".to_string();
     }
+    if let Some(b) = &app.browser {
+        title.push_str(&format!("· {} ", b.title()));
+    }
     if let Some(n) = matches {
         title.push_str(&format!("[/{} {n} matches] ", search.unwrap_or("")));
     }
@@ -106,7 +110,7 @@ fn output_line(
     let mut spans = vec![];
     if multi_mode {
         spans.push(Span::styled(
-            format!("{:<9}", l.mode.name()),
+            format!("{:<9}", l.lane.name()),
             Style::new().fg(Color::DarkGray),
         ));
     }
