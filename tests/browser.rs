@@ -128,6 +128,15 @@ fn serve_reload_and_fail(toolchain: &str) {
         Duration::from_secs(30),
     );
     serve.output("stdout", "wrote: Hello from Go, in the DOM");
+    // The page as Chromium shows it (the README's picture: GOWASM_SCREENSHOT=assets/serve-dom.png).
+    let png = browser.screenshot();
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 2000,
+        "a PNG"
+    );
+    if let Some(path) = std::env::var_os("GOWASM_SCREENSHOT").filter(|_| toolchain == "tinygo") {
+        std::fs::write(path, &png).unwrap();
+    }
     serve.wait(
         |e| e["serve"] == "browser" && e["event"]["kind"] == "exit" && e["event"]["code"] == 0,
         Duration::from_secs(30),

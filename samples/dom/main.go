@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"syscall/js"
 )
 
@@ -17,5 +18,9 @@ func main() {
 	}
 	message := "Hello from Go, in the DOM"
 	app.Set("textContent", message)
+	about := document.Call("createElement", "p")
+	about.Set("textContent", fmt.Sprintf("Compiled by %s %s for %s/%s.",
+		runtime.Compiler, runtime.Version(), runtime.GOOS, runtime.GOARCH))
+	app.Get("parentNode").Call("insertBefore", about, app.Get("nextSibling"))
 	fmt.Println("wrote:", message)
 }

@@ -12,15 +12,14 @@ use super::session::ServeEvent;
 use super::{Build, ServeConfig, Server, wasm_exec};
 use crate::build::{Compiler, find_toolchain};
 use crate::pipeline::{Event, ModuleSummary};
-use crate::watch::WatchEvent;
 
 /// A server and what it needs to serve a pipeline's builds.
 pub struct Lane {
     server: Server,
     /// Each toolchain's `wasm_exec.js`, found once.
     wasm_exec: Mutex<HashMap<String, PathBuf>>,
-    /// When the last change was seen, and each job's.
-    saves: Mutex<(Option<Instant>, HashMap<u64, Instant>)>,
+    /// When each recent job that a change started began.
+    saves: Mutex<HashMap<u64, Instant>>,
     emit: Arc<dyn Fn(ServeEvent) + Send + Sync>,
 }
 
@@ -50,20 +49,16 @@ impl Lane {
         self.server.url()
     }
 
-    /// Notes when changes are seen and which job they start, for the time from a save to the
-    /// page's output. Call it with every event, in order.
+    /// Notes when a job that a change started began (the watcher starts it once the saves
+    /// have been quiet for its grace), for the time from a save to the page's output. Call it
+    /// with every event.
     pub fn saw(&self, event: &Event) {
-        let mut saves = self.saves.lock().unwrap_or_else(|p| p.into_inner());
-        match event {
-            Event::Watch {
-                change: WatchEvent::Changed(_),
-            } => saves.0 = Some(Instant::now()),
-            Event::JobStarted { job, .. } => {
-                if let Some(t) = saves.0.take() {
-                    saves.1.insert(*job, t);
-                }
-            }
-            _ => {}
+        if let Event::JobStarted { job, trigger } = event
+            && !trigger.is_empty()
+        {
+            let mut saves = self.saves.lock().unwrap_or_else(|p| p.into_inner());
+            saves.retain(|j, _| j + 8 > *job);
+            saves.insert(*job, Instant::now());
         }
     }
 
@@ -110,7 +105,6 @@ impl Lane {
             .saves
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .1
             .get(&job)
             .copied();
         Ok(Build {

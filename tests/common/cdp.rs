@@ -50,7 +50,7 @@ impl Chromium {
             "--no-default-browser-check",
             "--disable-extensions",
             "--remote-debugging-port=0",
-            "--window-size=900,500",
+            "--window-size=760,330",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .stdin(Stdio::null())
