@@ -238,6 +238,21 @@ fn the_project_s_own_page_and_files_and_nothing_outside() {
     assert_eq!(get(&serve.url, "/../secret.txt").0, 403);
     assert_eq!(get(&serve.url, "/%2e%2e/secret.txt").0, 403);
     assert_eq!(get(&serve.url, "/assets/").0, 404, "no listing");
+    // A page elsewhere whose name was made to resolve to 127.0.0.1 gets nothing.
+    let host = serve
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    let port = host.rsplit(':').next().unwrap();
+    let mut s = TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "GET /style.css HTTP/1.1\r\nHost: rebound.example:{port}\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 421"), "{response}");
     // The project's page runs in the browser, with the program's output back in gowasm.
     let mut browser = Chromium::launch();
     browser.open(&serve.url);

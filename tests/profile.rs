@@ -309,18 +309,20 @@ fn the_top_functions_are_native_go_s() {
     );
     let wasm = build_wasm(&sample("gobench"), dir.path());
     let file = dir.path().join("aot.pprof");
-    profiled_run(&file, &[], &wasm, &["trees"]);
-    let names = |file: &Path| -> Vec<String> {
+    // Depth 15: twice the default's work, for twice the samples.
+    profiled_run(&file, &[], &wasm, &["trees", "15"]);
+    let names = |file: &Path, n: usize| -> Vec<String> {
         pprof_top(file, &[])
             .into_iter()
             .map(|(_, _, n)| n)
-            .take(5)
+            .take(n)
             .collect()
     };
-    let (native, ours) = (names(&native_file), names(&file));
-    // The same function on top, and at least three of native Go's top five in ours (native
-    // Go's may have its own assembly among them, its AVX-512 scanner; the order of the next
-    // few moves from run to run in both).
+    let (native, ours) = (names(&native_file, 5), names(&file, 6));
+    // The same function on top, and at least three of native Go's top five among our first six
+    // (native Go's may have its own assembly among them, its AVX-512 scanner; the next few are
+    // within a point or two of each other, and their order moves from run to run in both: under
+    // the full suite's load, main.build and main.(*node).check once came before them).
     assert_eq!(native[0], ours[0], "native {native:?}, gowasm {ours:?}");
     let shared = native.iter().filter(|n| ours.contains(n)).count();
     assert!(shared >= 3, "native {native:?}, gowasm {ours:?}");

@@ -43,6 +43,8 @@ impl Headless {
             .arg("--no-first-run")
             .arg("--no-default-browser-check")
             .arg("--disable-extensions")
+            // A container's /dev/shm is often 64 MB, too small for Chromium's renderers.
+            .arg("--disable-dev-shm-usage")
             .arg("--disable-background-networking")
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .args(extra)

@@ -16,6 +16,8 @@ pub struct Request {
     /// The path, percent-decoded, without the query.
     pub path: String,
     pub query: String,
+    /// The `Host` header, if there was one.
+    pub host: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -30,6 +32,7 @@ pub fn read_request(stream: &TcpStream) -> Option<Request> {
     let (raw_path, query) = target.split_once('?').unwrap_or((target, ""));
     let path = percent_decode(raw_path)?;
     let mut length = 0usize;
+    let mut host = None;
     let mut head = line.len();
     loop {
         let mut header = String::new();
@@ -42,10 +45,12 @@ pub fn read_request(stream: &TcpStream) -> Option<Request> {
         if header.is_empty() {
             break;
         }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().ok()?;
+        if let Some((name, value)) = header.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().ok()?;
+            } else if name.eq_ignore_ascii_case("host") {
+                host = Some(value.trim().to_string());
+            }
         }
     }
     if length > MAX_BODY {
@@ -57,8 +62,18 @@ pub fn read_request(stream: &TcpStream) -> Option<Request> {
         method,
         path,
         query: query.to_string(),
+        host,
         body,
     })
+}
+
+/// Whether a request's `Host` names this machine's server on `port` (and not some other name
+/// that resolves to 127.0.0.1: a page elsewhere must not read the project through DNS
+/// rebinding). A request without one (not a browser's) is let through.
+pub fn local_host(host: Option<&str>, port: u16) -> bool {
+    let Some(host) = host else { return true };
+    let (name, p) = host.rsplit_once(':').unwrap_or((host, "80"));
+    p.parse() == Ok(port) && matches!(name, "127.0.0.1" | "localhost")
 }
 
 /// `%2F` and the like decoded; `None` for a broken escape or bytes that are not UTF-8.
@@ -122,6 +137,7 @@ fn reason(status: u16) -> &'static str {
         204 => "No Content",
         400 => "Bad Request",
         403 => "Forbidden",
+        421 => "Misdirected Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
         503 => "Service Unavailable",
@@ -158,6 +174,16 @@ mod tests {
         assert_eq!(percent_decode("/%zz"), None);
         assert_eq!(percent_decode("/%4"), None);
         assert_eq!(percent_decode("/%ff"), None);
+    }
+
+    #[test]
+    fn only_this_machine_s_names_for_the_server() {
+        assert!(local_host(Some("127.0.0.1:8080"), 8080));
+        assert!(local_host(Some("localhost:8080"), 8080));
+        assert!(local_host(None, 8080));
+        assert!(!local_host(Some("evil.example:8080"), 8080));
+        assert!(!local_host(Some("127.0.0.1:8081"), 8080));
+        assert!(!local_host(Some("127.0.0.1"), 8080));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! the project's own pages and files (or a page of gowasm's), a page reload on every good build,
 //! and what the page's program says sent back ([`PageEvent`]).
 //!
-//! Safe by default: it listens on 127.0.0.1 only, serves nothing outside the project's folder
-//! nor hidden files, and lists no folder ([`files`]).
+//! Safe by default: it listens on 127.0.0.1 only, answers only requests addressed to
+//! 127.0.0.1 or localhost (no DNS rebinding), serves nothing outside the project's folder nor
+//! hidden files, and lists no folder ([`files`]).
 
 pub mod browser;
 pub mod browser_run;
@@ -263,6 +264,17 @@ fn handle(stream: &TcpStream, shared: &Shared) {
         let _ = http::respond(stream, 400, "text/plain", &[], b"bad request\n");
         return;
     };
+    let port = stream.local_addr().map_or(0, |a| a.port());
+    if !http::local_host(request.host.as_deref(), port) {
+        let _ = http::respond(
+            stream,
+            421,
+            "text/plain",
+            &[],
+            b"gowasm serves 127.0.0.1 and localhost only\n",
+        );
+        return;
+    }
     let _ = match (request.method.as_str(), request.path.as_str()) {
         ("GET", "/__gowasm/events") => events(stream, shared),
         ("POST", "/__gowasm/log") => {

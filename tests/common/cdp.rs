@@ -49,6 +49,8 @@ impl Chromium {
             "--no-first-run",
             "--no-default-browser-check",
             "--disable-extensions",
+            // A container's /dev/shm is often 64 MB, too small for Chromium's renderers.
+            "--disable-dev-shm-usage",
             "--remote-debugging-port=0",
             "--window-size=760,330",
         ])
