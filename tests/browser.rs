@@ -104,6 +104,19 @@ fn dom_project() -> (tempfile::TempDir, PathBuf) {
 const APP_TEXT: &str =
     "document.getElementById('app') && document.getElementById('app').textContent";
 
+/// A Chromium showing the DOM sample's page: its text is in the page, and its stdout came back.
+fn open_dom_page(serve: &mut Serve) -> Chromium {
+    let mut browser = Chromium::launch();
+    browser.open(&serve.url);
+    browser.wait_for(
+        APP_TEXT,
+        |v| v == "Hello from Go, in the DOM",
+        Duration::from_secs(30),
+    );
+    serve.output("stdout", "wrote: Hello from Go, in the DOM");
+    browser
+}
+
 /// The DOM sample in the browser from `toolchain`; a save that reloads it; a failed build.
 fn serve_reload_and_fail(toolchain: &str) {
     if toolchain == "tinygo" {
@@ -119,15 +132,8 @@ fn serve_reload_and_fail(toolchain: &str) {
             .starts_with(toolchain),
         "{published}"
     );
-    let mut browser = Chromium::launch();
-    browser.open(&serve.url);
     // The program wrote into the page, and its stdout came back to gowasm.
-    browser.wait_for(
-        APP_TEXT,
-        |v| v == "Hello from Go, in the DOM",
-        Duration::from_secs(30),
-    );
-    serve.output("stdout", "wrote: Hello from Go, in the DOM");
+    let mut browser = open_dom_page(&mut serve);
     // The page as Chromium shows it (the README's picture: GOWASM_SCREENSHOT=assets/serve-dom.png).
     let png = browser.screenshot();
     assert!(
@@ -254,14 +260,7 @@ fn the_project_s_own_page_and_files_and_nothing_outside() {
     s.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 421"), "{response}");
     // The project's page runs in the browser, with the program's output back in gowasm.
-    let mut browser = Chromium::launch();
-    browser.open(&serve.url);
-    browser.wait_for(
-        APP_TEXT,
-        |v| v == "Hello from Go, in the DOM",
-        Duration::from_secs(30),
-    );
-    serve.output("stdout", "wrote: Hello");
+    open_dom_page(&mut serve);
 }
 
 #[test]

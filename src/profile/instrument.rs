@@ -76,6 +76,37 @@ impl Site {
     }
 }
 
+/// The sampler's type: `(site, function, pc_b or offset, sp or slot, g) -> next tick`.
+pub(super) fn add_sample_type(types: &mut wasm_encoder::TypeSection) {
+    let i32 = ValType::I32;
+    types
+        .ty()
+        .function([i32, i32, i32, i32, ValType::I64], [i32]);
+}
+
+/// The sampler's import, of type `ty`.
+pub(super) fn add_sample_import(imports: &mut wasm_encoder::ImportSection, ty: u32) {
+    imports.import(IMPORT_MODULE, IMPORT_NAME, EntityType::Function(ty));
+}
+
+/// A mutable i32 global holding `value` at first.
+pub(super) fn add_i32_global(globals: &mut wasm_encoder::GlobalSection, value: i32) {
+    let ty = GlobalType {
+        val_type: ValType::I32,
+        mutable: true,
+        shared: false,
+    };
+    globals.global(ty, &ConstExpr::i32_const(value));
+}
+
+/// The tick global's first value.
+pub(super) fn first_tick(style: Style) -> i32 {
+    match style {
+        Style::Countdown => FIRST_COUNTDOWN,
+        Style::Flag => 0,
+    }
+}
+
 /// Go's globals (cmd/link/internal/wasm `writeGlobalSec`): SP, CTXT, g, ...
 const GLOBAL_SP: u32 = 0;
 const GLOBAL_G: u32 = 2;
@@ -238,16 +269,7 @@ impl Reencode for Rewriter<'_> {
         section: wasmparser::TypeSectionReader<'_>,
     ) -> Result<(), Error<Self::Error>> {
         utils::parse_type_section(self, types, section)?;
-        types.ty().function(
-            [
-                ValType::I32,
-                ValType::I32,
-                ValType::I32,
-                ValType::I32,
-                ValType::I64,
-            ],
-            [ValType::I32],
-        );
+        add_sample_type(types);
         Ok(())
     }
 
@@ -257,11 +279,7 @@ impl Reencode for Rewriter<'_> {
         section: wasmparser::ImportSectionReader<'_>,
     ) -> Result<(), Error<Self::Error>> {
         utils::parse_import_section(self, imports, section)?;
-        imports.import(
-            IMPORT_MODULE,
-            IMPORT_NAME,
-            EntityType::Function(self.sample_type),
-        );
+        add_sample_import(imports, self.sample_type);
         Ok(())
     }
 
@@ -271,17 +289,7 @@ impl Reencode for Rewriter<'_> {
         section: wasmparser::GlobalSectionReader<'_>,
     ) -> Result<(), Error<Self::Error>> {
         utils::parse_global_section(self, globals, section)?;
-        globals.global(
-            GlobalType {
-                val_type: ValType::I32,
-                mutable: true,
-                shared: false,
-            },
-            &ConstExpr::i32_const(match self.style {
-                Style::Countdown => FIRST_COUNTDOWN,
-                Style::Flag => 0,
-            }),
-        );
+        add_i32_global(globals, first_tick(self.style));
         Ok(())
     }
 
@@ -383,20 +391,7 @@ mod tests {
       (func (export "_start")
         (drop (call $looping (i32.const 1)))))"#;
 
-    fn ops(bytes: &[u8], defined: usize) -> Vec<String> {
-        let mut bodies = vec![];
-        for p in Parser::new(0).parse_all(bytes) {
-            if let Payload::CodeSectionEntry(body) = p.unwrap() {
-                bodies.push(body);
-            }
-        }
-        let mut reader = bodies[defined].get_operators_reader().unwrap();
-        let mut out = vec![];
-        while !reader.eof() {
-            out.push(format!("{:?}", reader.read().unwrap()));
-        }
-        out
-    }
+    use crate::profile::body_ops as ops;
 
     #[test]
     fn checks_go_after_the_loop_or_first_and_indexes_move_up() {

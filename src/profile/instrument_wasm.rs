@@ -28,13 +28,12 @@
 //! reads from the module as built.
 
 use wasm_encoder::reencode::{Error, Reencode, utils};
-use wasm_encoder::{
-    BlockType, ConstExpr, EntityType, GlobalType, Instruction, MemArg, MemoryType, SectionId,
-    ValType,
-};
+use wasm_encoder::{BlockType, Instruction, MemArg, MemoryType, SectionId, ValType};
 use wasmparser::{Operator, Parser, Payload, TypeRef};
 
-use super::instrument::{FIRST_COUNTDOWN, IMPORT_MODULE, IMPORT_NAME, Site, Style, TICK_EXPORT};
+use super::instrument::{
+    Site, Style, TICK_EXPORT, add_i32_global, add_sample_import, add_sample_type, first_tick,
+};
 
 /// The shadow stack's export.
 pub const SHADOW_EXPORT: &str = "gowasm_prof_stack";
@@ -289,16 +288,7 @@ impl Rewriter {
     }
 
     fn add_types(&mut self, types: &mut wasm_encoder::TypeSection) -> Result<(), Error<String>> {
-        types.ty().function(
-            [
-                ValType::I32,
-                ValType::I32,
-                ValType::I32,
-                ValType::I32,
-                ValType::I64,
-            ],
-            [ValType::I32],
-        );
+        add_sample_type(types);
         for results in self.shape.extra_types.clone() {
             let results: Vec<ValType> = results
                 .into_iter()
@@ -310,11 +300,7 @@ impl Rewriter {
     }
 
     fn add_imports(&self, imports: &mut wasm_encoder::ImportSection) {
-        imports.import(
-            IMPORT_MODULE,
-            IMPORT_NAME,
-            EntityType::Function(self.sample_type),
-        );
+        add_sample_import(imports, self.sample_type);
     }
 
     fn add_memory(&self, memories: &mut wasm_encoder::MemorySection) {
@@ -327,18 +313,10 @@ impl Rewriter {
         });
     }
 
+    /// The tick, then the shadow stack's depth.
     fn add_globals(&self, globals: &mut wasm_encoder::GlobalSection) {
-        let i32_global = GlobalType {
-            val_type: ValType::I32,
-            mutable: true,
-            shared: false,
-        };
-        let first = match self.style {
-            Style::Countdown => FIRST_COUNTDOWN,
-            Style::Flag => 0,
-        };
-        globals.global(i32_global, &ConstExpr::i32_const(first));
-        globals.global(i32_global, &ConstExpr::i32_const(0));
+        add_i32_global(globals, first_tick(self.style));
+        add_i32_global(globals, 0);
     }
 
     fn add_exports(&self, exports: &mut wasm_encoder::ExportSection) {
@@ -617,20 +595,7 @@ mod tests {
         (call $looping (i32.const 0))
         (drop (drop (call $pair)))))"#;
 
-    fn ops(bytes: &[u8], defined: usize) -> Vec<String> {
-        let mut bodies = vec![];
-        for p in Parser::new(0).parse_all(bytes) {
-            if let Payload::CodeSectionEntry(body) = p.unwrap() {
-                bodies.push(body);
-            }
-        }
-        let mut reader = bodies[defined].get_operators_reader().unwrap();
-        let mut out = vec![];
-        while !reader.eof() {
-            out.push(format!("{:?}", reader.read().unwrap()));
-        }
-        out
-    }
+    use crate::profile::body_ops as ops;
 
     #[test]
     fn every_function_keeps_a_slot_and_returns_become_branches() {

@@ -223,6 +223,26 @@ pub fn share(part: u64, whole: u64) -> f64 {
     }
 }
 
+/// The operators of defined function `defined` in `bytes`, each as Debug prints it, for the
+/// rewrites' tests.
+#[cfg(test)]
+pub(crate) fn body_ops(bytes: &[u8], defined: usize) -> Vec<String> {
+    use wasmparser::{Parser, Payload};
+    let bodies: Vec<_> = Parser::new(0)
+        .parse_all(bytes)
+        .filter_map(|p| match p.unwrap() {
+            Payload::CodeSectionEntry(body) => Some(body),
+            _ => None,
+        })
+        .collect();
+    let mut reader = bodies[defined].get_operators_reader().unwrap();
+    let mut out = vec![];
+    while !reader.eof() {
+        out.push(format!("{:?}", reader.read().unwrap()));
+    }
+    out
+}
+
 /// A profile of `(stack of names, innermost first, cpu ms)`, for tests.
 #[cfg(test)]
 pub(crate) fn profile_of(samples: &[(&[&str], u64)]) -> Profile {
