@@ -259,6 +259,18 @@ fn the_project_s_own_page_and_files_and_nothing_outside() {
     let mut response = String::new();
     s.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 421"), "{response}");
+    // Nor can a page elsewhere post output as the program's.
+    let mut s = TcpStream::connect(host).unwrap();
+    let body = r#"[{"kind":"stdout","text":"forged"}]"#;
+    write!(
+        s,
+        "POST /__gowasm/log HTTP/1.1\r\nHost: {host}\r\nOrigin: https://evil.example\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 403"), "{response}");
     // The project's page runs in the browser, with the program's output back in gowasm.
     open_dom_page(&mut serve);
 }
@@ -372,6 +384,10 @@ import (
 func main() {
 	fmt.Println("args:", os.Args[1:], "title:", js.Global().Get("document").Get("title").String())
 	fmt.Fprintln(os.Stderr, "to stderr")
+	// More than a browser lets one keepalive post carry (64 KiB), before the exit.
+	for i := 0; i < 5000; i++ {
+		fmt.Printf("line %04d of forty-odd bytes, to fill the pipe\n", i)
+	}
 	os.Exit(3)
 }
 "#;
@@ -381,6 +397,12 @@ func main() {
     c.args(["run", "--browser"]).arg(&wasm).args(["one", "two"]);
     let out = run(c);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
-    assert_eq!(stdout(&out), "args: [one two] title: go-js · gowasm\n");
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("args: [one two] title: go-js · gowasm\n"),
+        "{text:.300}"
+    );
+    assert_eq!(text.lines().count(), 5001, "every line, in order");
+    assert!(text.ends_with("line 4999 of forty-odd bytes, to fill the pipe\n"));
     assert!(stderr(&out).contains("to stderr"), "{}", stderr(&out));
 }

@@ -28,7 +28,7 @@ pub fn find() -> Result<PathBuf, String> {
 /// A headless Chromium showing a page; killed when dropped.
 pub struct Headless {
     child: Child,
-    _profile: tempfile::TempDir,
+    profile: tempfile::TempDir,
 }
 
 impl Headless {
@@ -50,7 +50,10 @@ impl Headless {
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(
+                std::fs::File::create(profile.path().join("chromium.log"))
+                    .map_or_else(|_| Stdio::null(), Stdio::from),
+            );
         // Chromium will not run as root with its sandbox on; a container's root is common.
         // SAFETY: geteuid has no preconditions.
         if unsafe { libc::geteuid() } == 0 {
@@ -60,10 +63,22 @@ impl Headless {
         let child = c
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", chromium.display()))?;
-        Ok(Headless {
-            child,
-            _profile: profile,
-        })
+        Ok(Headless { child, profile })
+    }
+}
+
+impl Headless {
+    /// Why Chromium is no longer running (its exit and its last words), if it is not.
+    pub fn ended(&mut self) -> Option<String> {
+        let status = self.child.try_wait().ok()??;
+        let log =
+            std::fs::read_to_string(self.profile.path().join("chromium.log")).unwrap_or_default();
+        let last = log
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        Some(format!("Chromium ended ({status}): {last}"))
     }
 }
 

@@ -13,6 +13,9 @@ use super::{Build, PageEvent, ServeConfig, Server, wasm_exec};
 use crate::build::{Compiler, find_toolchain};
 use crate::inspect::triage::JsAbi;
 
+/// How long Chromium may take to load the page.
+const LOAD_WAIT: Duration = Duration::from_secs(60);
+
 /// How a run in the browser ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BrowserOutcome {
@@ -68,17 +71,25 @@ pub fn run_in_browser(
         toolchain: format!("{} {}", compiler.name(), toolchain.version),
         saved_at: None,
     });
-    let _browser = Headless::open(&server.url(), &[])?;
+    let mut browser = Headless::open(&server.url(), &[])?;
     let started = Instant::now();
+    let mut loaded = false;
     loop {
-        let left = match timeout {
-            Some(t) => match t.checked_sub(started.elapsed()) {
-                Some(left) => left,
-                None => return Ok(BrowserOutcome::TimedOut(t)),
-            },
-            None => Duration::from_secs(24 * 3600),
-        };
-        let event = match rx.recv_timeout(left) {
+        if let Some(t) = timeout
+            && started.elapsed() >= t
+        {
+            return Ok(BrowserOutcome::TimedOut(t));
+        }
+        if let Some(why) = browser.ended() {
+            return Ok(BrowserOutcome::Failed(why));
+        }
+        if !loaded && started.elapsed() > LOAD_WAIT {
+            return Ok(BrowserOutcome::Failed(format!(
+                "the page did not load in Chromium within {} s",
+                LOAD_WAIT.as_secs()
+            )));
+        }
+        let event = match rx.recv_timeout(Duration::from_millis(250)) {
             Ok(e) => e,
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -87,6 +98,7 @@ pub fn run_in_browser(
         };
         emit(&event);
         match event {
+            PageEvent::Load { .. } => loaded = true,
             PageEvent::Exit { code } => return Ok(BrowserOutcome::Exited(code)),
             PageEvent::Error { text } => return Ok(BrowserOutcome::Failed(text)),
             _ => {}

@@ -16,14 +16,17 @@ pub struct Request {
     /// The path, percent-decoded, without the query.
     pub path: String,
     pub query: String,
-    /// The `Host` header, if there was one.
+    /// The `Host` and `Origin` headers, if there were.
     pub host: Option<String>,
+    pub origin: Option<String>,
     pub body: Vec<u8>,
 }
 
 /// Reads one request from `stream`; `None` for anything that is not one.
 pub fn read_request(stream: &TcpStream) -> Option<Request> {
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    // Bounded: a client that never ends a line cannot make it grow.
+    let limit = (MAX_HEAD + MAX_BODY) as u64;
+    let mut reader = BufReader::new(stream.try_clone().ok()?.take(limit));
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
@@ -33,6 +36,7 @@ pub fn read_request(stream: &TcpStream) -> Option<Request> {
     let path = percent_decode(raw_path)?;
     let mut length = 0usize;
     let mut host = None;
+    let mut origin = None;
     let mut head = line.len();
     loop {
         let mut header = String::new();
@@ -50,6 +54,8 @@ pub fn read_request(stream: &TcpStream) -> Option<Request> {
                 length = value.trim().parse().ok()?;
             } else if name.eq_ignore_ascii_case("host") {
                 host = Some(value.trim().to_string());
+            } else if name.eq_ignore_ascii_case("origin") {
+                origin = Some(value.trim().to_string());
             }
         }
     }
@@ -63,8 +69,20 @@ pub fn read_request(stream: &TcpStream) -> Option<Request> {
         path,
         query: query.to_string(),
         host,
+        origin,
         body,
     })
+}
+
+/// Whether a request's `Origin` (a browser sends it with every POST) is a page of this
+/// server's, on `port`: a page elsewhere must not post output as the program's.
+pub fn local_origin(origin: Option<&str>, port: u16) -> bool {
+    match origin {
+        None => true,
+        Some(o) => o
+            .strip_prefix("http://")
+            .is_some_and(|host| local_host(Some(host), port)),
+    }
 }
 
 /// Whether a request's `Host` names this machine's server on `port` (and not some other name
@@ -184,6 +202,10 @@ mod tests {
         assert!(!local_host(Some("evil.example:8080"), 8080));
         assert!(!local_host(Some("127.0.0.1:8081"), 8080));
         assert!(!local_host(Some("127.0.0.1"), 8080));
+        assert!(local_origin(Some("http://localhost:8080"), 8080));
+        assert!(local_origin(None, 8080));
+        assert!(!local_origin(Some("https://evil.example"), 8080));
+        assert!(!local_origin(Some("null"), 8080));
     }
 
     #[test]

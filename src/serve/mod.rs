@@ -260,6 +260,7 @@ fn accept(listener: TcpListener, shared: Arc<Shared>, stop: Arc<AtomicBool>) {
 
 fn handle(stream: &TcpStream, shared: &Shared) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
     let Some(request) = http::read_request(stream) else {
         let _ = http::respond(stream, 400, "text/plain", &[], b"bad request\n");
         return;
@@ -277,6 +278,15 @@ fn handle(stream: &TcpStream, shared: &Shared) {
     }
     let _ = match (request.method.as_str(), request.path.as_str()) {
         ("GET", "/__gowasm/events") => events(stream, shared),
+        ("POST", "/__gowasm/log") if !http::local_origin(request.origin.as_deref(), port) => {
+            http::respond(
+                stream,
+                403,
+                "text/plain",
+                &[],
+                b"only gowasm's pages post here\n",
+            )
+        }
         ("POST", "/__gowasm/log") => {
             posted(shared, &request.body);
             http::respond(stream, 204, "text/plain", &[], b"")
@@ -329,10 +339,14 @@ fn events(stream: &TcpStream, shared: &Shared) -> std::io::Result<()> {
 
 /// What a page posted: a JSON array of its events.
 fn posted(shared: &Shared, body: &[u8]) {
-    let Ok(events) = serde_json::from_slice::<Vec<Posted>>(body) else {
+    let Ok(events) = serde_json::from_slice::<Vec<serde_json::Value>>(body) else {
         return;
     };
-    for Posted { build, event } in events {
+    // Each on its own: one that does not fit loses nothing else.
+    for Posted { build, event } in events
+        .into_iter()
+        .filter_map(|e| serde_json::from_value(e).ok())
+    {
         let since_save = match &event {
             PageEvent::Stdout { .. } | PageEvent::Stderr { .. } | PageEvent::Console { .. } => {
                 let mut state = shared.lock();

@@ -2,12 +2,13 @@
 //! pipeline's events, and the last good build, served at once when the lane comes on.
 
 use std::sync::Arc;
-use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::mpsc::{self, SyncSender};
 
 use super::app::Msg;
 use crate::pipeline::{Event, PipelineOptions, Source};
 use crate::serve::ServeConfig;
 use crate::serve::lane::Lane;
+use crate::serve::session::ServeEvent;
 
 /// The port the workbench's pages are served on (or the next free one).
 pub const PORT: u16 = 8080;
@@ -47,7 +48,17 @@ impl Serving {
             Source::Project(dir) => dir.clone(),
             Source::Module(file) => file.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
         };
+        // One thread hands the lane's events to the event loop, in order: a send may wait
+        // while the loop's channel is full, and the loop itself may be the one sending.
+        let (forward, forwarded) = mpsc::channel::<ServeEvent>();
         let tx = tx.clone();
+        std::thread::spawn(move || {
+            for event in forwarded {
+                if tx.send(Msg::Browser(Box::new(event))).is_err() {
+                    break;
+                }
+            }
+        });
         let lane = Lane::start(
             ServeConfig {
                 name: crate::build::project_name(&root),
@@ -57,13 +68,7 @@ impl Serving {
                 env: vec![],
             },
             Arc::new(move |event| {
-                // Never blocks the event loop, which may be the one sending (a full channel
-                // is emptied by it).
-                let msg = Msg::Browser(Box::new(event));
-                if let Err(TrySendError::Full(msg)) = tx.try_send(msg) {
-                    let tx = tx.clone();
-                    std::thread::spawn(move || tx.send(msg));
-                }
+                let _ = forward.send(event);
             }),
         )?;
         if let Some(event) = &self.last_ready {

@@ -10,18 +10,42 @@ const GOWASM_BUILD = 0;
   const queue = [];
   let chain = Promise.resolve();
   let pending = false;
+  // Posts stay well under the server's limit (1 MiB); a long text goes in pieces.
+  const MAX_POST = 256 * 1024;
+  const batches = () => {
+    const out = [];
+    let batch = [], size = 2;
+    for (const event of queue.splice(0)) {
+      const n = JSON.stringify(event).length + 1;
+      if (batch.length && size + n > MAX_POST) { out.push(batch); batch = []; size = 2; }
+      batch.push(event);
+      size += n;
+    }
+    if (batch.length) out.push(batch);
+    return out.map((b) => JSON.stringify(b));
+  };
   const flush = () => {
     pending = false;
-    if (!queue.length) return;
-    const body = JSON.stringify(queue.splice(0));
-    // One post at a time, so that gowasm gets them in order.
-    chain = chain.then(() =>
-      fetch("/__gowasm/log", { method: "POST", body, keepalive: true }).catch(() => {}));
+    for (const body of batches()) {
+      // One post at a time, so that gowasm gets them in order.
+      chain = chain.then(() => fetch("/__gowasm/log", { method: "POST", body }).catch(() => {}));
+    }
   };
+  // A page going away (a reload for a new build) sends what is left at once.
+  addEventListener("pagehide", () => {
+    for (const body of batches()) navigator.sendBeacon("/__gowasm/log", body);
+  });
+  const PIECE = 64 * 1024;
   const send = (event) => {
-    event.t = Math.round(performance.now() - started);
-    event.build = GOWASM_BUILD;
-    queue.push(event);
+    const t = Math.round(performance.now() - started);
+    const text = event.text;
+    const pieces = typeof text === "string" && text.length > PIECE ? Math.ceil(text.length / PIECE) : 1;
+    for (let i = 0; i < pieces; i++) {
+      const piece = pieces > 1 ? { ...event, text: text.slice(i * PIECE, (i + 1) * PIECE) } : event;
+      piece.t = t;
+      piece.build = GOWASM_BUILD;
+      queue.push(piece);
+    }
     if (!pending) { pending = true; setTimeout(flush, 0); }
   };
   // Inside the program's own writes the console calls they make are not sent again.
@@ -29,7 +53,17 @@ const GOWASM_BUILD = 0;
   const show = (v) => {
     if (typeof v === "string") return v;
     if (v instanceof Error) return v.stack || String(v);
-    try { return JSON.stringify(v); } catch { return String(v); }
+    let s;
+    try { s = JSON.stringify(v); } catch { s = undefined; }
+    return typeof s === "string" ? s : String(v);
+  };
+  // An error is sent once, however many of run's catch, the page's and the window's see it.
+  const sendError = (e) => {
+    if (e && typeof e === "object") {
+      if (e.__gowasmSent) return;
+      try { e.__gowasmSent = true; } catch {}
+    }
+    send({ kind: "error", text: show(e) });
   };
   for (const level of ["log", "info", "warn", "error", "debug"]) {
     const original = console[level].bind(console);
@@ -38,9 +72,8 @@ const GOWASM_BUILD = 0;
       if (!quiet) send({ kind: "console", level, text: args.map(show).join(" ") });
     };
   }
-  addEventListener("error", (e) =>
-    send({ kind: "error", text: e.error ? show(e.error) : String(e.message) }));
-  addEventListener("unhandledrejection", (e) => send({ kind: "error", text: show(e.reason) }));
+  addEventListener("error", (e) => sendError(e.error ?? String(e.message)));
+  addEventListener("unhandledrejection", (e) => sendError(e.reason));
   const decoders = {};
   const decode = (fd, bytes) =>
     (decoders[fd] ||= new TextDecoder("utf-8")).decode(bytes, { stream: true });
@@ -108,7 +141,7 @@ const GOWASM_BUILD = 0;
           try {
             result = await super.run(instance);
           } catch (e) {
-            send({ kind: "error", text: show(e) });
+            sendError(e);
             throw e;
           }
           const code = typeof result === "number" ? result : (this.__gowasmExit ?? this.exitCode ?? 0);
@@ -136,6 +169,6 @@ const GOWASM_BUILD = 0;
     else if (state.failure) failed(state.failure);
     else document.getElementById("gowasm-failed")?.remove();
   });
-  globalThis.__gowasm = { error: (e) => send({ kind: "error", text: show(e) }) };
+  globalThis.__gowasm = { error: sendError };
   send({ kind: "load", text: location.pathname });
 })();
