@@ -404,5 +404,17 @@ func main() {
     );
     assert_eq!(text.lines().count(), 5001, "every line, in order");
     assert!(text.ends_with("line 4999 of forty-odd bytes, to fill the pipe\n"));
+    // A project folder is built for the browser.
+    let mut c = gowasm();
+    c.args(["run", "--browser", "--toolchain", "go"])
+        .arg(sample("hello"))
+        .args(["--", "a", "b"]);
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("on js/wasm!\narg 1: a\narg 2: b\n"),
+        "{}",
+        stdout(&out)
+    );
     assert!(stderr(&out).contains("to stderr"), "{}", stderr(&out));
 }

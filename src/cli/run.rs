@@ -114,6 +114,13 @@ impl RunArgs {
                 quiet: self.quiet,
             });
         }
+        // A project run in the browser is built for it.
+        if self.browser && input.is_dir() && self.build.target.is_none() {
+            let toolchain = crate::build::find_toolchain(self.build.toolchain.first().copied())
+                .map_err(|e| e.to_string())?;
+            let target = crate::serve::session::browser_target(toolchain.compiler, None)?;
+            self.build.target = Some(target.to_string());
+        }
         let resolved = source::resolve(&input, &self.build)?;
         let mut config = self.guest.config(&resolved.module, &self.args, self.json)?;
         config.calls = calls;
