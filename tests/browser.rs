@@ -404,6 +404,7 @@ func main() {
     );
     assert_eq!(text.lines().count(), 5001, "every line, in order");
     assert!(text.ends_with("line 4999 of forty-odd bytes, to fill the pipe\n"));
+    assert!(stderr(&out).contains("to stderr"), "{}", stderr(&out));
     // A project folder is built for the browser.
     let mut c = gowasm();
     c.args(["run", "--browser", "--toolchain", "go"])
@@ -416,5 +417,4 @@ func main() {
         "{}",
         stdout(&out)
     );
-    assert!(stderr(&out).contains("to stderr"), "{}", stderr(&out));
 }
