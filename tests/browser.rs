@@ -418,3 +418,39 @@ func main() {
         stdout(&out)
     );
 }
+
+#[test]
+fn run_browser_serves_the_wasm_exec_js_of_the_module_s_own_go_release() {
+    let releases = go_releases();
+    let oldest = releases.first().unwrap();
+    let project = go_program(
+        "old",
+        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"from an old Go\") }\n",
+    );
+    let wasm = project.path().join("old.wasm");
+    let out = std::process::Command::new(go_release(oldest))
+        .args(["build", "-o"])
+        .arg(&wasm)
+        .arg(".")
+        .current_dir(project.path())
+        .env("GOOS", "js")
+        .env("GOARCH", "wasm")
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut c = gowasm();
+    c.args(["run", "--browser"]).arg(&wasm);
+    let out = run(c);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "from an old Go\n");
+    assert!(
+        !stderr(&out).contains("may not fit"),
+        "Go {oldest}'s own: {}",
+        stderr(&out)
+    );
+}

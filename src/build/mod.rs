@@ -6,7 +6,7 @@ pub mod reactor;
 mod toolchain;
 
 pub use diagnostics::{Diagnostic, parse_diagnostics};
-pub use toolchain::{Compiler, Toolchain, find_toolchain};
+pub use toolchain::{Compiler, Toolchain, find_toolchain, installed_gos};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

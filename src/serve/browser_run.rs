@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::browser::Headless;
 use super::{Build, PageEvent, ServeConfig, Server, wasm_exec};
-use crate::build::{Compiler, find_toolchain};
+use crate::build::{Compiler, Toolchain, find_toolchain, installed_gos};
 use crate::inspect::triage::JsAbi;
 
 /// How long Chromium may take to load the page.
@@ -37,18 +37,13 @@ pub fn run_in_browser(
 ) -> Result<BrowserOutcome, String> {
     let wasm = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let module = crate::engine::load(wasm.clone(), Duration::ZERO).map_err(|e| e.to_string())?;
-    let compiler = match module.needs.js {
-        Some(JsAbi::Go) => Compiler::Go,
-        Some(JsAbi::TinyGo) => Compiler::TinyGo,
-        None => {
-            return Err(format!(
-                "{} is not a browser program (it does not import Go's or TinyGo's JavaScript ABI): build it with GOOS=js or TinyGo's -target wasm",
-                path.display()
-            ));
-        }
-    };
-    let toolchain = find_toolchain(Some(compiler)).map_err(|e| e.to_string())?;
-    let wasm_exec = std::fs::read(wasm_exec::find(&toolchain)?).map_err(|e| e.to_string())?;
+    let (toolchain, wasm_exec, warning) = toolchain_for(&module, path)?;
+    if let Some(text) = warning {
+        emit(&PageEvent::Console {
+            level: "warn".into(),
+            text,
+        });
+    }
     let empty = tempfile::tempdir().map_err(|e| e.to_string())?;
     let (tx, rx) = mpsc::channel();
     let server = Server::start(
@@ -68,10 +63,21 @@ pub fn run_in_browser(
     server.publish(Build {
         wasm,
         wasm_exec,
-        toolchain: format!("{} {}", compiler.name(), toolchain.version),
+        toolchain: format!("{} {}", toolchain.compiler.name(), toolchain.version),
         saved_at: None,
     });
-    let mut browser = Headless::open(&server.url(), &[])?;
+    let browser = Headless::open(&server.url(), &[])?;
+    wait_for_the_end(browser, &rx, timeout, emit)
+}
+
+/// The page's events until the program exits or the page fails (or Chromium does, or time is
+/// up), each given to `emit`.
+fn wait_for_the_end(
+    mut browser: Headless,
+    rx: &mpsc::Receiver<PageEvent>,
+    timeout: Option<Duration>,
+    emit: impl Fn(&PageEvent),
+) -> Result<BrowserOutcome, String> {
     let started = Instant::now();
     let mut loaded = false;
     loop {
@@ -104,4 +110,44 @@ pub fn run_in_browser(
             _ => {}
         }
     }
+}
+
+/// The toolchain whose `wasm_exec.js` fits `module`, that file, and a warning when it may not:
+/// Go's changes between releases, so the module's own release's where it is installed here.
+fn toolchain_for(
+    module: &crate::engine::LoadedModule,
+    path: &Path,
+) -> Result<(Toolchain, Vec<u8>, Option<String>), String> {
+    let compiler = match module.needs.js {
+        Some(JsAbi::Go) => Compiler::Go,
+        Some(JsAbi::TinyGo) => Compiler::TinyGo,
+        None => {
+            return Err(format!(
+                "{} is not a browser program (it does not import Go's or TinyGo's JavaScript ABI): build it with GOOS=js or TinyGo's -target wasm",
+                path.display()
+            ));
+        }
+    };
+    let made_by = module.report.toolchain.version.clone();
+    let same_go = (compiler == Compiler::Go)
+        .then(|| {
+            installed_gos()
+                .into_iter()
+                .find(|t| Some(&t.version) == made_by.as_ref())
+        })
+        .flatten();
+    let toolchain = match same_go {
+        Some(t) => t,
+        None => find_toolchain(Some(compiler)).map_err(|e| e.to_string())?,
+    };
+    let warning = made_by
+        .filter(|v| compiler == Compiler::Go && *v != toolchain.version)
+        .map(|v| {
+            format!(
+                "gowasm: the module is from {v}, which is not installed here: {}'s wasm_exec.js may not fit it",
+                toolchain.version
+            )
+        });
+    let wasm_exec = std::fs::read(wasm_exec::find(&toolchain)?).map_err(|e| e.to_string())?;
+    Ok((toolchain, wasm_exec, warning))
 }
