@@ -148,7 +148,7 @@ func main() {
 "#,
     );
     let dir = tempfile::tempdir().unwrap();
-    let note = "js: globalThis.document is undefined (gowasm's JS host has no DOM)";
+    let note = "js: globalThis.document is undefined (gowasm's JS host has no DOM; a browser has: gowasm serve, or run --browser)";
     for build in JS_BUILDS {
         let wasm = build.module(project.path(), dir.path());
         for mode in MODES {

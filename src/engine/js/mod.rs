@@ -350,7 +350,7 @@ impl JsHost {
     }
 
     /// For a run that failed: the last global it looked for and did not find, e.g.
-    /// `js: globalThis.document is undefined (gowasm's JS host has no DOM)`.
+    /// `js: globalThis.document is undefined (gowasm's JS host has no DOM; a browser has: gowasm serve, or run --browser)`.
     pub fn missing_note(&self) -> Option<String> {
         let name = self.missing.last()?;
         Some(format!(

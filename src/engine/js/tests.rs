@@ -228,7 +228,9 @@ fn what_the_host_lacks_is_undefined_and_noted() {
     assert_eq!(g.global("document"), Value::Undefined);
     assert_eq!(
         g.host.missing_note().as_deref(),
-        Some("js: globalThis.document is undefined (gowasm's JS host has no DOM)")
+        Some(
+            "js: globalThis.document is undefined (gowasm's JS host has no DOM; a browser has: gowasm serve, or run --browser)"
+        )
     );
     let undefined = Value::Undefined;
     let r = ops::apply(&mut g, &undefined, &undefined, &[]);

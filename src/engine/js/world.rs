@@ -98,7 +98,7 @@ pub fn why_missing(name: &str) -> &'static str {
     ];
     const STORAGE: &[&str] = &["localStorage", "sessionStorage", "indexedDB"];
     if DOM.contains(&name) {
-        "gowasm's JS host has no DOM"
+        "gowasm's JS host has no DOM; a browser has: gowasm serve, or run --browser"
     } else if NETWORK.contains(&name) {
         "gowasm's JS host has no network"
     } else if STORAGE.contains(&name) {
