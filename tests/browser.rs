@@ -234,6 +234,19 @@ fn the_project_s_own_page_and_files_and_nothing_outside() {
         get(&serve.url, "/style.css"),
         (200, "h1 { color: teal }".into())
     );
+    let host = serve
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    let mut s = TcpStream::connect(host).unwrap();
+    write!(s, "HEAD /style.css HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    assert!(response.contains("Content-Length: 18\r\n"), "{response}");
+    assert!(
+        response.ends_with("\r\n\r\n"),
+        "a HEAD gets no body: {response}"
+    );
     let (status, exec) = get(&serve.url, "/wasm_exec.js");
     assert_eq!(status, 200);
     assert!(

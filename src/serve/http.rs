@@ -114,6 +114,20 @@ pub fn percent_decode(s: &str) -> Option<String> {
 
 /// Writes a whole response.
 pub fn respond(
+    stream: &TcpStream,
+    status: u16,
+    content_type: &str,
+    extra_headers: &[(&str, String)],
+    body: &[u8],
+) -> std::io::Result<()> {
+    respond_head(stream, status, content_type, extra_headers, body)?;
+    let mut stream = stream;
+    stream.write_all(body)?;
+    stream.flush()
+}
+
+/// Writes a response's head only, as a `HEAD` gets it: the length is the body's.
+pub fn respond_head(
     mut stream: &TcpStream,
     status: u16,
     content_type: &str,
@@ -130,7 +144,6 @@ pub fn respond(
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
     stream.flush()
 }
 

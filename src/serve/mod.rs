@@ -291,9 +291,13 @@ fn handle(stream: &TcpStream, shared: &Shared) {
             posted(shared, &request.body);
             http::respond(stream, 204, "text/plain", &[], b"")
         }
-        ("GET" | "HEAD", _) => {
+        ("GET", _) => {
             let (status, content_type, headers, body) = page::get(shared, &request.path);
             http::respond(stream, status, content_type, &headers, &body)
+        }
+        ("HEAD", _) => {
+            let (status, content_type, headers, body) = page::get(shared, &request.path);
+            http::respond_head(stream, status, content_type, &headers, &body)
         }
         _ => http::respond(stream, 405, "text/plain", &[], b"only GET\n"),
     };
