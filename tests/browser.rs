@@ -441,21 +441,7 @@ fn run_browser_serves_the_wasm_exec_js_of_the_module_s_own_go_release() {
         "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"from an old Go\") }\n",
     );
     let wasm = project.path().join("old.wasm");
-    let out = std::process::Command::new(go_release(oldest))
-        .args(["build", "-o"])
-        .arg(&wasm)
-        .arg(".")
-        .current_dir(project.path())
-        .env("GOOS", "js")
-        .env("GOARCH", "wasm")
-        .env("GOTOOLCHAIN", "local")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    build_with_go_release(project.path(), oldest, "js", &wasm);
     let mut c = gowasm();
     c.args(["run", "--browser"]).arg(&wasm);
     let out = run(c);

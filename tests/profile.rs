@@ -223,21 +223,7 @@ fn a_module_without_go_s_tables_or_dwarf_is_named_by_its_name_section() {
 /// Builds the project in `dir` for wasip1 with Go release `version`, into `dir/VERSION.wasm`.
 fn build_with_release(dir: &Path, version: &str) -> std::path::PathBuf {
     let wasm = dir.join(format!("{version}.wasm"));
-    let out = Command::new(go_release(version))
-        .args(["build", "-o"])
-        .arg(&wasm)
-        .arg(".")
-        .current_dir(dir)
-        .env("GOOS", "wasip1")
-        .env("GOARCH", "wasm")
-        .env("GOTOOLCHAIN", "local")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{version}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    build_with_go_release(dir, version, "wasip1", &wasm);
     wasm
 }
 

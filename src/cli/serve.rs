@@ -15,8 +15,8 @@ use super::source::BuildOptions;
 use crate::engine::human_duration;
 use crate::pipeline::{PipelineOptions, RunSettings, Source};
 use crate::serve::browser::Headless;
-use crate::serve::session::{ServeEvent, Session};
-use crate::serve::{PageEvent, ServeConfig};
+use crate::serve::session::Session;
+use crate::serve::{PageEvent, ServeConfig, ServeEvent};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {

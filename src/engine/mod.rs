@@ -342,12 +342,14 @@ pub fn run(
             native::run(module, mode, config, &calls, tail.clone(), sampler)?
         }
     };
-    report.profile = sampler.map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).finish());
-    if let (Some(settings), Some(_), Outcome::Trapped(trap)) =
-        (config.profile, &profiled, &mut report.outcome)
+    let sampler = sampler.map(|s| s.lock().unwrap_or_else(|p| p.into_inner()));
+    if let (Some(settings), Some(s), Outcome::Trapped(trap)) =
+        (config.profile, &sampler, &mut report.outcome)
+        && s.shadow_stack()
     {
         profiled::place_trap(original, settings, mode, trap);
     }
+    report.profile = sampler.map(|s| s.finish());
     report.warnings.extend(unprofiled);
     calls::explain(&mut report, &tail.text());
     report.host = module.needs.label().to_string();

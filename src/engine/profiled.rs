@@ -29,16 +29,13 @@ fn checks(settings: ProfileSettings, mode: Mode) -> (Style, bool) {
 
 /// A trap's frames in a module that kept a shadow stack name places in the rewrite, whose
 /// DWARF was left out: puts them back in `original`, the module as built, and places them
-/// there. (A Go module's rewrite keeps its code's offsets' meaning: nothing to do.)
+/// there. (A Go module's rewrite keeps its code's offsets' meaning: not for it.)
 pub(super) fn place_trap(
     original: &LoadedModule,
     settings: ProfileSettings,
     mode: Mode,
     trap: &mut super::report::Trap,
 ) {
-    if gowasm_inspect::go_stacks::GoStacks::read(original.bytes()).is_some() {
-        return;
-    }
     let (style, jumps) = checks(settings, mode);
     let Ok(map) = OffsetMap::of(original.bytes(), style, jumps) else {
         return;

@@ -87,12 +87,18 @@ impl Sampler {
         }
     }
 
+    /// Whether the module keeps a shadow stack (it has no Go tables).
+    pub fn shadow_stack(&self) -> bool {
+        matches!(self.stacks, Stacks::Wasm(_))
+    }
+
     /// The memory a check's stack is read from: the module's own (`module_memory`), or the
     /// shadow stack's.
     pub fn memory<'a>(&self, module_memory: &'a str) -> &'a str {
-        match self.stacks {
-            Stacks::Go(_) => module_memory,
-            Stacks::Wasm(_) => SHADOW_EXPORT,
+        if self.shadow_stack() {
+            SHADOW_EXPORT
+        } else {
+            module_memory
         }
     }
 
@@ -169,8 +175,11 @@ impl Sampler {
         // A call's entry: the time since the last check was the caller's, at the call (the
         // block before the one its return address names, Go's `pc - 1`), which is then the
         // innermost frame.
-        let go = matches!(self.stacks, Stacks::Go(_));
-        if go && site == Some(Site::Entry) && at.pc_b == 0 && self.scratch.len() > 1 {
+        if !self.shadow_stack()
+            && site == Some(Site::Entry)
+            && at.pc_b == 0
+            && self.scratch.len() > 1
+        {
             self.scratch.remove(0);
             self.scratch[0] = self.scratch[0].saturating_sub(1);
         }

@@ -8,8 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use super::session::ServeEvent;
-use super::{Build, ServeConfig, Server, wasm_exec};
+use super::{Build, ServeConfig, ServeEvent, Server, wasm_exec};
 use crate::build::{Compiler, find_toolchain};
 use crate::pipeline::{Event, ModuleSummary};
 

@@ -56,6 +56,22 @@ pub struct Build {
     pub saved_at: Option<Instant>,
 }
 
+/// What the browser lane reports (`gowasm serve`, the workbench's `B`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "serve", rename_all = "snake_case")]
+pub enum ServeEvent {
+    /// The server listens; `taken`: the port asked for, when another had it.
+    Listening { url: String, taken: Option<u16> },
+    /// The pipeline's events (builds, failures).
+    Pipeline { event: Box<crate::pipeline::Event> },
+    /// A good build is served, numbered `build`; the open pages reload.
+    Published { build: u64, toolchain: String },
+    /// A build failed, or could not be served: the pages keep the last good one.
+    Failed { message: String },
+    /// What a page's program said.
+    Browser { event: BrowserEvent },
+}
+
 /// What the page's program said, as the page sent it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -4,28 +4,10 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use super::lane::Lane;
-use super::{BrowserEvent, ServeConfig};
+use super::{ServeConfig, ServeEvent};
 use crate::build::{Compiler, find_toolchain};
-use crate::pipeline::{Event, Pipeline, PipelineOptions, RunSettings};
-
-/// What a serving session reports.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "serve", rename_all = "snake_case")]
-pub enum ServeEvent {
-    /// The server listens; `taken`: the port asked for, when another had it.
-    Listening { url: String, taken: Option<u16> },
-    /// The pipeline's events (builds, failures).
-    Pipeline { event: Box<Event> },
-    /// A good build is served, numbered `build`; the open pages reload.
-    Published { build: u64, toolchain: String },
-    /// A build failed, or could not be served: the pages keep the last good one.
-    Failed { message: String },
-    /// What a page's program said.
-    Browser { event: BrowserEvent },
-}
+use crate::pipeline::{Pipeline, PipelineOptions, RunSettings};
 
 /// A running session; stops when dropped.
 pub struct Session {

@@ -75,7 +75,7 @@ pub enum Msg {
     /// An image export ended: where it went, or why it failed.
     ImageDone(Result<String, String>),
     /// The browser lane's server, or a page, said something.
-    Browser(Box<crate::serve::session::ServeEvent>),
+    Browser(Box<crate::serve::ServeEvent>),
 }
 
 /// Effects for the event loop to perform.

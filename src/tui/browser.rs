@@ -3,7 +3,7 @@
 
 use crate::engine::Stream;
 use crate::serve::PageEvent;
-use crate::serve::session::ServeEvent;
+use crate::serve::ServeEvent;
 
 use super::app::{App, Cmd};
 use super::output::Lane;

@@ -7,8 +7,8 @@ use std::sync::mpsc::{self, SyncSender};
 use super::app::Msg;
 use crate::pipeline::{Event, PipelineOptions, Source};
 use crate::serve::ServeConfig;
+use crate::serve::ServeEvent;
 use crate::serve::lane::Lane;
-use crate::serve::session::ServeEvent;
 
 /// The port the workbench's pages are served on (or the next free one).
 pub const PORT: u16 = 8080;

@@ -1273,7 +1273,7 @@ fn snapshot_profile() {
 
 /// A page's event, as the browser lane brings it.
 fn page(build: u64, event: crate::serve::PageEvent, since_save: Option<u64>) -> Msg {
-    Msg::Browser(Box::new(crate::serve::session::ServeEvent::Browser {
+    Msg::Browser(Box::new(crate::serve::ServeEvent::Browser {
         event: crate::serve::BrowserEvent {
             build,
             event,
@@ -1285,7 +1285,7 @@ fn page(build: u64, event: crate::serve::PageEvent, since_save: Option<u64>) -> 
 #[test]
 fn snapshot_browser_lane() {
     use crate::serve::PageEvent;
-    use crate::serve::session::ServeEvent;
+    use crate::serve::ServeEvent;
     let mut a = app();
     successful_job(&mut a, &[Mode::Interp]);
     assert_eq!(update(&mut a, key('B')), vec![Cmd::Serve(true)]);

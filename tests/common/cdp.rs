@@ -23,19 +23,12 @@ pub struct Chromium {
 pub fn chromium() -> std::path::PathBuf {
     ["chromium", "chromium-browser", "google-chrome"]
         .iter()
-        .find_map(|n| which_on_path(n))
+        .find_map(|n| super::on_path(n))
         .unwrap_or_else(|| {
             panic!(
                 "the browser tests need chromium on PATH: scripts/setup installs Debian's chromium"
             )
         })
-}
-
-fn which_on_path(name: &str) -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
 }
 
 impl Chromium {

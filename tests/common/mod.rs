@@ -135,10 +135,34 @@ pub fn tinygo() -> PathBuf {
 }
 
 fn which_tinygo() -> Option<PathBuf> {
+    on_path("tinygo")
+}
+
+/// The program `name` in the first folder on PATH that has it.
+pub fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
-        .map(|dir| dir.join("tinygo"))
+        .map(|dir| dir.join(name))
         .find(|p| p.is_file())
+}
+
+/// Builds the project in `dir` for `goos`/wasm with Go release `version`, into `wasm`.
+pub fn build_with_go_release(dir: &Path, version: &str, goos: &str, wasm: &Path) {
+    let out = Command::new(go_release(version))
+        .args(["build", "-o"])
+        .arg(wasm)
+        .arg(".")
+        .current_dir(dir)
+        .env("GOOS", goos)
+        .env("GOARCH", "wasm")
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "Go {version}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A toolchain and target to build a package with, as `gowasm build` takes them.

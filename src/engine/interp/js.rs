@@ -6,7 +6,6 @@ use wasmi::{AsContext, AsContextMut, Caller, ExternType, Func, Linker, Memory, M
 use super::HostState;
 use crate::engine::EngineError;
 use crate::engine::js::{self, Guest, JsAbi, JsHost, Stop, Val};
-use crate::inspect::WASI_MODULE;
 
 /// What the host functions reach through the store: the host, and the exports it calls.
 #[derive(Default)]
@@ -26,9 +25,7 @@ pub fn add_to_linker(
     for import in module.imports() {
         // Go 1.24 to 1.27 import `gojs.runtime.getRandomData` twice (the runtime and
         // crypto/internal/sysrand each declare it); wasmi's linker takes each name once.
-        // The profiler's sampler is defined beside the JS host.
-        if import.module() == WASI_MODULE
-            || import.module() == crate::profile::instrument::IMPORT_MODULE
+        if js::defined_elsewhere(import.module())
             || !defined.insert((import.module(), import.name()))
         {
             continue;

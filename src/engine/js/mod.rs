@@ -121,6 +121,12 @@ pub fn handler(abi: JsAbi, module: &str, name: &str, signature: &str) -> Option<
 
 /// An engine's function type as the ABI tables write it, `(i32, i64) -> (f64)`: both engines'
 /// value types print as `I32`, `F64`, … with `Debug`.
+/// Whether imports from `module` are defined beside the JS host, not by it: WASI's, and the
+/// profiler's sampler.
+pub fn defined_elsewhere(module: &str) -> bool {
+    module == crate::inspect::WASI_MODULE || module == crate::profile::instrument::IMPORT_MODULE
+}
+
 pub fn signature_of<T: std::fmt::Debug>(params: &[T], results: &[T]) -> String {
     let names = |v: &[T]| -> Vec<String> {
         v.iter()

@@ -9,7 +9,6 @@ use wasmer::{
 
 use crate::engine::EngineError;
 use crate::engine::js::{self, Guest, JsAbi, JsHost, Stop, Val};
-use crate::inspect::WASI_MODULE;
 
 /// The function environment of the host functions: the host, and the exports it calls.
 pub struct JsLink {
@@ -40,10 +39,7 @@ pub fn define(
         },
     );
     for import in module.imports() {
-        // The profiler's sampler is defined beside the JS host.
-        if import.module() == WASI_MODULE
-            || import.module() == crate::profile::instrument::IMPORT_MODULE
-        {
+        if js::defined_elsewhere(import.module()) {
             continue;
         }
         let signature = match import.ty() {
